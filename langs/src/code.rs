@@ -1,0 +1,208 @@
+use std::fmt;
+
+/// Every language code of NLLB-200, in the order of the model's vocabulary (fairseq's list).
+pub const NLLB_CODES: [&str; 202] = [
+    "ace_Arab", "ace_Latn", "acm_Arab", "acq_Arab", "aeb_Arab", "afr_Latn", "ajp_Arab", "aka_Latn", "amh_Ethi",
+    "apc_Arab", "arb_Arab", "ars_Arab", "ary_Arab", "arz_Arab", "asm_Beng", "ast_Latn", "awa_Deva", "ayr_Latn",
+    "azb_Arab", "azj_Latn", "bak_Cyrl", "bam_Latn", "ban_Latn", "bel_Cyrl", "bem_Latn", "ben_Beng", "bho_Deva",
+    "bjn_Arab", "bjn_Latn", "bod_Tibt", "bos_Latn", "bug_Latn", "bul_Cyrl", "cat_Latn", "ceb_Latn", "ces_Latn",
+    "cjk_Latn", "ckb_Arab", "crh_Latn", "cym_Latn", "dan_Latn", "deu_Latn", "dik_Latn", "dyu_Latn", "dzo_Tibt",
+    "ell_Grek", "eng_Latn", "epo_Latn", "est_Latn", "eus_Latn", "ewe_Latn", "fao_Latn", "pes_Arab", "fij_Latn",
+    "fin_Latn", "fon_Latn", "fra_Latn", "fur_Latn", "fuv_Latn", "gla_Latn", "gle_Latn", "glg_Latn", "grn_Latn",
+    "guj_Gujr", "hat_Latn", "hau_Latn", "heb_Hebr", "hin_Deva", "hne_Deva", "hrv_Latn", "hun_Latn", "hye_Armn",
+    "ibo_Latn", "ilo_Latn", "ind_Latn", "isl_Latn", "ita_Latn", "jav_Latn", "jpn_Jpan", "kab_Latn", "kac_Latn",
+    "kam_Latn", "kan_Knda", "kas_Arab", "kas_Deva", "kat_Geor", "knc_Arab", "knc_Latn", "kaz_Cyrl", "kbp_Latn",
+    "kea_Latn", "khm_Khmr", "kik_Latn", "kin_Latn", "kir_Cyrl", "kmb_Latn", "kon_Latn", "kor_Hang", "kmr_Latn",
+    "lao_Laoo", "lvs_Latn", "lij_Latn", "lim_Latn", "lin_Latn", "lit_Latn", "lmo_Latn", "ltg_Latn", "ltz_Latn",
+    "lua_Latn", "lug_Latn", "luo_Latn", "lus_Latn", "mag_Deva", "mai_Deva", "mal_Mlym", "mar_Deva", "min_Latn",
+    "mkd_Cyrl", "plt_Latn", "mlt_Latn", "mni_Beng", "khk_Cyrl", "mos_Latn", "mri_Latn", "zsm_Latn", "mya_Mymr",
+    "nld_Latn", "nno_Latn", "nob_Latn", "npi_Deva", "nso_Latn", "nus_Latn", "nya_Latn", "oci_Latn", "gaz_Latn",
+    "ory_Orya", "pag_Latn", "pan_Guru", "pap_Latn", "pol_Latn", "por_Latn", "prs_Arab", "pbt_Arab", "quy_Latn",
+    "ron_Latn", "run_Latn", "rus_Cyrl", "sag_Latn", "san_Deva", "sat_Beng", "scn_Latn", "shn_Mymr", "sin_Sinh",
+    "slk_Latn", "slv_Latn", "smo_Latn", "sna_Latn", "snd_Arab", "som_Latn", "sot_Latn", "spa_Latn", "als_Latn",
+    "srd_Latn", "srp_Cyrl", "ssw_Latn", "sun_Latn", "swe_Latn", "swh_Latn", "szl_Latn", "tam_Taml", "tat_Cyrl",
+    "tel_Telu", "tgk_Cyrl", "tgl_Latn", "tha_Thai", "tir_Ethi", "taq_Latn", "taq_Tfng", "tpi_Latn", "tsn_Latn",
+    "tso_Latn", "tuk_Latn", "tum_Latn", "tur_Latn", "twi_Latn", "tzm_Tfng", "uig_Arab", "ukr_Cyrl", "umb_Latn",
+    "urd_Arab", "uzn_Latn", "vec_Latn", "vie_Latn", "war_Latn", "wol_Latn", "xho_Latn", "ydd_Hebr", "yor_Latn",
+    "yue_Hant", "zho_Hans", "zho_Hant", "zul_Latn",
+];
+
+/// How many close matches an unknown-language error lists.
+const SUGGESTIONS: usize = 5;
+
+/// An NLLB-200 language code such as `quy_Latn`: ISO 639-3 language, underscore, ISO 15924 script.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LangCode(&'static str);
+
+/// A writing system, by its ISO 15924 code (the suffix of an NLLB code).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Script(&'static str);
+
+/// Why a text could not be resolved to a language.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LangError {
+    /// Nothing matched; `suggestions` holds the closest codes, best first.
+    #[error("unknown language '{input}'{}", did_you_mean(.suggestions))]
+    Unknown {
+        /// What the user typed.
+        input: String,
+        /// The closest known codes.
+        suggestions: Vec<LangCode>,
+    },
+}
+
+fn did_you_mean(suggestions: &[LangCode]) -> String {
+    if suggestions.is_empty() {
+        return String::new();
+    }
+    let list: Vec<&str> = suggestions.iter().map(|c| c.as_str()).collect();
+    format!("; did you mean {}?", list.join(", "))
+}
+
+impl LangCode {
+    /// Resolves an NLLB code, ignoring case (`QUY_latn` is `quy_Latn`).
+    pub fn parse(input: &str) -> Result<LangCode, LangError> {
+        let wanted = input.trim();
+        NLLB_CODES
+            .iter()
+            .find(|code| code.eq_ignore_ascii_case(wanted))
+            .map(|code| LangCode(code))
+            .ok_or_else(|| LangError::Unknown {
+                input: input.to_string(),
+                suggestions: closest(wanted),
+            })
+    }
+
+    /// All 202 codes.
+    pub fn all() -> impl Iterator<Item = LangCode> {
+        NLLB_CODES.iter().map(|code| LangCode(code))
+    }
+
+    /// The code as the model's vocabulary spells it.
+    pub fn as_str(self) -> &'static str {
+        self.0
+    }
+
+    /// The ISO 639-3 part, e.g. `quy`.
+    pub fn iso639_3(self) -> &'static str {
+        &self.0[..3]
+    }
+
+    /// The script part, e.g. `Latn`.
+    pub fn script(self) -> Script {
+        Script(&self.0[4..])
+    }
+}
+
+impl Script {
+    /// The ISO 15924 code, e.g. `Hans`.
+    pub fn as_str(self) -> &'static str {
+        self.0
+    }
+
+    /// Whether the script writes sentences one after another without a space between them
+    /// (Chinese, Japanese), so that joining translated sentences must not add one.
+    pub fn joins_sentences_without_space(self) -> bool {
+        matches!(self.0, "Hans" | "Hant" | "Jpan")
+    }
+}
+
+/// Codes that share the input's ISO 639-3 part first (`fra` → `fra_Latn`), then the nearest by
+/// edit distance, so a typo or a missing script suffix still points somewhere useful.
+fn closest(input: &str) -> Vec<LangCode> {
+    let lower = input.to_ascii_lowercase();
+    let prefix: String = lower.chars().take(3).collect();
+    let mut scored: Vec<(f64, LangCode)> = LangCode::all()
+        .map(|code| {
+            let same_language = prefix.len() == 3 && code.iso639_3() == prefix;
+            let similarity = strsim::normalized_levenshtein(&lower, &code.0.to_ascii_lowercase());
+            (if same_language { 2.0 } else { similarity }, code)
+        })
+        .filter(|(score, _)| *score >= 0.4)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored.into_iter().take(SUGGESTIONS).map(|(_, code)| code).collect()
+}
+
+impl fmt::Display for LangCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl fmt::Debug for LangCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl std::str::FromStr for LangCode {
+    type Err = LangError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        LangCode::parse(s)
+    }
+}
+
+impl serde::Serialize for LangCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LangCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        LangCode::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn there_are_202_unique_well_formed_codes() {
+        let unique: HashSet<&str> = NLLB_CODES.iter().copied().collect();
+        assert_eq!(unique.len(), 202);
+        for code in NLLB_CODES {
+            let (lang, script) = code.split_once('_').expect("code has an underscore");
+            assert_eq!(lang.len(), 3, "{code}");
+            assert!(lang.chars().all(|c| c.is_ascii_lowercase()), "{code}");
+            assert_eq!(script.len(), 4, "{code}");
+            assert!(script.chars().next().unwrap().is_ascii_uppercase(), "{code}");
+        }
+    }
+
+    #[test]
+    fn parse_ignores_case_and_surrounding_space() {
+        assert_eq!(LangCode::parse(" QUY_latn ").unwrap().as_str(), "quy_Latn");
+        assert_eq!(LangCode::parse("zho_Hant").unwrap().script().as_str(), "Hant");
+    }
+
+    #[test]
+    fn unknown_codes_suggest_the_same_language_first() {
+        let LangError::Unknown { suggestions, .. } = LangCode::parse("fra").unwrap_err();
+        assert_eq!(suggestions[0].as_str(), "fra_Latn");
+        let LangError::Unknown { suggestions, .. } = LangCode::parse("zho").unwrap_err();
+        assert!(suggestions.iter().any(|c| c.as_str() == "zho_Hans"));
+        assert!(suggestions.iter().any(|c| c.as_str() == "zho_Hant"));
+    }
+
+    #[test]
+    fn a_typo_is_explained_with_close_matches() {
+        let err = LangCode::parse("eng_Latm").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("unknown language 'eng_Latm'; did you mean eng_Latn"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn gibberish_gets_no_suggestions() {
+        let err = LangCode::parse("%%%%%%%%%%%%").unwrap_err();
+        assert_eq!(err.to_string(), "unknown language '%%%%%%%%%%%%'");
+    }
+}

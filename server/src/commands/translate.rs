@@ -1,0 +1,83 @@
+//! `tolk translate`: one file or standard input, one language pair, output on standard output.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+use langs::LangCode;
+use translator::{TranslateOptions, Translator, TranslatorConfig, TranslatorError};
+
+use super::Failure;
+
+/// Arguments of `tolk translate`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Directory of a CTranslate2-converted NLLB model.
+    #[arg(long, env = "TOLK_MODEL")]
+    model: PathBuf,
+    /// Language of the input, as an NLLB code (e.g. eng_Latn).
+    #[arg(long = "from")]
+    source: String,
+    /// Language to translate into, as an NLLB code (e.g. quy_Latn).
+    #[arg(long = "to")]
+    target: String,
+    /// Beam width (1 is greedy decoding).
+    #[arg(long = "beam", default_value_t = TranslateOptions::default().beam_size)]
+    beam_size: usize,
+    /// CTranslate2 threads; defaults to the number of CPUs.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// File to translate; standard input when absent or "-".
+    file: Option<PathBuf>,
+}
+
+/// Runs the command.
+pub fn run(args: Args) -> Result<(), Failure> {
+    let source = LangCode::parse(&args.source).map_err(|e| Failure::usage(format!("--from: {e}")))?;
+    let target = LangCode::parse(&args.target).map_err(|e| Failure::usage(format!("--to: {e}")))?;
+    let options = TranslateOptions {
+        beam_size: args.beam_size,
+        ..TranslateOptions::default()
+    };
+    options.validate().map_err(Failure::usage)?;
+    let text = read_input(args.file.as_ref())?;
+
+    let mut config = TranslatorConfig::default();
+    if let Some(threads) = args.threads {
+        config.threads = threads;
+    }
+    let translator = Translator::open(&args.model, config).map_err(Failure::runtime)?;
+    let translation = translator
+        .translate(&text, source, target, &options)
+        .map_err(|e| match e {
+            TranslatorError::LanguageNotInModel { .. } => Failure::usage(e),
+            other => Failure::runtime(other),
+        })?;
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(translation.text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| Failure::runtime(format!("cannot write the translation: {e}")))
+}
+
+fn read_input(file: Option<&PathBuf>) -> Result<String, Failure> {
+    let (name, bytes) = match file {
+        Some(path) if path.as_os_str() != "-" => {
+            let bytes =
+                std::fs::read(path).map_err(|e| Failure::runtime(format!("cannot read {}: {e}", path.display())))?;
+            (path.display().to_string(), bytes)
+        }
+        _ => {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|e| Failure::runtime(format!("cannot read standard input: {e}")))?;
+            ("standard input".to_string(), bytes)
+        }
+    };
+    String::from_utf8(bytes).map_err(|e| {
+        Failure::runtime(format!(
+            "{name} is not UTF-8 text (invalid byte at offset {}); convert it to UTF-8 first",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}

@@ -1,0 +1,109 @@
+//! `tolk translate` end to end: the real binary, the real engine, the test model.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn model_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/tiny-nllb")
+}
+
+fn tolk(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tolk"))
+        .args(args)
+        .env_remove("TOLK_MODEL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tolk starts");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn translate(extra: &[&str], stdin: &[u8]) -> Output {
+    let model = model_dir();
+    let mut args = vec!["translate", "--model", model.to_str().unwrap(), "--threads", "2"];
+    args.extend_from_slice(extra);
+    tolk(&args, stdin)
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn translates_standard_input_keeping_its_layout() {
+    let input = "Everyone has the right to education.\n\n  No one shall be held in slavery. All are equal.\n";
+    let out = translate(
+        &["--from", "eng_Latn", "--to", "fra_Latn", "--beam", "1"],
+        input.as_bytes(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.split('\n').collect();
+    assert_eq!(lines.len(), 4, "{text:?}");
+    assert!(
+        !lines[0].trim().is_empty() && lines[1].is_empty() && lines[2].starts_with("  "),
+        "{text:?}"
+    );
+    assert!(text.ends_with('\n'));
+    assert_ne!(text, input);
+}
+
+#[test]
+fn translates_a_file_the_same_as_standard_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("in.txt");
+    let input = "All human beings are born free and equal in dignity and rights.";
+    std::fs::write(&file, input).unwrap();
+    let args = ["--from", "eng_Latn", "--to", "quy_Latn"];
+    let from_file = translate(&[&args[..], &[file.to_str().unwrap()]].concat(), b"");
+    let from_stdin = translate(&args, input.as_bytes());
+    assert!(from_file.status.success(), "{}", stderr(&from_file));
+    assert_eq!(from_file.stdout, from_stdin.stdout);
+    assert!(!from_file.stdout.is_empty());
+}
+
+#[test]
+fn an_unknown_language_lists_close_matches() {
+    let out = translate(&["--from", "eng_Latn", "--to", "fra"], b"Hello.");
+    assert_eq!(out.status.code(), Some(2));
+    let message = stderr(&out);
+    assert!(
+        message.contains("unknown language 'fra'") && message.contains("fra_Latn"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_missing_model_directory_is_named() {
+    let out = tolk(
+        &[
+            "translate",
+            "--model",
+            "/no/such/model",
+            "--from",
+            "eng_Latn",
+            "--to",
+            "fra_Latn",
+        ],
+        b"Hi.",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("/no/such/model"), "{}", stderr(&out));
+}
+
+#[test]
+fn input_that_is_not_utf8_is_refused_clearly() {
+    let out = translate(&["--from", "eng_Latn", "--to", "fra_Latn"], b"caf\xe9 au lait");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("not UTF-8"), "{}", stderr(&out));
+}
+
+#[test]
+fn an_out_of_range_beam_is_a_usage_error() {
+    let out = translate(&["--from", "eng_Latn", "--to", "fra_Latn", "--beam", "0"], b"Hello.");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("beam_size"), "{}", stderr(&out));
+}

@@ -1,0 +1,59 @@
+//! The one place that calls CTranslate2. Every call blocks its thread for the whole decoding, so
+//! callers on an async runtime must run it on a blocking thread.
+
+use std::sync::Once;
+
+use ct2rs::sys::{
+    set_log_level, ComputeType, Config, Device, LogLevel, TranslationResult, Translator as Ct2Translator,
+};
+use langs::LangCode;
+
+use crate::error::{Result, TranslatorError};
+use crate::model::ModelFiles;
+use crate::options::TranslateOptions;
+
+/// A loaded CTranslate2 translator (one replica).
+pub(crate) struct Engine {
+    ct2: Ct2Translator,
+}
+
+impl Engine {
+    /// Loads the weights; `threads` are CTranslate2's intra-op threads.
+    pub(crate) fn load(files: &ModelFiles, threads: usize) -> Result<Engine> {
+        // CTranslate2 writes its warnings (e.g. "float16 weights run as float32 on this CPU")
+        // straight to stderr, past our logging; keep only errors unless CT2_VERBOSE asks for more.
+        static QUIET: Once = Once::new();
+        QUIET.call_once(|| {
+            if std::env::var_os("CT2_VERBOSE").is_none() {
+                set_log_level(LogLevel::Error);
+            }
+        });
+        let config = Config {
+            device: Device::CPU,
+            compute_type: ComputeType::DEFAULT,
+            device_indices: vec![0],
+            num_threads_per_replica: threads,
+            ..Config::default()
+        };
+        let ct2 = Ct2Translator::new(&files.dir, &config).map_err(|e| TranslatorError::ModelFileBroken {
+            path: files.dir.join("model.bin"),
+            reason: format!("CTranslate2 could not load the model: {e}"),
+        })?;
+        Ok(Engine { ct2 })
+    }
+
+    /// Translates source token sequences, each into its own target language.
+    pub(crate) fn translate(
+        &self,
+        sources: &[&[String]],
+        targets: &[LangCode],
+        options: &TranslateOptions,
+        max_decoding_length: usize,
+    ) -> Result<Vec<TranslationResult>> {
+        let prefixes: Vec<Vec<&str>> = targets.iter().map(|t| vec![t.as_str()]).collect();
+        let sources: Vec<Vec<&str>> = sources.iter().map(|s| s.iter().map(String::as_str).collect()).collect();
+        self.ct2
+            .translate_batch_with_target_prefix(&sources, &prefixes, &options.to_ct2(max_decoding_length), None)
+            .map_err(|e| TranslatorError::Engine(e.to_string()))
+    }
+}

@@ -1,0 +1,286 @@
+//! Text in one NLLB language to text in another, through CTranslate2 and SentencePiece.
+//!
+//! [`Translator::open`] checks and loads a CTranslate2-converted NLLB model directory.
+//! [`Translator::translate_texts`] cuts texts into sentences, translates all of them in batches
+//! (languages may differ from sentence to sentence) and puts each text back together with its
+//! layout. Every call blocks: run it on a blocking thread from async code. This crate knows
+//! nothing of HTTP.
+
+mod batch;
+mod engine;
+mod error;
+mod model;
+mod options;
+mod segment;
+mod tokenizer;
+
+use std::path::Path;
+
+use langs::LangCode;
+
+pub use batch::{BatchLimits, BatchPlan};
+pub use error::{Result, TranslatorError};
+pub use options::{decoding_limit, Sampling, TranslateOptions, MAX_BEAM_SIZE};
+pub use segment::{split_long_sentence, Layout, Part};
+pub use tokenizer::{NllbTokenizer, Piece, END_OF_SENTENCE};
+
+use engine::Engine;
+use model::ModelFiles;
+
+/// How a translator is set up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TranslatorConfig {
+    /// CTranslate2 threads for this model.
+    pub threads: usize,
+    /// The longest source sequence handed to the model, language token and `</s>` included;
+    /// longer sentences are cut into chunks first. NLLB was trained on up to 512 tokens and its
+    /// quality falls well before that.
+    pub max_input_tokens: usize,
+    /// Limits of one engine call.
+    pub batch: BatchLimits,
+}
+
+impl Default for TranslatorConfig {
+    fn default() -> Self {
+        TranslatorConfig {
+            threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+            max_input_tokens: 256,
+            batch: BatchLimits::default(),
+        }
+    }
+}
+
+/// One sentence to translate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    /// The sentence.
+    pub text: String,
+    /// Its language.
+    pub source: LangCode,
+    /// The language to translate it into.
+    pub target: LangCode,
+}
+
+/// One translation of a sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hypothesis {
+    /// The translated sentence.
+    pub text: String,
+    /// Output tokens, without the leading target-language token.
+    pub tokens: Vec<String>,
+    /// Length-normalised log-probability; higher is better.
+    pub score: f32,
+}
+
+/// A text to translate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextRequest<'a> {
+    /// The text, any length and layout.
+    pub text: &'a str,
+    /// Its language.
+    pub source: LangCode,
+    /// The language to translate it into.
+    pub target: LangCode,
+}
+
+/// A translated text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextTranslation {
+    /// The best translation, with the source's layout.
+    pub text: String,
+    /// Further translations, best first, when more than one was asked for.
+    pub alternatives: Vec<String>,
+    /// How many sentences (or chunks of long sentences) went to the model.
+    pub sentences: usize,
+}
+
+/// A loaded NLLB model, ready to translate.
+pub struct Translator {
+    engine: Engine,
+    tokenizer: NllbTokenizer,
+    files: ModelFiles,
+    config: TranslatorConfig,
+}
+
+/// A sentence ready for the engine: its source tokens and target language.
+struct Prepared {
+    tokens: Vec<String>,
+    target: LangCode,
+}
+
+impl Translator {
+    /// Checks the model directory and loads the model.
+    pub fn open(dir: &Path, config: TranslatorConfig) -> Result<Translator> {
+        if config.max_input_tokens < 8 {
+            return Err(TranslatorError::InvalidOption {
+                name: "max_input_tokens",
+                value: config.max_input_tokens.to_string(),
+                expected: "at least 8".into(),
+            });
+        }
+        let files = ModelFiles::inspect(dir)?;
+        let tokenizer = NllbTokenizer::open(&files.sentencepiece)?;
+        let engine = Engine::load(&files, config.threads)?;
+        Ok(Translator {
+            engine,
+            tokenizer,
+            files,
+            config,
+        })
+    }
+
+    /// The languages this model can translate from and into.
+    pub fn languages(&self) -> &[LangCode] {
+        &self.files.languages
+    }
+
+    /// The settings the translator was opened with.
+    pub fn config(&self) -> &TranslatorConfig {
+        &self.config
+    }
+
+    /// The model's tokenizer.
+    pub fn tokenizer(&self) -> &NllbTokenizer {
+        &self.tokenizer
+    }
+
+    /// Translates one text, keeping its layout.
+    pub fn translate(
+        &self,
+        text: &str,
+        source: LangCode,
+        target: LangCode,
+        options: &TranslateOptions,
+    ) -> Result<TextTranslation> {
+        let mut out = self.translate_texts(&[TextRequest { text, source, target }], options)?;
+        Ok(out.remove(0))
+    }
+
+    /// Translates several texts in one go; their sentences share engine calls.
+    pub fn translate_texts(
+        &self,
+        requests: &[TextRequest],
+        options: &TranslateOptions,
+    ) -> Result<Vec<TextTranslation>> {
+        options.validate()?;
+        let mut layouts = Vec::with_capacity(requests.len());
+        let mut prepared = Vec::new();
+        for request in requests {
+            self.check_languages(request.source, request.target)?;
+            let layout = self.prepare_text(request, &mut prepared)?;
+            layouts.push(layout);
+        }
+        let mut results = self.run(&prepared, options)?.into_iter();
+        let mut out = Vec::with_capacity(requests.len());
+        for (request, layout) in requests.iter().zip(layouts) {
+            let count = layout.sentences().count();
+            let sentences: Vec<Vec<Hypothesis>> = results.by_ref().take(count).collect();
+            let choice = |k: usize| -> Vec<&str> {
+                sentences
+                    .iter()
+                    .map(|h| h.get(k).or(h.first()).map_or("", |h| h.text.as_str()))
+                    .collect()
+            };
+            let script = request.target.script();
+            let text = layout.render(&choice(0), script);
+            let alternatives = (1..options.alternatives)
+                .map(|k| layout.render(&choice(k), script))
+                .collect();
+            out.push(TextTranslation {
+                text,
+                alternatives,
+                sentences: count,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Translates single sentences as they are, without cutting them into sentences first.
+    /// A sentence longer than `max_input_tokens` is refused rather than truncated.
+    pub fn translate_segments(&self, segments: &[Segment], options: &TranslateOptions) -> Result<Vec<Vec<Hypothesis>>> {
+        options.validate()?;
+        let mut prepared = Vec::with_capacity(segments.len());
+        for segment in segments {
+            self.check_languages(segment.source, segment.target)?;
+            let tokens = self.tokenizer.source_tokens(segment.source, &segment.text)?;
+            if tokens.len() > self.config.max_input_tokens {
+                return Err(TranslatorError::SentenceTooLong {
+                    tokens: tokens.len(),
+                    limit: self.config.max_input_tokens,
+                });
+            }
+            prepared.push(Prepared {
+                tokens,
+                target: segment.target,
+            });
+        }
+        self.run(&prepared, options)
+    }
+
+    fn check_languages(&self, source: LangCode, target: LangCode) -> Result<()> {
+        for lang in [source, target] {
+            if !self.files.vocabulary.contains_key(lang.as_str()) {
+                return Err(TranslatorError::LanguageNotInModel { lang });
+            }
+        }
+        Ok(())
+    }
+
+    /// Cuts a text into sentences (and over-long sentences into chunks), appending each one's
+    /// source tokens to `prepared`; returns the layout to render the result with.
+    fn prepare_text(&self, request: &TextRequest, prepared: &mut Vec<Prepared>) -> Result<Layout> {
+        let max_pieces = self.config.max_input_tokens - 2;
+        let mut push = |text: &str| -> Result<()> {
+            let tokens = self.tokenizer.source_tokens(request.source, text)?;
+            prepared.push(Prepared {
+                tokens,
+                target: request.target,
+            });
+            Ok(())
+        };
+        Layout::of(request.text).split_sentences(|sentence| {
+            let pieces = self.tokenizer.pieces(sentence)?;
+            if pieces.len() <= max_pieces {
+                push(sentence)?;
+                return Ok(vec![Part::Sentence(sentence.to_string())]);
+            }
+            let parts = split_long_sentence(sentence, max_pieces, |chunk| {
+                Ok::<_, TranslatorError>(self.tokenizer.pieces(chunk)?.into_iter().map(|p| p.end).collect())
+            })?;
+            for part in &parts {
+                if let Part::Sentence(chunk) = part {
+                    push(chunk)?;
+                }
+            }
+            Ok(parts)
+        })
+    }
+
+    /// Runs prepared sentences through the engine in planned batches; results in input order.
+    fn run(&self, prepared: &[Prepared], options: &TranslateOptions) -> Result<Vec<Vec<Hypothesis>>> {
+        let lengths: Vec<usize> = prepared.iter().map(|p| p.tokens.len()).collect();
+        let mut results: Vec<Vec<Hypothesis>> = vec![Vec::new(); prepared.len()];
+        for batch in BatchPlan::new(&lengths, self.config.batch).batches {
+            let limit = batch.iter().map(|&i| decoding_limit(lengths[i])).max().unwrap_or(0);
+            let sources: Vec<&[String]> = batch.iter().map(|&i| prepared[i].tokens.as_slice()).collect();
+            let targets: Vec<LangCode> = batch.iter().map(|&i| prepared[i].target).collect();
+            let outputs = self.engine.translate(&sources, &targets, options, limit)?;
+            for (&i, output) in batch.iter().zip(outputs) {
+                // The call's limit is that of its longest source; a sentence that would have hit
+                // its own, lower limit alone is cut there, so that a result does not depend on
+                // which other sentences shared the call.
+                let own_limit = decoding_limit(lengths[i]);
+                let mut hypotheses = Vec::with_capacity(output.hypotheses.len());
+                for (tokens, score) in output.hypotheses.into_iter().zip(output.scores) {
+                    let mut tokens = tokens;
+                    tokens.truncate(own_limit);
+                    let tokens = self.tokenizer.strip_target_token(prepared[i].target, &tokens).to_vec();
+                    let text = self.tokenizer.detokenize(&tokens)?;
+                    hypotheses.push(Hypothesis { text, tokens, score });
+                }
+                results[i] = hypotheses;
+            }
+        }
+        Ok(results)
+    }
+}
