@@ -1,0 +1,37 @@
+# Sourced by scripts/tolk and scripts/test: makes sure the tools a build needs are here, installing
+# them where this machine allows it, or stops with one sentence saying what to install.
+
+say() { printf '%s\n' "$*" >&2; }
+
+# Runs a command as root, through sudo when we are not root; fails when neither is possible.
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo "$@"
+  else return 1
+  fi
+}
+
+# Installs Debian packages when apt-get can be used; returns non-zero otherwise.
+apt_install() {
+  command -v apt-get >/dev/null 2>&1 || return 1
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null 2>&1 && return 0
+  as_root apt-get update -q >/dev/null 2>&1 || return 1
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null 2>&1
+}
+
+ensure_prereqs() {
+  if ! command -v cargo >/dev/null 2>&1; then
+    say "Install the Rust toolchain (https://rustup.rs) and run this again."
+    exit 1
+  fi
+  # CTranslate2 and SentencePiece are C++ projects that ct2rs and sentencepiece-sys build with CMake.
+  if ! command -v cmake >/dev/null 2>&1 || ! command -v c++ >/dev/null 2>&1; then
+    say "Installing cmake and a C++ compiler (needed to build CTranslate2)..."
+    if ! apt_install cmake g++ make; then
+      say "Install cmake and a C++ compiler (Debian/Ubuntu: sudo apt-get install cmake g++ make) and run this again."
+      exit 1
+    fi
+  fi
+  # The build directory lives outside the clone so CTranslate2 (minutes to build) is built once.
+  export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tolk/target}"
+}
