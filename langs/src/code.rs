@@ -60,17 +60,20 @@ fn did_you_mean(suggestions: &[LangCode]) -> String {
 }
 
 impl LangCode {
-    /// Resolves an NLLB code, ignoring case (`QUY_latn` is `quy_Latn`).
+    /// Resolves whatever a user typed to an NLLB code: an NLLB code in any case (`QUY_latn`), an ISO
+    /// 639-1 or 639-3 code, a BCP-47 tag (`pt-BR`, `zh-Hant`), a LibreTranslate or DeepL code (`zt`,
+    /// `EN-GB`) or an English or native name (`Luganda`, `Maori`, `français`). See
+    /// [`crate::resolve`] for the rules and the defaults for ambiguous input.
     pub fn parse(input: &str) -> Result<LangCode, LangError> {
-        let wanted = input.trim();
+        crate::resolve::resolve(input)
+    }
+
+    /// The code itself when `input` spells an NLLB code, ignoring case; nothing else is accepted.
+    pub fn from_nllb(input: &str) -> Option<LangCode> {
         NLLB_CODES
             .iter()
-            .find(|code| code.eq_ignore_ascii_case(wanted))
+            .find(|code| code.eq_ignore_ascii_case(input))
             .map(|code| LangCode(code))
-            .ok_or_else(|| LangError::Unknown {
-                input: input.to_string(),
-                suggestions: closest(wanted),
-            })
     }
 
     /// All 202 codes.
@@ -105,11 +108,77 @@ impl Script {
     pub fn joins_sentences_without_space(self) -> bool {
         matches!(self.0, "Hans" | "Hant" | "Jpan")
     }
+
+    /// The direction the script is written in.
+    pub fn direction(self) -> Direction {
+        // Every right-to-left script of ISO 15924 that a language of ours could be written in; NLLB
+        // itself uses only Arab and Hebr.
+        match self.0 {
+            "Arab" | "Hebr" | "Thaa" | "Syrc" | "Nkoo" | "Adlm" | "Rohg" | "Samr" | "Mand" => Direction::Rtl,
+            _ => Direction::Ltr,
+        }
+    }
+
+    /// The English name of the script, e.g. `Devanagari`.
+    pub fn name(self) -> &'static str {
+        match self.0 {
+            "Arab" => "Arabic",
+            "Armn" => "Armenian",
+            "Beng" => "Bengali",
+            "Cyrl" => "Cyrillic",
+            "Deva" => "Devanagari",
+            "Ethi" => "Ethiopic",
+            "Geor" => "Georgian",
+            "Grek" => "Greek",
+            "Gujr" => "Gujarati",
+            "Guru" => "Gurmukhi",
+            "Hang" => "Hangul",
+            "Hans" => "Han (Simplified)",
+            "Hant" => "Han (Traditional)",
+            "Hebr" => "Hebrew",
+            "Jpan" => "Japanese (Han and Kana)",
+            "Khmr" => "Khmer",
+            "Knda" => "Kannada",
+            "Laoo" => "Lao",
+            "Latn" => "Latin",
+            "Mlym" => "Malayalam",
+            "Mymr" => "Myanmar",
+            "Olck" => "Ol Chiki",
+            "Orya" => "Oriya",
+            "Sinh" => "Sinhala",
+            "Taml" => "Tamil",
+            "Telu" => "Telugu",
+            "Tfng" => "Tifinagh",
+            "Thai" => "Thai",
+            "Tibt" => "Tibetan",
+            _ => "other",
+        }
+    }
+}
+
+/// Which way a script runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Left to right.
+    Ltr,
+    /// Right to left (Arabic, Hebrew).
+    Rtl,
+}
+
+impl Direction {
+    /// `ltr` or `rtl`, as HTML's `dir` attribute spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Ltr => "ltr",
+            Direction::Rtl => "rtl",
+        }
+    }
 }
 
 /// Codes that share the input's ISO 639-3 part first (`fra` → `fra_Latn`), then the nearest by
 /// edit distance, so a typo or a missing script suffix still points somewhere useful.
-fn closest(input: &str) -> Vec<LangCode> {
+pub(crate) fn closest(input: &str) -> Vec<LangCode> {
     let lower = input.to_ascii_lowercase();
     let prefix: String = lower.chars().take(3).collect();
     let mut scored: Vec<(f64, LangCode)> = LangCode::all()
@@ -150,6 +219,12 @@ impl serde::Serialize for LangCode {
     }
 }
 
+impl serde::Serialize for Script {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for LangCode {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
@@ -183,9 +258,9 @@ mod tests {
 
     #[test]
     fn unknown_codes_suggest_the_same_language_first() {
-        let LangError::Unknown { suggestions, .. } = LangCode::parse("fra").unwrap_err();
+        let LangError::Unknown { suggestions, .. } = LangCode::parse("fraa").unwrap_err();
         assert_eq!(suggestions[0].as_str(), "fra_Latn");
-        let LangError::Unknown { suggestions, .. } = LangCode::parse("zho").unwrap_err();
+        let LangError::Unknown { suggestions, .. } = LangCode::parse("zhoo").unwrap_err();
         assert!(suggestions.iter().any(|c| c.as_str() == "zho_Hans"));
         assert!(suggestions.iter().any(|c| c.as_str() == "zho_Hant"));
     }
@@ -193,16 +268,20 @@ mod tests {
     #[test]
     fn a_typo_is_explained_with_close_matches() {
         let err = LangCode::parse("eng_Latm").unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("unknown language 'eng_Latm'; did you mean eng_Latn"),
-            "{err}"
+        assert_eq!(
+            err.to_string(),
+            format!("unknown language 'eng_Latm'; did you mean {}?", {
+                let LangError::Unknown { suggestions, .. } = &err;
+                suggestions.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+            })
         );
+        let LangError::Unknown { suggestions, .. } = err;
+        assert_eq!(suggestions[0].as_str(), "eng_Latn");
     }
 
     #[test]
     fn gibberish_gets_no_suggestions() {
-        let err = LangCode::parse("%%%%%%%%%%%%").unwrap_err();
-        assert_eq!(err.to_string(), "unknown language '%%%%%%%%%%%%'");
+        let LangError::Unknown { suggestions, .. } = LangCode::parse("%%%%%%%%%%%%").unwrap_err();
+        assert!(suggestions.is_empty());
     }
 }

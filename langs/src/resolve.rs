@@ -1,0 +1,338 @@
+//! Resolution of what users type to one NLLB code.
+//!
+//! Order of the rules, first match wins:
+//! 1. an NLLB code in any case (`fra_Latn`, `QUY_latn`);
+//! 2. a key of the index built from the catalogue: ISO 639-1 and 639-3 codes, the NLLB code written
+//!    as a BCP-47 tag (`fra-Latn`), the aliases column (LibreTranslate's `zt` and `pb`, DeepL's
+//!    `EN-GB`, region and script tags such as `zh-TW` or `fa-AF`, ISO 639-2/B codes such as `ger`,
+//!    macrolanguage codes such as `ara`, other English names), English names and autonyms — all
+//!    compared without case, diacritics or punctuation, so `Maori` finds `Māori`;
+//! 3. a BCP-47 tag whose longest known prefix is a key (`pt-BR` → `pt`, `sr-Cyrl-RS` → `sr-Cyrl`);
+//!    a script subtag that contradicts the result (`sr-Latn`: NLLB has only Cyrillic Serbian) makes
+//!    the input unknown rather than silently changing the script of the output.
+//!
+//! A key that names several codes of one language in different scripts (`zh`, `ks`, `ace`) resolves
+//! to the default in [`SCRIPT_DEFAULTS`].
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::catalogue::catalogue;
+use crate::code::{closest, LangCode, LangError};
+
+/// For languages NLLB has in several scripts: the code that the bare language means. Chinese is
+/// mostly written in Simplified characters; the others follow the script NLLB's own training data
+/// has most of.
+pub const SCRIPT_DEFAULTS: [(&str, &str); 6] = [
+    ("zho", "zho_Hans"),
+    ("ace", "ace_Latn"),
+    ("bjn", "bjn_Latn"),
+    ("kas", "kas_Arab"),
+    ("knc", "knc_Latn"),
+    ("taq", "taq_Latn"),
+];
+
+/// How many close matches an unknown-language error lists.
+const SUGGESTIONS: usize = 5;
+
+/// Scripts that BCP-47 writes differently from NLLB but that mean the same writing for our purpose.
+fn same_script(tag_script: &str, nllb_script: &str) -> bool {
+    let tag_script = tag_script.to_ascii_lowercase();
+    let nllb_script = nllb_script.to_ascii_lowercase();
+    tag_script == nllb_script
+        || matches!(
+            (tag_script.as_str(), nllb_script.as_str()),
+            ("kore", "hang")
+                | ("hani", "hans")
+                | ("hani", "hant")
+                | ("hrkt", "jpan")
+                | ("hira", "jpan")
+                | ("kana", "jpan")
+        )
+}
+
+/// Resolves what a user typed to an NLLB code; see the module documentation for the rules.
+pub fn resolve(input: &str) -> Result<LangCode, LangError> {
+    let trimmed = input.trim();
+    if let Some(code) = LangCode::from_nllb(trimmed) {
+        return Ok(code);
+    }
+    let key = normalize(trimmed);
+    if let Some(&code) = index().get(&key) {
+        return Ok(code);
+    }
+    match resolve_tag(&key) {
+        Some(Ok(code)) => Ok(code),
+        Some(Err(other_script)) => Err(unknown(input, &key, Some(other_script))),
+        None => Err(unknown(input, &key, None)),
+    }
+}
+
+/// A BCP-47 tag by its longest known prefix. `None` when no prefix is known; `Some(Err(code))` when
+/// one is but the tag's script contradicts `code`, NLLB's code for that language.
+fn resolve_tag(key: &str) -> Option<Result<LangCode, LangCode>> {
+    let subtags: Vec<&str> = key.split('-').collect();
+    let language = subtags[0];
+    if subtags.len() < 2 || !(2..=3).contains(&language.len()) || !language.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let script = subtags[1..]
+        .iter()
+        .find(|s| s.len() == 4 && s.chars().all(|c| c.is_ascii_alphabetic()));
+    (1..subtags.len()).rev().find_map(|n| {
+        let code = *index().get(&subtags[..n].join("-"))?;
+        Some(match script {
+            Some(script) if !same_script(script, code.script().as_str()) => LangCode::all()
+                .find(|other| other.iso639_3() == code.iso639_3() && same_script(script, other.script().as_str()))
+                .ok_or(code),
+            _ => Ok(code),
+        })
+    })
+}
+
+fn unknown(input: &str, key: &str, first: Option<LangCode>) -> LangError {
+    let mut list: Vec<LangCode> = first.into_iter().collect();
+    for code in suggestions(input.trim(), key) {
+        if !list.contains(&code) {
+            list.push(code);
+        }
+    }
+    list.truncate(SUGGESTIONS);
+    LangError::Unknown {
+        input: input.to_string(),
+        suggestions: list,
+    }
+}
+
+/// Codes first by the same language part (see [`closest`]), then by names and aliases close to the
+/// input, so that both `eng_Latm` and `Frnech` point somewhere useful.
+fn suggestions(raw: &str, key: &str) -> Vec<LangCode> {
+    let mut out = closest(raw);
+    if key.chars().count() >= 4 {
+        let mut by_name: Vec<(f64, LangCode)> = index()
+            .iter()
+            .filter(|(k, _)| k.chars().count() >= 4)
+            .map(|(k, &code)| (strsim::normalized_levenshtein(key, k), code))
+            .filter(|(score, _)| *score >= 0.6)
+            .collect();
+        by_name.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        for (_, code) in by_name {
+            if !out.contains(&code) {
+                out.push(code);
+            }
+        }
+    }
+    out.truncate(SUGGESTIONS);
+    out
+}
+
+/// The form keys are compared in: decomposed, without combining marks, lower case, `_` as `-`, every
+/// other non-alphanumeric character as one space.
+pub(crate) fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.nfkd().filter(|c| !is_combining_mark(*c)) {
+        if c.is_alphanumeric() || c == '-' || c == '_' {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            match c {
+                '_' => out.push('-'),
+                c => out.extend(c.to_lowercase()),
+            }
+        } else if !matches!(c, '\'' | '’' | 'ʼ' | 'ʻ' | '‘') {
+            space = true;
+        }
+    }
+    out
+}
+
+/// Every key the catalogue offers, each with the code it names.
+pub(crate) fn keys() -> Vec<(String, LangCode)> {
+    let mut keys = Vec::new();
+    for lang in catalogue() {
+        let code = lang.code;
+        let mut add = |key: &str| keys.push((normalize(key), code));
+        add(&code.as_str().replace('_', "-"));
+        add(code.iso639_3());
+        if let Some(two) = lang.iso639_1 {
+            add(two);
+        }
+        add(lang.name);
+        add(lang.autonym);
+        for alias in &lang.aliases {
+            add(alias);
+        }
+    }
+    keys
+}
+
+/// The lookup table from normalized keys to codes, built once.
+fn index() -> &'static HashMap<String, LangCode> {
+    static INDEX: OnceLock<HashMap<String, LangCode>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut grouped: HashMap<String, Vec<LangCode>> = HashMap::new();
+        for (key, code) in keys() {
+            let codes = grouped.entry(key).or_default();
+            if !codes.contains(&code) {
+                codes.push(code);
+            }
+        }
+        grouped
+            .into_iter()
+            .filter_map(|(key, codes)| pick(&codes).map(|code| (key, code)))
+            .collect()
+    })
+}
+
+/// The one code a key names: the only one, or the script default when all share a language. A key
+/// that names different languages is left out (a test keeps the data free of them).
+pub(crate) fn pick(codes: &[LangCode]) -> Option<LangCode> {
+    if let [only] = codes {
+        return Some(*only);
+    }
+    let language = codes[0].iso639_3();
+    if codes.iter().any(|c| c.iso639_3() != language) {
+        return None;
+    }
+    let (_, default) = SCRIPT_DEFAULTS.iter().find(|(lang, _)| *lang == language)?;
+    LangCode::from_nllb(default)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(input: &str) -> &'static str {
+        resolve(input).unwrap_or_else(|e| panic!("{input}: {e}")).as_str()
+    }
+
+    #[test]
+    fn nllb_codes_resolve_in_any_case() {
+        assert_eq!(code("fra_Latn"), "fra_Latn");
+        assert_eq!(code(" QUY_latn "), "quy_Latn");
+        assert_eq!(code("fra-Latn"), "fra_Latn");
+    }
+
+    #[test]
+    fn iso_codes_resolve() {
+        assert_eq!(code("fr"), "fra_Latn");
+        assert_eq!(code("fra"), "fra_Latn");
+        assert_eq!(code("fre"), "fra_Latn");
+        assert_eq!(code("qu"), "quy_Latn");
+        assert_eq!(code("lg"), "lug_Latn");
+        assert_eq!(code("ast"), "ast_Latn");
+        assert_eq!(code("fa"), "pes_Arab");
+        assert_eq!(code("ms"), "zsm_Latn");
+        assert_eq!(code("no"), "nob_Latn");
+    }
+
+    #[test]
+    fn ambiguous_input_takes_the_documented_default() {
+        assert_eq!(code("ar"), "arb_Arab");
+        assert_eq!(code("ara"), "arb_Arab");
+        assert_eq!(code("Arabic"), "arb_Arab");
+        assert_eq!(code("zh"), "zho_Hans");
+        assert_eq!(code("zho"), "zho_Hans");
+        assert_eq!(code("Chinese"), "zho_Hans");
+        assert_eq!(code("ks"), "kas_Arab");
+        assert_eq!(code("ace"), "ace_Latn");
+        assert_eq!(code("taq"), "taq_Latn");
+    }
+
+    #[test]
+    fn bcp47_tags_use_region_and_script() {
+        assert_eq!(code("zh-TW"), "zho_Hant");
+        assert_eq!(code("zh-Hant"), "zho_Hant");
+        assert_eq!(code("zh_Hant_HK"), "zho_Hant");
+        assert_eq!(code("zh-Hans-CN"), "zho_Hans");
+        assert_eq!(code("zh-CN"), "zho_Hans");
+        assert_eq!(code("fr-CA"), "fra_Latn");
+        assert_eq!(code("pt-BR"), "por_Latn");
+        assert_eq!(code("sr-Cyrl"), "srp_Cyrl");
+        assert_eq!(code("sr-Cyrl-RS"), "srp_Cyrl");
+        assert_eq!(code("ur-PK"), "urd_Arab");
+        assert_eq!(code("es-419"), "spa_Latn");
+        assert_eq!(code("fa-AF"), "prs_Arab");
+        assert_eq!(code("az-Arab"), "azb_Arab");
+        assert_eq!(code("ks-Deva"), "kas_Deva");
+        assert_eq!(code("ko-Kore-KR"), "kor_Hang");
+    }
+
+    #[test]
+    fn a_script_nllb_lacks_is_not_silently_replaced() {
+        let LangError::Unknown { suggestions, .. } = resolve("sr-Latn").unwrap_err();
+        assert_eq!(suggestions[0].as_str(), "srp_Cyrl");
+        assert!(resolve("yue-Hans").is_err());
+    }
+
+    #[test]
+    fn libretranslate_and_deepl_codes_resolve() {
+        assert_eq!(code("zt"), "zho_Hant");
+        assert_eq!(code("pb"), "por_Latn");
+        assert_eq!(code("EN-GB"), "eng_Latn");
+        assert_eq!(code("EN-US"), "eng_Latn");
+        assert_eq!(code("PT-BR"), "por_Latn");
+        assert_eq!(code("PT-PT"), "por_Latn");
+        assert_eq!(code("ZH-HANS"), "zho_Hans");
+        assert_eq!(code("NB"), "nob_Latn");
+    }
+
+    #[test]
+    fn names_resolve_without_case_or_diacritics() {
+        assert_eq!(code("French"), "fra_Latn");
+        assert_eq!(code("luganda"), "lug_Latn");
+        assert_eq!(code("Ganda"), "lug_Latn");
+        assert_eq!(code("Māori"), "mri_Latn");
+        assert_eq!(code("MAORI"), "mri_Latn");
+        assert_eq!(code("Norwegian Bokmal"), "nob_Latn");
+        assert_eq!(code("Chinese (Traditional)"), "zho_Hant");
+        assert_eq!(code("Ta'izzi-Adeni Arabic"), "acq_Arab");
+        assert_eq!(code("Quechua"), "quy_Latn");
+        assert_eq!(code("français"), "fra_Latn");
+        assert_eq!(code("Deutsch"), "deu_Latn");
+        assert_eq!(code("Kiswahili"), "swh_Latn");
+        assert_eq!(code("Santali"), "sat_Beng");
+        assert_eq!(code("sat_Olck"), "sat_Beng");
+    }
+
+    #[test]
+    fn unknown_input_lists_the_closest_matches() {
+        let LangError::Unknown { suggestions, .. } = resolve("Frnech").unwrap_err();
+        assert_eq!(suggestions[0].as_str(), "fra_Latn");
+        let LangError::Unknown { suggestions, .. } = resolve("Lugandaa").unwrap_err();
+        assert_eq!(suggestions[0].as_str(), "lug_Latn");
+        let err = resolve("klingon").unwrap_err();
+        assert!(err.to_string().starts_with("unknown language 'klingon'"), "{err}");
+    }
+
+    #[test]
+    fn no_key_names_two_languages() {
+        let mut grouped: HashMap<String, Vec<LangCode>> = HashMap::new();
+        for (key, code) in keys() {
+            assert!(!key.is_empty(), "{code} has an empty key");
+            grouped.entry(key).or_default().push(code);
+        }
+        for (key, mut codes) in grouped {
+            codes.dedup();
+            assert!(
+                pick(&codes).is_some(),
+                "'{key}' names {codes:?} and no default chooses among them"
+            );
+        }
+    }
+
+    #[test]
+    fn every_code_resolves_from_its_name_and_iso639_3_or_a_default() {
+        for lang in catalogue() {
+            let by_name = resolve(lang.name).unwrap();
+            assert_eq!(by_name, lang.code, "{}", lang.name);
+            let by_iso = resolve(lang.iso639_3).unwrap();
+            assert_eq!(by_iso.iso639_3(), lang.iso639_3, "{}", lang.iso639_3);
+        }
+    }
+}
