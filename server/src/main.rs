@@ -18,6 +18,10 @@ struct Cli {
 enum Command {
     /// Translate a file or standard input, keeping its layout.
     Translate(commands::translate::Args),
+    /// Tell the language of a text.
+    Detect(commands::detect::Args),
+    /// List the 202 languages: codes, names, script, which are detectable.
+    Languages(commands::languages::Args),
 }
 
 fn main() -> ExitCode {
@@ -28,6 +32,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Translate(args) => commands::translate::run(args),
+        Command::Detect(args) => commands::detect::run(args),
+        Command::Languages(args) => commands::languages::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

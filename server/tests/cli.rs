@@ -17,7 +17,8 @@ fn tolk(args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("tolk starts");
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    // A usage error ends the process before it reads its input; the write may then fail.
+    let _ = child.stdin.take().unwrap().write_all(stdin);
     child.wait_with_output().unwrap()
 }
 
@@ -67,11 +68,11 @@ fn translates_a_file_the_same_as_standard_input() {
 
 #[test]
 fn an_unknown_language_lists_close_matches() {
-    let out = translate(&["--from", "eng_Latn", "--to", "fra"], b"Hello.");
+    let out = translate(&["--from", "eng_Latn", "--to", "Frnech"], b"Hello.");
     assert_eq!(out.status.code(), Some(2));
     let message = stderr(&out);
     assert!(
-        message.contains("unknown language 'fra'") && message.contains("fra_Latn"),
+        message.contains("unknown language 'Frnech'") && message.contains("fra_Latn"),
         "{message}"
     );
 }
@@ -106,4 +107,54 @@ fn an_out_of_range_beam_is_a_usage_error() {
     let out = translate(&["--from", "eng_Latn", "--to", "fra_Latn", "--beam", "0"], b"Hello.");
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("beam_size"), "{}", stderr(&out));
+}
+
+#[test]
+fn names_and_other_codes_are_accepted() {
+    let a = translate(
+        &["--from", "English", "--to", "Quechua", "--beam", "1"],
+        b"Everyone has the right to education.",
+    );
+    let b = translate(
+        &["--from", "en", "--to", "quy_Latn", "--beam", "1"],
+        b"Everyone has the right to education.",
+    );
+    assert!(a.status.success(), "{}", stderr(&a));
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn from_auto_detects_the_source_and_says_so() {
+    let text = "Toute personne a droit à l'éducation. L'éducation doit être gratuite, au moins en ce qui concerne l'enseignement élémentaire et fondamental.";
+    let auto = translate(&["--to", "eng_Latn", "--beam", "1"], text.as_bytes());
+    let explicit = translate(
+        &["--from", "fra_Latn", "--to", "eng_Latn", "--beam", "1"],
+        text.as_bytes(),
+    );
+    assert!(auto.status.success(), "{}", stderr(&auto));
+    assert!(stderr(&auto).contains("detected fra_Latn"), "{}", stderr(&auto));
+    assert_eq!(auto.stdout, explicit.stdout);
+}
+
+#[test]
+fn from_auto_refuses_to_guess_on_too_little_text() {
+    let out = translate(&["--from", "auto", "--to", "eng_Latn"], b"ok");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("pass --from"), "{}", stderr(&out));
+}
+
+#[test]
+fn detect_and_languages_commands_answer() {
+    let out = tolk(
+        &["detect", "--json"],
+        "Kay pachapi tukuy runakunam libre nacesqaku, kaqllataq respetasqa kanankupaq.".as_bytes(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let found: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(found["language"], "quy_Latn", "{found}");
+
+    let out = tolk(&["languages", "--json"], b"");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list.as_array().map(Vec::len), Some(202));
 }

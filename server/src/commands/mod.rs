@@ -1,5 +1,7 @@
 //! One module per subcommand of `tolk`.
 
+pub mod detect;
+pub mod languages;
 pub mod translate;
 
 /// Why a command stopped: a message for the user and the process exit code.

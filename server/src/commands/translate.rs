@@ -3,7 +3,7 @@
 use std::io::{Read, Write};
 use std::path::PathBuf;
 
-use langs::LangCode;
+use langs::{Detector, LangCode};
 use translator::{TranslateOptions, Translator, TranslatorConfig, TranslatorError};
 
 use super::Failure;
@@ -14,10 +14,10 @@ pub struct Args {
     /// Directory of a CTranslate2-converted NLLB model.
     #[arg(long, env = "TOLK_MODEL")]
     model: PathBuf,
-    /// Language of the input, as an NLLB code (e.g. eng_Latn).
-    #[arg(long = "from")]
+    /// Language of the input: a code or name (eng_Latn, en, English), or "auto" to detect it.
+    #[arg(long = "from", default_value = "auto")]
     source: String,
-    /// Language to translate into, as an NLLB code (e.g. quy_Latn).
+    /// Language to translate into: a code or name (quy_Latn, Quechua).
     #[arg(long = "to")]
     target: String,
     /// Beam width (1 is greedy decoding).
@@ -32,7 +32,10 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(args: Args) -> Result<(), Failure> {
-    let source = LangCode::parse(&args.source).map_err(|e| Failure::usage(format!("--from: {e}")))?;
+    let source = match args.source.trim() {
+        auto if auto.eq_ignore_ascii_case("auto") => None,
+        code => Some(LangCode::parse(code).map_err(|e| Failure::usage(format!("--from: {e}")))?),
+    };
     let target = LangCode::parse(&args.target).map_err(|e| Failure::usage(format!("--to: {e}")))?;
     let options = TranslateOptions {
         beam_size: args.beam_size,
@@ -46,6 +49,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
         config.threads = threads;
     }
     let translator = Translator::open(&args.model, config).map_err(Failure::runtime)?;
+    let source = match source {
+        Some(code) => code,
+        None => detect_source(&text, translator.languages())?,
+    };
     let translation = translator
         .translate(&text, source, target, &options)
         .map_err(|e| match e {
@@ -57,6 +64,30 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .write_all(translation.text.as_bytes())
         .and_then(|()| stdout.flush())
         .map_err(|e| Failure::runtime(format!("cannot write the translation: {e}")))
+}
+
+/// The language of `text` among those the model knows; an unreliable guess is refused rather than
+/// used, since translating from the wrong language gives confident nonsense.
+fn detect_source(text: &str, known: &[LangCode]) -> Result<LangCode, Failure> {
+    let Some(found) = Detector::shared().detect_among(text, Some(known)) else {
+        return Err(Failure::usage(
+            "--from auto: the text has no letters to tell its language by; pass --from",
+        ));
+    };
+    let name = found.language.info().name;
+    if !found.reliable {
+        let others: Vec<&str> = found.candidates.iter().map(|c| c.language.as_str()).collect();
+        return Err(Failure::usage(format!(
+            "--from auto: cannot tell the language reliably (best guesses: {}); pass --from",
+            others.join(", ")
+        )));
+    }
+    tracing::info!(language = %found.language, confidence = found.confidence, "detected source language");
+    eprintln!(
+        "tolk: detected {} ({name}), confidence {:.2}",
+        found.language, found.confidence
+    );
+    Ok(found.language)
 }
 
 fn read_input(file: Option<&PathBuf>) -> Result<String, Failure> {
