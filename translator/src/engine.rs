@@ -4,22 +4,22 @@
 use std::sync::Once;
 
 use ct2rs::sys::{
-    set_log_level, ComputeType, Config, Device, LogLevel, TranslationResult, Translator as Ct2Translator,
+    set_log_level, ComputeType, Config, Device, LogLevel, TranslationOptions, TranslationResult,
+    Translator as Ct2Translator,
 };
 use langs::LangCode;
 
 use crate::error::{Result, TranslatorError};
 use crate::model::ModelFiles;
-use crate::options::TranslateOptions;
 
-/// A loaded CTranslate2 translator (one replica).
+/// A loaded CTranslate2 translator; concurrent calls run on different replicas.
 pub(crate) struct Engine {
     ct2: Ct2Translator,
 }
 
 impl Engine {
-    /// Loads the weights; `threads` are CTranslate2's intra-op threads.
-    pub(crate) fn load(files: &ModelFiles, threads: usize) -> Result<Engine> {
+    /// Loads `replicas` copies of the weights, each with `threads` intra-op threads.
+    pub(crate) fn load(files: &ModelFiles, threads: usize, replicas: usize) -> Result<Engine> {
         // CTranslate2 writes its warnings (e.g. "float16 weights run as float32 on this CPU")
         // straight to stderr, past our logging; keep only errors unless CT2_VERBOSE asks for more.
         static QUIET: Once = Once::new();
@@ -31,7 +31,8 @@ impl Engine {
         let config = Config {
             device: Device::CPU,
             compute_type: ComputeType::DEFAULT,
-            device_indices: vec![0],
+            // On CPU every entry is one more replica of the whole model on device 0.
+            device_indices: vec![0; replicas],
             num_threads_per_replica: threads,
             ..Config::default()
         };
@@ -47,13 +48,12 @@ impl Engine {
         &self,
         sources: &[&[String]],
         targets: &[LangCode],
-        options: &TranslateOptions,
-        max_decoding_length: usize,
+        options: &TranslationOptions<String, String>,
     ) -> Result<Vec<TranslationResult>> {
         let prefixes: Vec<Vec<&str>> = targets.iter().map(|t| vec![t.as_str()]).collect();
         let sources: Vec<Vec<&str>> = sources.iter().map(|s| s.iter().map(String::as_str).collect()).collect();
         self.ct2
-            .translate_batch_with_target_prefix(&sources, &prefixes, &options.to_ct2(max_decoding_length), None)
+            .translate_batch_with_target_prefix(&sources, &prefixes, options, None)
             .map_err(|e| TranslatorError::Engine(e.to_string()))
     }
 }

@@ -30,22 +30,31 @@ use model::ModelFiles;
 /// How a translator is set up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TranslatorConfig {
-    /// CTranslate2 threads for this model.
+    /// CTranslate2 threads per replica.
     pub threads: usize,
+    /// Copies of the model, each serving one engine call at a time; each holds its own weights.
+    pub replicas: usize,
     /// The longest source sequence handed to the model, language token and `</s>` included;
     /// longer sentences are cut into chunks first. NLLB was trained on up to 512 tokens and its
     /// quality falls well before that.
     pub max_input_tokens: usize,
     /// Limits of one engine call.
     pub batch: BatchLimits,
+    /// For benchmarks only: every sentence decodes exactly this many tokens (EOS suppressed
+    /// before), so that two engines compared side by side do the same work.
+    pub fixed_decoding_length: Option<usize>,
 }
 
 impl Default for TranslatorConfig {
     fn default() -> Self {
         TranslatorConfig {
+            // One replica using every core: best latency for one caller and the least memory;
+            // docs/benchmarks.md measures the alternatives.
             threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+            replicas: 1,
             max_input_tokens: 256,
             batch: BatchLimits::default(),
+            fixed_decoding_length: None,
         }
     }
 }
@@ -111,16 +120,23 @@ struct Prepared {
 impl Translator {
     /// Checks the model directory and loads the model.
     pub fn open(dir: &Path, config: TranslatorConfig) -> Result<Translator> {
-        if config.max_input_tokens < 8 {
-            return Err(TranslatorError::InvalidOption {
-                name: "max_input_tokens",
-                value: config.max_input_tokens.to_string(),
-                expected: "at least 8".into(),
-            });
-        }
+        let at_least = |name: &'static str, value: usize, low: usize| {
+            if value < low {
+                Err(TranslatorError::InvalidOption {
+                    name,
+                    value: value.to_string(),
+                    expected: format!("at least {low}"),
+                })
+            } else {
+                Ok(())
+            }
+        };
+        at_least("max_input_tokens", config.max_input_tokens, 8)?;
+        at_least("threads", config.threads, 1)?;
+        at_least("replicas", config.replicas, 1)?;
         let files = ModelFiles::inspect(dir)?;
         let tokenizer = NllbTokenizer::open(&files.sentencepiece)?;
-        let engine = Engine::load(&files, config.threads)?;
+        let engine = Engine::load(&files, config.threads, config.replicas)?;
         Ok(Translator {
             engine,
             tokenizer,
@@ -259,17 +275,21 @@ impl Translator {
     /// Runs prepared sentences through the engine in planned batches; results in input order.
     fn run(&self, prepared: &[Prepared], options: &TranslateOptions) -> Result<Vec<Vec<Hypothesis>>> {
         let lengths: Vec<usize> = prepared.iter().map(|p| p.tokens.len()).collect();
+        let fixed = self.config.fixed_decoding_length;
+        let limit_of = |i: usize| fixed.unwrap_or_else(|| decoding_limit(lengths[i]));
         let mut results: Vec<Vec<Hypothesis>> = vec![Vec::new(); prepared.len()];
         for batch in BatchPlan::new(&lengths, self.config.batch).batches {
-            let limit = batch.iter().map(|&i| decoding_limit(lengths[i])).max().unwrap_or(0);
+            let limit = batch.iter().map(|&i| limit_of(i)).max().unwrap_or(0);
             let sources: Vec<&[String]> = batch.iter().map(|&i| prepared[i].tokens.as_slice()).collect();
             let targets: Vec<LangCode> = batch.iter().map(|&i| prepared[i].target).collect();
-            let outputs = self.engine.translate(&sources, &targets, options, limit)?;
+            let outputs = self
+                .engine
+                .translate(&sources, &targets, &options.to_ct2(limit, fixed.unwrap_or(1)))?;
             for (&i, output) in batch.iter().zip(outputs) {
                 // The call's limit is that of its longest source; a sentence that would have hit
                 // its own, lower limit alone is cut there, so that a result does not depend on
                 // which other sentences shared the call.
-                let own_limit = decoding_limit(lengths[i]);
+                let own_limit = limit_of(i);
                 let mut hypotheses = Vec::with_capacity(output.hypotheses.len());
                 for (tokens, score) in output.hypotheses.into_iter().zip(output.scores) {
                     let mut tokens = tokens;

@@ -133,7 +133,7 @@ impl TranslateOptions {
     }
 
     /// CTranslate2's options for one call; `max_decoding_length` covers the longest source.
-    pub(crate) fn to_ct2(&self, max_decoding_length: usize) -> Ct2Options<String, String> {
+    pub(crate) fn to_ct2(&self, max_decoding_length: usize, min_decoding_length: usize) -> Ct2Options<String, String> {
         let (topk, topp, temperature) = match &self.sampling {
             Some(s) => (s.top_k, s.top_p, s.temperature),
             // top-k 1 is CTranslate2's "no sampling".
@@ -153,6 +153,7 @@ impl TranslateOptions {
             // truncation off.
             max_input_length: 0,
             max_decoding_length,
+            min_decoding_length,
             batch_type: BatchType::Examples,
             max_batch_size: 0,
             ..Default::default()

@@ -235,3 +235,49 @@ fn invalid_options_are_refused_before_any_work() {
         other => panic!("expected InvalidOption, got {other:?}"),
     }
 }
+
+#[test]
+fn replicas_serve_concurrent_calls_with_the_same_results() {
+    let config = TranslatorConfig {
+        threads: 1,
+        replicas: 2,
+        ..TranslatorConfig::default()
+    };
+    let replicated = Translator::open(&common::model_dir(), config).unwrap();
+    let segments: Vec<Segment> = SENTENCES
+        .iter()
+        .map(|s| Segment {
+            text: s.to_string(),
+            source: lang("eng_Latn"),
+            target: lang("swh_Latn"),
+        })
+        .collect();
+    let expected = translator().translate_segments(&segments, &greedy()).unwrap();
+    std::thread::scope(|scope| {
+        let calls: Vec<_> = (0..4)
+            .map(|_| scope.spawn(|| replicated.translate_segments(&segments, &greedy())))
+            .collect();
+        for call in calls {
+            let got = call.join().unwrap().unwrap();
+            let tokens =
+                |r: &Vec<Vec<translator::Hypothesis>>| r.iter().map(|h| h[0].tokens.clone()).collect::<Vec<_>>();
+            assert_eq!(tokens(&got), tokens(&expected));
+        }
+    });
+}
+
+#[test]
+fn zero_threads_or_replicas_are_refused() {
+    for (threads, replicas, name) in [(0, 1, "threads"), (1, 0, "replicas")] {
+        let config = TranslatorConfig {
+            threads,
+            replicas,
+            ..TranslatorConfig::default()
+        };
+        match Translator::open(&common::model_dir(), config) {
+            Err(TranslatorError::InvalidOption { name: got, .. }) => assert_eq!(got, name),
+            Err(other) => panic!("expected InvalidOption for {name}, got {other:?}"),
+            Ok(_) => panic!("expected InvalidOption for {name}"),
+        }
+    }
+}
