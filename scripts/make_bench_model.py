@@ -20,6 +20,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from nllb_arch import nllb_config
+
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "fixtures" / "tiny-nllb"
 DEFAULT_OUT = Path.home() / ".cache" / "tolk" / "bench-nllb-600m"
@@ -33,33 +35,13 @@ def main() -> None:
     args = parser.parse_args()
 
     import torch
-    from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+    from transformers import M2M100ForConditionalGeneration, NllbTokenizer
 
     hf_dir = args.out.with_name(args.out.name + "-hf")
     if not (hf_dir / "model.safetensors").exists():
         torch.manual_seed(SEED)
         tok = NllbTokenizer(vocab_file=str(TINY / "sentencepiece.bpe.model"), legacy_behaviour=False)
-        config = M2M100Config(
-            vocab_size=VOCAB_SIZE,
-            d_model=1024,
-            encoder_layers=12,
-            decoder_layers=12,
-            encoder_attention_heads=16,
-            decoder_attention_heads=16,
-            encoder_ffn_dim=4096,
-            decoder_ffn_dim=4096,
-            max_position_embeddings=1024,
-            scale_embedding=True,
-            activation_function="relu",
-            dropout=0.0,
-            attention_dropout=0.0,
-            activation_dropout=0.0,
-            pad_token_id=tok.pad_token_id,
-            bos_token_id=tok.bos_token_id,
-            eos_token_id=tok.eos_token_id,
-            decoder_start_token_id=tok.eos_token_id,
-            tie_word_embeddings=True,
-        )
+        config = nllb_config(tok, vocab_size=VOCAB_SIZE, d_model=1024, layers=12, heads=16, ffn=4096)
         model = M2M100ForConditionalGeneration(config).eval()
         params = sum(p.numel() for p in model.parameters())
         print(f"[make-bench-model] {params / 1e6:.0f}M parameters", file=sys.stderr)

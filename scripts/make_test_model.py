@@ -28,6 +28,7 @@ import ctranslate2
 import sentencepiece as spm
 
 import udhr
+from nllb_arch import nllb_config
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_DIR = ROOT / "tests" / "fixtures" / "tiny-nllb"
@@ -120,7 +121,7 @@ def training_pairs(decls, codes_in_vocab):
 
 def train_model(decls, spm_path: Path, work: Path, steps: int) -> Path:
     import torch
-    from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+    from transformers import M2M100ForConditionalGeneration, NllbTokenizer
 
     torch.manual_seed(SEED)
     torch.set_num_threads(2)
@@ -128,27 +129,7 @@ def train_model(decls, spm_path: Path, work: Path, steps: int) -> Path:
     tok = NllbTokenizer(vocab_file=str(spm_path), legacy_behaviour=False)
     tok.save_pretrained(hf_dir)
     vocab = tok.get_vocab()
-    config = M2M100Config(
-        vocab_size=len(tok),
-        d_model=64,
-        encoder_layers=2,
-        decoder_layers=2,
-        encoder_attention_heads=4,
-        decoder_attention_heads=4,
-        encoder_ffn_dim=256,
-        decoder_ffn_dim=256,
-        max_position_embeddings=1024,
-        scale_embedding=True,
-        activation_function="relu",
-        dropout=0.0,
-        attention_dropout=0.0,
-        activation_dropout=0.0,
-        pad_token_id=tok.pad_token_id,
-        bos_token_id=tok.bos_token_id,
-        eos_token_id=tok.eos_token_id,
-        decoder_start_token_id=tok.eos_token_id,
-        tie_word_embeddings=True,
-    )
+    config = nllb_config(tok, vocab_size=len(tok), d_model=64, layers=2, heads=4, ffn=256)
     model = M2M100ForConditionalGeneration(config)
     pairs = training_pairs(decls, vocab)
     log(f"{len(pairs)} training pairs over {len(decls)} languages")

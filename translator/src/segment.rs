@@ -289,6 +289,16 @@ mod tests {
         langs::LangCode::parse(code).unwrap().script()
     }
 
+    /// The parts' text end to end: what a split must give back.
+    fn joined(parts: &[Part]) -> String {
+        parts
+            .iter()
+            .map(|p| match p {
+                Part::Sentence(s) | Part::Gap(s) | Part::Keep(s) => s.as_str(),
+            })
+            .collect()
+    }
+
     /// Renders with each sentence replaced by its upper-case form, so layout is all that differs.
     fn round_trip(text: &str, target: &str) -> String {
         let layout = Layout::of(text);
@@ -391,13 +401,7 @@ mod tests {
             assert!(words(chunk).unwrap().len() <= 6);
         }
         // Nothing is lost: the chunks and gaps give back the sentence.
-        let joined: String = parts
-            .iter()
-            .map(|p| match p {
-                Part::Sentence(s) | Part::Gap(s) | Part::Keep(s) => s.as_str(),
-            })
-            .collect();
-        assert_eq!(joined, sentence);
+        assert_eq!(joined(&parts), sentence);
     }
 
     #[test]
@@ -406,13 +410,7 @@ mod tests {
             |t: &str| -> Result<Vec<usize>, ()> { Ok(t.char_indices().map(|(i, c)| i + c.len_utf8()).collect()) };
         let sentence = "这是一个非常非常非常长的句子没有任何空格";
         let parts = split_long_sentence(sentence, 5, chars).unwrap();
-        let joined: String = parts
-            .iter()
-            .map(|p| match p {
-                Part::Sentence(s) | Part::Gap(s) | Part::Keep(s) => s.as_str(),
-            })
-            .collect();
-        assert_eq!(joined, sentence);
+        assert_eq!(joined(&parts), sentence);
         for part in &parts {
             if let Part::Sentence(s) = part {
                 assert!(s.chars().count() <= 5, "{s}");
