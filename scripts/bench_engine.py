@@ -93,7 +93,8 @@ def worker_hf(model: str, sentences_file: str, beam: int, tokens: int, threads: 
                 **batch, forced_bos_token_id=tok.convert_tokens_to_ids(TARGET), num_beams=beam,
                 min_new_tokens=tokens, max_new_tokens=tokens, do_sample=False,
             )
-            tok.batch_decode(out, skip_special_tokens=True)
+            # A random model also emits the converter's filler ids, which the tokenizer cannot name.
+            tok.batch_decode([[i for i in row if i < len(tok)] for row in out.tolist()], skip_special_tokens=True)
             produced += out.shape[0] * (out.shape[1] - 2)  # minus decoder start and language token
     seconds = time.perf_counter() - started
     print(json.dumps({"seconds": seconds, "output_tokens": produced, "load_seconds": load}))

@@ -1,20 +1,36 @@
 //! Grouping sentences into engine calls: by length, under a budget of padded tokens, so that
 //! short sentences do not wait on long ones' padding and memory stays bounded.
 
-/// Limits of one engine call.
+/// Limits of one engine call at beam 1; [`BatchLimits::for_beam`] scales them to wider beams.
+///
+/// Memory grows with the hypotheses decoded together (sentences × beam): each keeps attention
+/// caches over its source and target and a row of logits over the whole vocabulary. The defaults
+/// keep a 600M int8 NLLB model under 1.3 GB while translating (docs/benchmarks.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BatchLimits {
-    /// Padded source tokens per call (longest source × sentences).
+    /// Padded source tokens × beam per call (longest source × sentences × beam).
     pub max_tokens: usize,
-    /// Sentences per call; each costs beam × vocabulary floats per decoding step.
+    /// Hypotheses per call (sentences × beam).
     pub max_sentences: usize,
 }
 
 impl Default for BatchLimits {
     fn default() -> Self {
         BatchLimits {
-            max_tokens: 4096,
-            max_sentences: 64,
+            max_tokens: 2048,
+            max_sentences: 32,
+        }
+    }
+}
+
+impl BatchLimits {
+    /// The limits of one call whose sentences each decode `beam` hypotheses; at least one
+    /// sentence always fits.
+    pub fn for_beam(self, beam: usize) -> BatchLimits {
+        let beam = beam.max(1);
+        BatchLimits {
+            max_tokens: (self.max_tokens / beam).max(1),
+            max_sentences: (self.max_sentences / beam).max(1),
         }
     }
 }
@@ -82,6 +98,31 @@ mod tests {
             },
         );
         assert_eq!(plan.batches, vec![vec![3, 1], vec![2, 0]]);
+    }
+
+    #[test]
+    fn wider_beams_get_smaller_calls() {
+        let limits = BatchLimits {
+            max_tokens: 2048,
+            max_sentences: 32,
+        };
+        assert_eq!(limits.for_beam(1), limits);
+        assert_eq!(
+            limits.for_beam(4),
+            BatchLimits {
+                max_tokens: 512,
+                max_sentences: 8
+            }
+        );
+        assert_eq!(
+            limits.for_beam(64),
+            BatchLimits {
+                max_tokens: 32,
+                max_sentences: 1
+            }
+        );
+        let lengths = vec![20; 40];
+        assert_eq!(BatchPlan::new(&lengths, limits.for_beam(4)).batches.len(), 5);
     }
 
     #[test]
