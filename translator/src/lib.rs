@@ -11,6 +11,7 @@ mod engine;
 mod error;
 mod model;
 mod options;
+pub mod pool;
 mod segment;
 mod tokenizer;
 
@@ -21,6 +22,7 @@ use langs::LangCode;
 pub use batch::{BatchLimits, BatchPlan};
 pub use error::{Result, TranslatorError};
 pub use options::{decoding_limit, Sampling, TranslateOptions, MAX_BEAM_SIZE};
+pub use pool::{BatchReport, MetricsSnapshot, Pool, PoolConfig, PoolError, Priority, QueueLimits, Submission, Ticket};
 pub use segment::{split_long_sentence, Layout, Part};
 pub use tokenizer::{NllbTokenizer, Piece, END_OF_SENTENCE};
 
@@ -101,6 +103,37 @@ pub struct TextTranslation {
     pub alternatives: Vec<String>,
     /// How many sentences (or chunks of long sentences) went to the model.
     pub sentences: usize,
+}
+
+/// A text cut up for the engine by [`Translator::prepare`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreparedText {
+    /// The text's layout; its sentences are what goes to the model, in order.
+    pub layout: Layout,
+    /// Each sentence's source sequence length in tokens (language token and `</s>` included).
+    pub source_tokens: Vec<usize>,
+}
+
+/// Renders a text from its sentences' hypotheses (one list per sentence, in order): the best
+/// translation, and `alternatives - 1` further ones where a sentence has them.
+pub(crate) fn render_text(
+    layout: &Layout,
+    target: LangCode,
+    sentences: &[Vec<Hypothesis>],
+    alternatives: usize,
+) -> TextTranslation {
+    let choice = |k: usize| -> Vec<&str> {
+        sentences
+            .iter()
+            .map(|h| h.get(k).or(h.first()).map_or("", |h| h.text.as_str()))
+            .collect()
+    };
+    let script = target.script();
+    TextTranslation {
+        text: layout.render(&choice(0), script),
+        alternatives: (1..alternatives).map(|k| layout.render(&choice(k), script)).collect(),
+        sentences: sentences.len(),
+    }
 }
 
 /// A loaded NLLB model, ready to translate.
@@ -191,24 +224,22 @@ impl Translator {
         for (request, layout) in requests.iter().zip(layouts) {
             let count = layout.sentences().count();
             let sentences: Vec<Vec<Hypothesis>> = results.by_ref().take(count).collect();
-            let choice = |k: usize| -> Vec<&str> {
-                sentences
-                    .iter()
-                    .map(|h| h.get(k).or(h.first()).map_or("", |h| h.text.as_str()))
-                    .collect()
-            };
-            let script = request.target.script();
-            let text = layout.render(&choice(0), script);
-            let alternatives = (1..options.alternatives)
-                .map(|k| layout.render(&choice(k), script))
-                .collect();
-            out.push(TextTranslation {
-                text,
-                alternatives,
-                sentences: count,
-            });
+            out.push(render_text(&layout, request.target, &sentences, options.alternatives));
         }
         Ok(out)
+    }
+
+    /// Cuts a text into sentences (over-long ones into chunks) exactly as [`Translator::translate_texts`]
+    /// does, after checking its languages; the sentences are then translated one by one with
+    /// [`Translator::translate_segments`] (the worker pool does this across callers).
+    pub fn prepare(&self, request: &TextRequest) -> Result<PreparedText> {
+        self.check_languages(request.source, request.target)?;
+        let mut prepared = Vec::new();
+        let layout = self.prepare_text(request, &mut prepared)?;
+        Ok(PreparedText {
+            layout,
+            source_tokens: prepared.into_iter().map(|p| p.tokens.len()).collect(),
+        })
     }
 
     /// Translates single sentences as they are, without cutting them into sentences first.
@@ -278,7 +309,7 @@ impl Translator {
         let fixed = self.config.fixed_decoding_length;
         let limit_of = |i: usize| fixed.unwrap_or_else(|| decoding_limit(lengths[i]));
         let mut results: Vec<Vec<Hypothesis>> = vec![Vec::new(); prepared.len()];
-        for batch in BatchPlan::new(&lengths, self.config.batch).batches {
+        for batch in BatchPlan::new(&lengths, self.config.batch.for_beam(options.beam_size)).batches {
             let limit = batch.iter().map(|&i| limit_of(i)).max().unwrap_or(0);
             let sources: Vec<&[String]> = batch.iter().map(|&i| prepared[i].tokens.as_slice()).collect();
             let targets: Vec<LangCode> = batch.iter().map(|&i| prepared[i].target).collect();

@@ -1,0 +1,199 @@
+//! Which waiting sentences go into the next engine call, and when: interactive work first; one
+//! options group at a time (one call has one set of options); the oldest sentence always in,
+//! joined by those of the most similar lengths under the token budget (little padding); and a
+//! short wait for company when the call would not be full yet.
+
+use std::time::{Duration, Instant};
+
+use super::queue::Queue;
+use super::request::Priority;
+use crate::batch::BatchLimits;
+
+/// The batcher's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Policy {
+    /// Limits of one call at beam 1, scaled down for wider beams.
+    pub limits: BatchLimits,
+    /// How long the oldest sentence may wait for others to fill its call.
+    pub max_wait: Duration,
+    /// How many bulk calls may run at once.
+    pub bulk_workers: usize,
+}
+
+/// What a free worker should do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Decision {
+    /// Take these sentences (positions in the group's queue) and translate them.
+    Run {
+        priority: Priority,
+        group: usize,
+        positions: Vec<usize>,
+    },
+    /// Something waits, but the call would not be full: look again at this instant (or when
+    /// new work arrives).
+    WaitUntil(Instant),
+    /// Nothing this worker may take.
+    Idle,
+}
+
+/// Decides the next call. `running_bulk` is how many bulk calls run now; `draining` runs
+/// whatever waits without waiting for more.
+pub(crate) fn decide(queue: &Queue, now: Instant, running_bulk: usize, policy: &Policy, draining: bool) -> Decision {
+    let priority = if queue.depth().interactive > 0 {
+        Priority::Interactive
+    } else if queue.depth().bulk > 0 && running_bulk < policy.bulk_workers {
+        Priority::Bulk
+    } else {
+        return Decision::Idle;
+    };
+    let Some(group) = queue.oldest_group(priority) else {
+        return Decision::Idle;
+    };
+    let pending = &queue.groups(priority)[group].pending;
+    let beam = queue.groups(priority)[group].options.beam_size;
+    let lengths: Vec<usize> = pending.iter().map(|p| p.tokens).collect();
+    let positions = pick_similar(&lengths, 0, policy.limits.for_beam(beam));
+    let full = positions.len() < pending.len();
+    let ready_at = pending.front().map_or(now, |p| p.enqueued + policy.max_wait);
+    if full || draining || now >= ready_at {
+        Decision::Run {
+            priority,
+            group,
+            positions,
+        }
+    } else {
+        Decision::WaitUntil(ready_at)
+    }
+}
+
+/// Picks inputs for one call: `anchor` always, then those closest in length to it while the
+/// padded tokens (longest × count) and the count stay within `limits`.
+pub(crate) fn pick_similar(lengths: &[usize], anchor: usize, limits: BatchLimits) -> Vec<usize> {
+    let Some(&anchor_length) = lengths.get(anchor) else {
+        return Vec::new();
+    };
+    let mut order: Vec<usize> = (0..lengths.len()).filter(|&i| i != anchor).collect();
+    // Closest length first; among equals, the one that waited longest.
+    order.sort_by_key(|&i| (lengths[i].abs_diff(anchor_length), i));
+    let mut picked = vec![anchor];
+    let mut longest = anchor_length;
+    for i in order {
+        if picked.len() >= limits.max_sentences {
+            break;
+        }
+        let longer = longest.max(lengths[i]);
+        if longer * (picked.len() + 1) <= limits.max_tokens {
+            picked.push(i);
+            longest = longer;
+        }
+    }
+    picked.sort_unstable();
+    picked
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use langs::LangCode;
+
+    use super::*;
+    use crate::options::TranslateOptions;
+    use crate::pool::cache::OptionsKey;
+    use crate::pool::job::Job;
+    use crate::pool::queue::{Pending, QueueLimits};
+
+    const LIMITS: BatchLimits = BatchLimits {
+        max_tokens: 100,
+        max_sentences: 4,
+    };
+
+    #[test]
+    fn keeps_the_anchor_and_similar_lengths_within_the_budget() {
+        // Anchor 20: 21 and 19 are closest; 50 would make 50 × 4 > 100.
+        let picked = pick_similar(&[20, 50, 21, 19, 3, 22], 0, LIMITS);
+        assert_eq!(picked, vec![0, 2, 3, 5]);
+        // Anchor 50: only one more fits beside it (50 × 2 = 100), the closest, 22.
+        assert_eq!(pick_similar(&[20, 50, 21, 19, 3, 22], 1, LIMITS), vec![1, 5]);
+        // An anchor over the budget still goes, alone.
+        assert_eq!(pick_similar(&[500, 5, 5], 0, LIMITS), vec![0]);
+        assert!(pick_similar(&[], 0, LIMITS).is_empty());
+    }
+
+    fn queue_with(priority: Priority, lengths: &[usize], enqueued: Instant) -> Queue {
+        let mut queue = Queue::new(QueueLimits::default());
+        let options = Arc::new(TranslateOptions {
+            beam_size: 1,
+            ..TranslateOptions::default()
+        });
+        let job = Arc::new(Job::new(1, lengths.len(), None, enqueued).0);
+        let items = lengths
+            .iter()
+            .enumerate()
+            .map(|(index, &tokens)| Pending {
+                job: Arc::clone(&job),
+                index,
+                text: String::new(),
+                source: LangCode::parse("eng_Latn").unwrap(),
+                target: LangCode::parse("fra_Latn").unwrap(),
+                tokens,
+                enqueued,
+            })
+            .collect();
+        queue.push(priority, &options, &OptionsKey::of(&options), items);
+        queue
+    }
+
+    fn policy(bulk_workers: usize) -> Policy {
+        Policy {
+            limits: LIMITS,
+            max_wait: Duration::from_millis(5),
+            bulk_workers,
+        }
+    }
+
+    #[test]
+    fn a_call_that_is_not_full_waits_a_little_for_company() {
+        let start = Instant::now();
+        let queue = queue_with(Priority::Interactive, &[10, 10], start);
+        assert_eq!(
+            decide(&queue, start, 0, &policy(1), false),
+            Decision::WaitUntil(start + Duration::from_millis(5))
+        );
+        assert!(matches!(
+            decide(&queue, start + Duration::from_millis(5), 0, &policy(1), false),
+            Decision::Run { .. }
+        ));
+        assert!(matches!(
+            decide(&queue, start, 0, &policy(1), true),
+            Decision::Run { .. }
+        ));
+        // A full call goes at once.
+        let full = queue_with(Priority::Interactive, &[10; 6], start);
+        match decide(&full, start, 0, &policy(1), false) {
+            Decision::Run { positions, .. } => assert_eq!(positions, vec![0, 1, 2, 3]),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn bulk_work_runs_on_at_most_its_share_of_workers() {
+        let start = Instant::now();
+        let later = start + Duration::from_secs(1);
+        let queue = queue_with(Priority::Bulk, &[10, 10], start);
+        assert!(matches!(
+            decide(&queue, later, 0, &policy(1), false),
+            Decision::Run { .. }
+        ));
+        assert_eq!(decide(&queue, later, 1, &policy(1), false), Decision::Idle);
+        // Interactive work is never held back by bulk calls.
+        let queue = queue_with(Priority::Interactive, &[10], start);
+        assert!(matches!(
+            decide(&queue, later, 5, &policy(1), false),
+            Decision::Run {
+                priority: Priority::Interactive,
+                ..
+            }
+        ));
+    }
+}

@@ -1,0 +1,193 @@
+//! A worker thread per replica: waits for the batcher's decision, takes the sentences out of the
+//! queue, answers what the cache knows, translates the rest once each (blocking, outside any
+//! async runtime) and hands every caller its own results.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::batcher::{decide, Decision};
+use super::cache::{cacheable, CacheKey, OptionsKey};
+use super::error::{share, PoolError};
+use super::metrics::BatchRecord;
+use super::queue::Pending;
+use super::request::Priority;
+use super::shared::Shared;
+use super::BatchReport;
+use crate::options::TranslateOptions;
+use crate::{Hypothesis, Segment};
+
+/// Serves calls until the pool closes.
+pub(crate) fn run(shared: Arc<Shared>) {
+    while let Some((priority, options, batch)) = next_batch(&shared) {
+        translate(&shared, priority, &options, batch);
+        let mut state = shared.lock();
+        state.running -= 1;
+        if priority == Priority::Bulk {
+            state.running_bulk -= 1;
+        }
+        drop(state);
+        // A bulk slot is free again; a worker may be waiting on it.
+        shared.wake.notify_all();
+    }
+}
+
+/// Blocks until there is a call to make; `None` once the pool is closed.
+fn next_batch(shared: &Shared) -> Option<(Priority, Arc<TranslateOptions>, Vec<Pending>)> {
+    let mut state = shared.lock();
+    loop {
+        if state.closed {
+            return None;
+        }
+        if state.paused {
+            state = shared.wake.wait(state).unwrap_or_else(|e| e.into_inner());
+            continue;
+        }
+        let now = Instant::now();
+        // Sentences nobody waits for any more (deadline passed, caller gone) are not translated.
+        let stale = state.queue.remove_where(|p| p.job.expired(now) || !p.job.is_open());
+        if !stale.is_empty() {
+            shared.metrics.update(|m| m.cancelled_sentences += stale.len() as u64);
+            for pending in &stale {
+                if pending.job.expired(now) {
+                    pending.job.fail(PoolError::Timeout);
+                }
+            }
+        }
+        match decide(&state.queue, now, state.running_bulk, &shared.policy, false) {
+            Decision::Run {
+                priority,
+                group,
+                positions,
+            } => {
+                let options = Arc::clone(&state.queue.groups(priority)[group].options);
+                let batch = state.queue.take(priority, group, &positions);
+                state.running += 1;
+                if priority == Priority::Bulk {
+                    state.running_bulk += 1;
+                }
+                return Some((priority, options, batch));
+            }
+            Decision::WaitUntil(at) => {
+                let timeout = at.saturating_duration_since(now);
+                state = shared
+                    .wake
+                    .wait_timeout(state, timeout)
+                    .map(|(s, _)| s)
+                    .unwrap_or_else(|e| e.into_inner().0);
+            }
+            Decision::Idle => {
+                state = shared.wake.wait(state).unwrap_or_else(|e| e.into_inner());
+            }
+        }
+    }
+}
+
+/// One engine call for `batch`, and every caller's share of its results.
+fn translate(shared: &Shared, priority: Priority, options: &TranslateOptions, batch: Vec<Pending>) {
+    let started = Instant::now();
+    let cache = shared.cache.as_ref().filter(|_| cacheable(options));
+    let options_key = OptionsKey::of(options);
+    let key_of = |p: &Pending| CacheKey {
+        model: Arc::clone(&shared.model),
+        source: p.source,
+        target: p.target,
+        options: options_key.clone(),
+        text: p.text.clone(),
+    };
+    // Distinct sentences to translate, and which queued sentences each one answers.
+    let mut segments: Vec<Segment> = Vec::new();
+    let mut owners: Vec<Vec<usize>> = Vec::new();
+    let mut first: HashMap<(&str, langs::LangCode, langs::LangCode), usize> = HashMap::new();
+    let mut cached: Vec<(usize, Vec<Hypothesis>)> = Vec::new();
+    let mut deduplicated = 0;
+    for (i, p) in batch.iter().enumerate() {
+        if let Some(hit) = cache.and_then(|c| c.get(&key_of(p))) {
+            // Translated by another call since this sentence was queued.
+            cached.push((i, hit));
+            continue;
+        }
+        // Sampling is asked for to get varied output, so identical inputs are not merged.
+        let id = (p.text.as_str(), p.source, p.target);
+        match first.get(&id) {
+            Some(&u) if cacheable(options) => {
+                owners[u].push(i);
+                deduplicated += 1;
+            }
+            _ => {
+                first.insert(id, segments.len());
+                segments.push(Segment {
+                    text: p.text.clone(),
+                    source: p.source,
+                    target: p.target,
+                });
+                owners.push(vec![i]);
+            }
+        }
+    }
+    let source_tokens: usize = owners.iter().map(|o| batch[o[0]].tokens).sum();
+    let engine_started = Instant::now();
+    let outcome = if segments.is_empty() {
+        Ok(Vec::new())
+    } else {
+        shared.translator.translate_segments(&segments, options)
+    };
+    let ended = Instant::now();
+    let output_tokens = match &outcome {
+        Ok(results) => results.iter().map(|h| h.first().map_or(0, |h| h.tokens.len())).sum(),
+        Err(_) => 0,
+    };
+    let queue_waits: Vec<_> = batch
+        .iter()
+        .map(|p| started.saturating_duration_since(p.enqueued))
+        .collect();
+    let report = BatchReport {
+        priority,
+        sentences: batch.len(),
+        translated: segments.len(),
+        cache_hits: cached.len(),
+        source_tokens,
+        output_tokens,
+        longest_wait: queue_waits.iter().copied().max().unwrap_or_default(),
+        engine: ended.saturating_duration_since(engine_started),
+    };
+    // Counted before anyone is answered, so that a caller that got its result sees it counted.
+    shared.metrics.batch(BatchRecord {
+        started: engine_started,
+        ended,
+        sentences: segments.len(),
+        source_tokens,
+        output_tokens,
+        queue_waits,
+        cache_hits: cached.len(),
+        deduplicated,
+        cacheable: cacheable(options),
+    });
+    if let Some(observer) = &shared.observer {
+        observer(&report);
+    }
+    for (i, hypotheses) in cached {
+        batch[i].job.fill(batch[i].index, hypotheses);
+    }
+    match outcome {
+        Ok(results) => {
+            for (hypotheses, owners) in results.into_iter().zip(owners) {
+                if let Some(cache) = cache {
+                    cache.put(key_of(&batch[owners[0]]), hypotheses.clone());
+                }
+                for i in owners {
+                    batch[i].job.fill(batch[i].index, hypotheses.clone());
+                }
+            }
+        }
+        Err(error) => {
+            for p in &batch {
+                if p.job.fail(share(&error)) {
+                    shared.metrics.update(|m| m.failed += 1);
+                }
+                // Its other sentences would be translated for nobody.
+                shared.withdraw(p.job.id);
+            }
+        }
+    }
+}

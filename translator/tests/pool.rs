@@ -1,0 +1,479 @@
+//! The worker pool on the real engine and test model: many concurrent callers get exactly what
+//! the translator gives each of them alone; cancellation, a full queue, deadlines, priorities and
+//! the cache behave. Timing-free: where order or a full queue matters the pool starts paused, and
+//! effects are read from its counters, never inferred from sleeps.
+
+mod common;
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::task::Poll;
+use std::time::{Duration, Instant};
+
+use common::lang;
+use serde::Deserialize;
+use translator::{
+    decoding_limit, BatchLimits, BatchReport, Pool, PoolConfig, PoolError, Priority, QueueLimits, Segment, Submission,
+    TextRequest, TextTranslation, TranslateOptions, Translator, TranslatorConfig, TranslatorError,
+};
+
+/// Small enough that long reference sentences are cut into chunks, so that path is covered too.
+const MAX_INPUT_TOKENS: usize = 48;
+
+fn open(replicas: usize) -> Arc<Translator> {
+    let config = TranslatorConfig {
+        threads: 1,
+        replicas,
+        max_input_tokens: MAX_INPUT_TOKENS,
+        ..TranslatorConfig::default()
+    };
+    Arc::new(Translator::open(&common::model_dir(), config).expect("the test model loads"))
+}
+
+/// Two replicas: two workers, so batches also run concurrently.
+fn translator() -> Arc<Translator> {
+    static TRANSLATOR: OnceLock<Arc<Translator>> = OnceLock::new();
+    Arc::clone(TRANSLATOR.get_or_init(|| open(2)))
+}
+
+/// One replica: one worker, so the order of engine calls is the batcher's alone.
+fn single_replica() -> Arc<Translator> {
+    static TRANSLATOR: OnceLock<Arc<Translator>> = OnceLock::new();
+    Arc::clone(TRANSLATOR.get_or_init(|| open(1)))
+}
+
+fn pool(translator: Arc<Translator>, config: PoolConfig) -> Pool {
+    Pool::new(translator, config).expect("worker threads start")
+}
+
+fn paused() -> PoolConfig {
+    PoolConfig {
+        start_paused: true,
+        cache_bytes: 0,
+        ..PoolConfig::default()
+    }
+}
+
+fn options(beam_size: usize) -> TranslateOptions {
+    TranslateOptions {
+        beam_size,
+        ..TranslateOptions::default()
+    }
+}
+
+fn english(texts: &[&str]) -> Submission {
+    Submission::new(
+        texts.iter().map(|t| t.to_string()).collect(),
+        lang("eng_Latn"),
+        lang("fra_Latn"),
+    )
+    .options(options(1))
+}
+
+const SENTENCES: [&str; 6] = [
+    "Everyone has the right to freedom of thought.",
+    "No one shall be held in slavery.",
+    "All human beings are born free and equal in dignity.",
+    "Everyone has the right to education.",
+    "The family is the natural and fundamental group unit of society.",
+    "Everyone has the right to rest and leisure.",
+];
+
+#[derive(Deserialize)]
+struct References {
+    cases: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+struct Case {
+    source_lang: String,
+    target_lang: String,
+    text: String,
+}
+
+fn references() -> Vec<Case> {
+    let path = common::fixtures().join("reference/tiny-nllb.json");
+    let text = std::fs::read_to_string(path).expect("reference file is committed");
+    serde_json::from_str::<References>(&text)
+        .expect("reference file parses")
+        .cases
+}
+
+/// Polls a future once, the way an HTTP handler is polled before its client goes away.
+async fn poll_once<F: Future + Unpin>(future: &mut F) -> Poll<F::Output> {
+    std::future::poll_fn(|cx| Poll::Ready(std::pin::Pin::new(&mut *future).poll(cx))).await
+}
+
+/// What the translator gives one caller alone.
+fn alone(translator: &Translator, submission: &Submission) -> Vec<TextTranslation> {
+    let requests: Vec<TextRequest> = submission
+        .texts
+        .iter()
+        .map(|text| TextRequest {
+            text,
+            source: submission.source,
+            target: submission.target,
+        })
+        .collect();
+    translator.translate_texts(&requests, &submission.options).unwrap()
+}
+
+/// 200 callers: mixed source and target languages (35 of them), one to three texts of one to
+/// several sentences (some cut into chunks), greedy and beam 4 with two alternatives.
+fn two_hundred_callers() -> Vec<Submission> {
+    let cases = references();
+    (0..200)
+        .map(|i| {
+            let case = &cases[i % cases.len()];
+            let same_source: Vec<&Case> = cases.iter().filter(|c| c.source_lang == case.source_lang).collect();
+            let other = same_source[(i / 7) % same_source.len()];
+            let mut texts = vec![case.text.clone()];
+            if i % 3 >= 1 {
+                // Two sentences on one line, and a second paragraph.
+                texts.push(format!("{}\n\n  {}\n", other.text, case.text));
+            }
+            if i % 3 == 2 {
+                texts.push(String::new());
+            }
+            let options = if i % 2 == 0 {
+                options(1)
+            } else {
+                TranslateOptions {
+                    beam_size: 4,
+                    alternatives: 2,
+                    ..TranslateOptions::default()
+                }
+            };
+            let target = if i % 5 == 0 { "eng_Latn" } else { &case.target_lang };
+            Submission::new(texts, lang(&case.source_lang), lang(target))
+                .options(options)
+                .priority(if i % 4 == 0 {
+                    Priority::Bulk
+                } else {
+                    Priority::Interactive
+                })
+        })
+        .collect()
+}
+
+fn submission_of(caller: usize) -> Submission {
+    two_hundred_callers().swap_remove(caller)
+}
+
+/// Whether, translated alone, some sentence of the submission gets a beam-search hypothesis as
+/// long as its decoding limit allows.
+fn beam_search_reaches_a_limit(translator: &Translator, submission: &Submission) -> bool {
+    if submission.options.beam_size == 1 {
+        return false;
+    }
+    submission.texts.iter().any(|text| {
+        let request = TextRequest {
+            text,
+            source: submission.source,
+            target: submission.target,
+        };
+        let prepared = translator.prepare(&request).unwrap();
+        let reached = prepared
+            .layout
+            .sentences()
+            .zip(&prepared.source_tokens)
+            .any(|(sentence, &tokens)| {
+                let segment = Segment {
+                    text: sentence.to_string(),
+                    source: submission.source,
+                    target: submission.target,
+                };
+                let out = translator.translate_segments(&[segment], &submission.options).unwrap();
+                // The limit counts the target-language token, which the output no longer holds.
+                out[0].iter().any(|h| h.tokens.len() + 1 >= decoding_limit(tokens))
+            });
+        reached
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_concurrent_callers_each_get_what_the_translator_gives_them_alone() {
+    let translator = translator();
+    let submissions = two_hundred_callers();
+    let languages: HashSet<_> = submissions.iter().map(|s| s.source).collect();
+    assert!(languages.len() >= 30, "{} source languages", languages.len());
+    let expected: Vec<Vec<TextTranslation>> = submissions.iter().map(|s| alone(&translator, s)).collect();
+    let chunked = submissions.iter().zip(&expected).any(|(submission, expected)| {
+        let layout_sentences = |text: &String| translator::Layout::of(text).sentences().count();
+        submission
+            .texts
+            .iter()
+            .zip(expected)
+            .any(|(text, out)| out.sentences > layout_sentences(text))
+    });
+    assert!(chunked, "some sentence was cut into chunks");
+
+    // The cache is off, so that every sentence goes through a batch shared with other callers.
+    let pool = Arc::new(pool(
+        Arc::clone(&translator),
+        PoolConfig {
+            cache_bytes: 0,
+            ..PoolConfig::default()
+        },
+    ));
+    let callers: Vec<_> = submissions
+        .into_iter()
+        .map(|submission| {
+            let pool = Arc::clone(&pool);
+            tokio::spawn(async move { pool.translate(submission).await })
+        })
+        .collect();
+    let mut mismatches = Vec::new();
+    for (i, (caller, expected)) in callers.into_iter().zip(&expected).enumerate() {
+        let got = caller.await.expect("caller task").expect("translation");
+        if &got != expected {
+            mismatches.push(i);
+            // The one known way a batch changes a result: beam search on a sentence that runs
+            // into its own decoding limit (degenerate, repetitive output). A call decodes to the
+            // limit of its longest sentence and each result is cut back to its own limit, which
+            // makes greedy output batch-independent, but beam search ranks its hypotheses
+            // differently when it may go on past that limit. `translate_texts` alone shares a
+            // call between a caller's sentences just the same, so the pool cannot do better.
+            assert!(
+                beam_search_reaches_a_limit(&translator, &submission_of(i)),
+                "caller {i} differs with no sentence at its decoding limit:\n  pool:  {got:?}\n  alone: {expected:?}"
+            );
+        }
+    }
+    eprintln!(
+        "{} of 200 callers differ, all beam search at a sentence's decoding limit: {mismatches:?}",
+        mismatches.len()
+    );
+    assert!(
+        mismatches.len() <= 4,
+        "{} callers differ: {mismatches:?}",
+        mismatches.len()
+    );
+
+    let metrics = pool.metrics();
+    assert_eq!(metrics.completed, 200);
+    assert_eq!(metrics.queue.sentences, 0);
+    let sentences: usize = expected.iter().flatten().map(|t| t.sentences).sum();
+    assert_eq!(
+        metrics.sentences_translated + metrics.deduplicated,
+        sentences as u64,
+        "every sentence translated once, or shared with an identical one"
+    );
+    assert!(
+        metrics.batches < metrics.sentences_translated / 2,
+        "sentences were batched across callers: {} calls for {} sentences",
+        metrics.batches,
+        metrics.sentences_translated
+    );
+    assert_eq!(metrics.total.count, 200);
+    assert_eq!(metrics.queue_wait.count, sentences as u64);
+    assert_eq!(metrics.engine.count, metrics.batches);
+    assert!(metrics.tokens_per_second > 0.0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caller_that_goes_away_has_its_queued_sentences_removed_and_never_translated() {
+    let pool = pool(translator(), paused());
+    let stays = pool.submit(english(&SENTENCES[..2])).unwrap();
+
+    // A ticket dropped before its sentences started.
+    let leaves = pool.submit(english(&SENTENCES[2..5])).unwrap();
+    assert_eq!(pool.metrics().queue.sentences, 5);
+    drop(leaves);
+    let metrics = pool.metrics();
+    assert_eq!(metrics.queue.sentences, 2);
+    assert_eq!((metrics.cancelled, metrics.cancelled_sentences), (1, 3));
+
+    // A future dropped after its first poll, as when an HTTP client disconnects.
+    let mut future = Box::pin(pool.translate(english(&SENTENCES[5..])));
+    assert!(poll_once(&mut future).await.is_pending(), "the pool is paused");
+    assert_eq!(pool.metrics().queue.sentences, 3);
+    drop(future);
+    let metrics = pool.metrics();
+    assert_eq!(metrics.queue.sentences, 2);
+    assert_eq!((metrics.cancelled, metrics.cancelled_sentences), (2, 4));
+
+    pool.resume();
+    let out = stays.wait().await.unwrap();
+    assert_eq!(out.len(), 2);
+    let metrics = pool.metrics();
+    assert_eq!(
+        metrics.sentences_translated, 2,
+        "only the remaining caller's sentences ran"
+    );
+    assert_eq!(metrics.completed, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_queue_refuses_at_once_with_busy_and_a_retry_delay() {
+    let pool = pool(
+        translator(),
+        PoolConfig {
+            queue: QueueLimits {
+                max_sentences: 4,
+                max_tokens: 1_000,
+            },
+            ..paused()
+        },
+    );
+    let first = pool.submit(english(&[&SENTENCES[..3].join(" ")])).unwrap();
+    assert_eq!(first.sentences(), 3);
+    match pool.submit(english(&SENTENCES[3..5])) {
+        Err(PoolError::Busy { retry_after }) => assert!(retry_after >= Duration::from_secs(1)),
+        other => panic!("expected Busy, got {other:?}"),
+    }
+    // Nothing of the refused submission was queued; what fits still goes in.
+    assert_eq!(pool.metrics().queue.sentences, 3);
+    let second = pool.submit(english(&SENTENCES[3..4])).unwrap();
+    match pool.submit(english(&SENTENCES[..5])) {
+        Err(PoolError::TooLarge { sentences: 5, .. }) => {}
+        other => panic!("a submission larger than the queue can never fit: {other:?}"),
+    }
+    let metrics = pool.metrics();
+    assert_eq!((metrics.rejected_busy, metrics.rejected_too_large), (1, 1));
+    assert_eq!(metrics.queue.sentences, 4);
+
+    pool.resume();
+    assert_eq!(first.wait().await.unwrap()[0].sentences, 3);
+    assert_eq!(second.wait().await.unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_token_bound_also_fills_the_queue() {
+    let pool = pool(
+        translator(),
+        PoolConfig {
+            queue: QueueLimits {
+                max_sentences: 100,
+                max_tokens: 30,
+            },
+            ..paused()
+        },
+    );
+    let first = pool.submit(english(&SENTENCES[..1])).unwrap();
+    let tokens = pool.metrics().queue.tokens;
+    assert!(tokens > 10 && tokens <= 30, "{tokens} tokens");
+    assert!(matches!(
+        pool.submit(english(&SENTENCES[2..3])),
+        Err(PoolError::Busy { .. })
+    ));
+    drop(first);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_passed_deadline_times_out_that_caller_only() {
+    let pool = pool(translator(), paused());
+    let others = pool.submit(english(&SENTENCES[..2])).unwrap();
+    let late = pool
+        .submit(english(&SENTENCES[2..4]).deadline(Instant::now() + Duration::from_millis(20)))
+        .unwrap();
+    // The workers are paused, so the deadline passes whatever the machine's speed.
+    assert!(matches!(late.wait().await, Err(PoolError::Timeout)));
+    let metrics = pool.metrics();
+    assert_eq!(metrics.timeouts, 1);
+    assert_eq!(metrics.queue.sentences, 2, "the late caller's sentences were removed");
+
+    pool.resume();
+    // Running workers: a deadline that has already passed is never translated either.
+    let expired = pool.submit(english(&SENTENCES[4..]).deadline(Instant::now())).unwrap();
+    let fine = pool.submit(english(&SENTENCES[4..])).unwrap();
+    assert!(matches!(expired.wait().await, Err(PoolError::Timeout)));
+    assert_eq!(others.wait().await.unwrap().len(), 2);
+    assert_eq!(fine.wait().await.unwrap().len(), 2);
+    assert_eq!(pool.metrics().timeouts, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interactive_work_queued_behind_bulk_work_runs_first() {
+    let order = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&order);
+    let pool = pool(
+        single_replica(),
+        PoolConfig {
+            // Two sentences per call, so the bulk work needs several calls.
+            batch: Some(BatchLimits {
+                max_tokens: 4096,
+                max_sentences: 2,
+            }),
+            observer: Some(Arc::new(move |report: &BatchReport| {
+                seen.lock().unwrap().push((report.priority, report.sentences));
+            })),
+            ..paused()
+        },
+    );
+    let bulk: Vec<_> = (0..3)
+        .map(|i| {
+            pool.submit(english(&SENTENCES[2 * i..2 * i + 2]).priority(Priority::Bulk))
+                .unwrap()
+        })
+        .collect();
+    let interactive = pool.submit(english(&["Everyone has the right to life."])).unwrap();
+    assert_eq!(pool.metrics().queue.bulk, 6);
+    assert_eq!(pool.metrics().queue.interactive, 1);
+
+    pool.resume();
+    interactive.wait().await.unwrap();
+    for ticket in bulk {
+        ticket.wait().await.unwrap();
+    }
+    assert_eq!(
+        *order.lock().unwrap(),
+        vec![
+            (Priority::Interactive, 1),
+            (Priority::Bulk, 2),
+            (Priority::Bulk, 2),
+            (Priority::Bulk, 2)
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeated_sentences_come_from_the_cache_and_duplicates_in_a_batch_run_once() {
+    let translator = translator();
+    let pool = pool(Arc::clone(&translator), PoolConfig::default());
+    let text = "Everyone has the right to education. No one shall be held in slavery.";
+    let first = pool.translate(english(&[text])).await.unwrap();
+    let metrics = pool.metrics();
+    assert_eq!((metrics.cache_hits, metrics.cache_misses), (0, 2));
+    let batches = metrics.batches;
+
+    let again = pool.translate(english(&[text])).await.unwrap();
+    assert_eq!(again, first);
+    let metrics = pool.metrics();
+    assert_eq!((metrics.cache_hits, metrics.cache_misses), (2, 2));
+    assert_eq!(metrics.batches, batches, "no engine call for a repeat");
+    assert_eq!(metrics.cache.entries, 2);
+    assert!(metrics.cache.bytes > 0 && metrics.cache.bytes <= metrics.cache.capacity_bytes);
+
+    // Other options are another translation: a miss.
+    pool.translate(english(&[text]).options(options(2))).await.unwrap();
+    assert_eq!(pool.metrics().cache_misses, 4);
+
+    // The same new sentence three times in one submission: translated once, in one call.
+    let repeated = "The family is the natural unit of society. ".repeat(3);
+    let out = pool.translate(english(&[repeated.trim_end()])).await.unwrap();
+    assert_eq!(out, alone(&translator, &english(&[repeated.trim_end()])));
+    let metrics = pool.metrics();
+    assert_eq!((metrics.cache_misses, metrics.deduplicated), (5, 2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_is_refused_at_submission_and_closing_answers_the_queue() {
+    let pool = pool(translator(), paused());
+    match pool.submit(english(&["Hello."]).options(options(0))) {
+        Err(PoolError::Translator(TranslatorError::InvalidOption { name: "beam_size", .. })) => {}
+        other => panic!("expected an invalid option, got {other:?}"),
+    }
+    // Nothing to translate: answered at once, even while paused.
+    let empty = pool.translate(english(&["", " \n", "42"])).await.unwrap();
+    assert_eq!(
+        empty.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(),
+        ["", " \n", "42"]
+    );
+    assert_eq!(pool.metrics().sentences_translated, 0);
+
+    let queued = pool.submit(english(&SENTENCES[..1])).unwrap();
+    drop(pool);
+    assert!(matches!(queued.wait().await, Err(PoolError::Closed)));
+}
