@@ -5,7 +5,7 @@
 ///
 /// Memory grows with the hypotheses decoded together (sentences × beam): each keeps attention
 /// caches over its source and target and a row of logits over the whole vocabulary. The defaults
-/// keep a 600M int8 NLLB model under 1.3 GB while translating (docs/benchmarks.md).
+/// keep a 600M int8 NLLB model near 1.3 GB while translating (docs/benchmarks.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BatchLimits {
     /// Padded source tokens × beam per call (longest source × sentences × beam).
@@ -17,8 +17,8 @@ pub struct BatchLimits {
 impl Default for BatchLimits {
     fn default() -> Self {
         BatchLimits {
-            max_tokens: 2048,
-            max_sentences: 32,
+            max_tokens: 1024,
+            max_sentences: 16,
         }
     }
 }
