@@ -12,6 +12,9 @@ use langs::LangCode;
 use crate::error::{Result, TranslatorError};
 use crate::model::ModelFiles;
 
+/// What one engine call returns per sentence: hypotheses (target-language token first) and scores.
+pub(crate) type EngineOutput = TranslationResult;
+
 /// A loaded CTranslate2 translator; concurrent calls run on different replicas.
 pub(crate) struct Engine {
     ct2: Ct2Translator,

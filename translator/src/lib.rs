@@ -26,7 +26,7 @@ pub use pool::{BatchReport, MetricsSnapshot, Pool, PoolConfig, PoolError, Priori
 pub use segment::{split_long_sentence, Layout, Part};
 pub use tokenizer::{NllbTokenizer, Piece, END_OF_SENTENCE};
 
-use engine::Engine;
+use engine::{Engine, EngineOutput};
 use model::ModelFiles;
 
 /// How a translator is set up.
@@ -303,28 +303,44 @@ impl Translator {
         })
     }
 
+    /// The decoding limit of one sentence: it follows the source length, unless fixed for a benchmark.
+    fn limit_of(&self, sentence: &Prepared) -> usize {
+        self.config
+            .fixed_decoding_length
+            .unwrap_or_else(|| decoding_limit(sentence.tokens.len()))
+    }
+
+    /// One engine call over the sentences `batch` indexes, up to the longest one's limit.
+    fn decode(&self, prepared: &[Prepared], batch: &[usize], options: &TranslateOptions) -> Result<Vec<EngineOutput>> {
+        let limit = batch.iter().map(|&i| self.limit_of(&prepared[i])).max().unwrap_or(0);
+        let sources: Vec<&[String]> = batch.iter().map(|&i| prepared[i].tokens.as_slice()).collect();
+        let targets: Vec<LangCode> = batch.iter().map(|&i| prepared[i].target).collect();
+        let min_length = self.config.fixed_decoding_length.unwrap_or(1);
+        self.engine
+            .translate(&sources, &targets, &options.to_ct2(limit, min_length))
+    }
+
     /// Runs prepared sentences through the engine in planned batches; results in input order.
     fn run(&self, prepared: &[Prepared], options: &TranslateOptions) -> Result<Vec<Vec<Hypothesis>>> {
         let lengths: Vec<usize> = prepared.iter().map(|p| p.tokens.len()).collect();
-        let fixed = self.config.fixed_decoding_length;
-        let limit_of = |i: usize| fixed.unwrap_or_else(|| decoding_limit(lengths[i]));
         let mut results: Vec<Vec<Hypothesis>> = vec![Vec::new(); prepared.len()];
         for batch in BatchPlan::new(&lengths, self.config.batch.for_beam(options.beam_size)).batches {
-            let limit = batch.iter().map(|&i| limit_of(i)).max().unwrap_or(0);
-            let sources: Vec<&[String]> = batch.iter().map(|&i| prepared[i].tokens.as_slice()).collect();
-            let targets: Vec<LangCode> = batch.iter().map(|&i| prepared[i].target).collect();
-            let outputs = self
-                .engine
-                .translate(&sources, &targets, &options.to_ct2(limit, fixed.unwrap_or(1)))?;
+            let outputs = self.decode(prepared, &batch, options)?;
             for (&i, output) in batch.iter().zip(outputs) {
-                // The call's limit is that of its longest source; a sentence that would have hit
-                // its own, lower limit alone is cut there, so that a result does not depend on
-                // which other sentences shared the call.
-                let own_limit = limit_of(i);
+                // The call decodes up to its longest source's limit. A sentence that reached its
+                // own, lower limit would have stopped there alone, and beam search ranks
+                // hypotheses differently when cut: decode it again alone, so that no result
+                // depends on which other sentences shared the call. Only runaway (repeating)
+                // output reaches the limit, so this is rare.
+                let own_limit = self.limit_of(&prepared[i]);
+                let reached = output.hypotheses.iter().any(|h| h.len() >= own_limit);
+                let output = if reached && batch.len() > 1 {
+                    self.decode(prepared, &[i], options)?.remove(0)
+                } else {
+                    output
+                };
                 let mut hypotheses = Vec::with_capacity(output.hypotheses.len());
                 for (tokens, score) in output.hypotheses.into_iter().zip(output.scores) {
-                    let mut tokens = tokens;
-                    tokens.truncate(own_limit);
                     let tokens = self.tokenizer.strip_target_token(prepared[i].target, &tokens).to_vec();
                     let text = self.tokenizer.detokenize(&tokens)?;
                     hypotheses.push(Hypothesis { text, tokens, score });
