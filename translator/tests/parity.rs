@@ -3,36 +3,8 @@
 
 mod common;
 
-use common::{lang, translator};
-use serde::Deserialize;
+use common::{lang, references, translator, Case};
 use translator::{decoding_limit, Layout, Segment, TranslateOptions};
-
-#[derive(Deserialize)]
-struct References {
-    cases: Vec<Case>,
-}
-
-#[derive(Deserialize, Clone)]
-struct Case {
-    id: String,
-    source_lang: String,
-    target_lang: String,
-    text: String,
-    beam_size: usize,
-    source_tokens: Vec<String>,
-    max_decoding_length: usize,
-    output_tokens: Vec<String>,
-    output_text: String,
-    score: f32,
-}
-
-fn references() -> Vec<Case> {
-    let path = common::fixtures().join("reference/tiny-nllb.json");
-    let text = std::fs::read_to_string(&path).expect("reference file is committed");
-    serde_json::from_str::<References>(&text)
-        .expect("reference file parses")
-        .cases
-}
 
 fn segment(case: &Case) -> Segment {
     Segment {

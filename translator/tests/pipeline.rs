@@ -5,21 +5,8 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{lang, translator};
+use common::{lang, translator, SENTENCES};
 use translator::{Sampling, Segment, TranslateOptions, Translator, TranslatorConfig, TranslatorError};
-
-const SENTENCES: [&str; 10] = [
-    "Everyone has the right to freedom of thought.",
-    "No one shall be held in slavery.",
-    "All human beings are born free and equal in dignity.",
-    "Everyone has the right to education.",
-    "The family is the natural and fundamental group unit of society.",
-    "Everyone has the right to rest and leisure.",
-    "Men and women of full age have the right to marry.",
-    "Everyone has the right to own property alone.",
-    "The will of the people shall be the basis of the authority of government.",
-    "Everyone has the right to take part in the cultural life of the community.",
-];
 
 fn greedy() -> TranslateOptions {
     TranslateOptions {

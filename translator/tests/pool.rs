@@ -11,8 +11,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
-use common::lang;
-use serde::Deserialize;
+use common::{lang, references, Case, SENTENCES};
 use translator::{
     BatchLimits, BatchReport, Pool, PoolConfig, PoolError, Priority, QueueLimits, Submission, TextRequest,
     TextTranslation, TranslateOptions, Translator, TranslatorConfig, TranslatorError,
@@ -69,35 +68,6 @@ fn english(texts: &[&str]) -> Submission {
         lang("fra_Latn"),
     )
     .options(options(1))
-}
-
-const SENTENCES: [&str; 6] = [
-    "Everyone has the right to freedom of thought.",
-    "No one shall be held in slavery.",
-    "All human beings are born free and equal in dignity.",
-    "Everyone has the right to education.",
-    "The family is the natural and fundamental group unit of society.",
-    "Everyone has the right to rest and leisure.",
-];
-
-#[derive(Deserialize)]
-struct References {
-    cases: Vec<Case>,
-}
-
-#[derive(Deserialize)]
-struct Case {
-    source_lang: String,
-    target_lang: String,
-    text: String,
-}
-
-fn references() -> Vec<Case> {
-    let path = common::fixtures().join("reference/tiny-nllb.json");
-    let text = std::fs::read_to_string(path).expect("reference file is committed");
-    serde_json::from_str::<References>(&text)
-        .expect("reference file parses")
-        .cases
 }
 
 /// Polls a future once, the way an HTTP handler is polled before its client goes away.
@@ -234,7 +204,7 @@ async fn a_caller_that_goes_away_has_its_queued_sentences_removed_and_never_tran
     assert_eq!((metrics.cancelled, metrics.cancelled_sentences), (1, 3));
 
     // A future dropped after its first poll, as when an HTTP client disconnects.
-    let mut future = Box::pin(pool.translate(english(&SENTENCES[5..])));
+    let mut future = Box::pin(pool.translate(english(&SENTENCES[5..6])));
     assert!(poll_once(&mut future).await.is_pending(), "the pool is paused");
     assert_eq!(pool.metrics().queue.sentences, 3);
     drop(future);
@@ -324,8 +294,8 @@ async fn a_passed_deadline_times_out_that_caller_only() {
 
     pool.resume();
     // Running workers: a deadline that has already passed is never translated either.
-    let expired = pool.submit(english(&SENTENCES[4..]).deadline(Instant::now())).unwrap();
-    let fine = pool.submit(english(&SENTENCES[4..])).unwrap();
+    let expired = pool.submit(english(&SENTENCES[4..6]).deadline(Instant::now())).unwrap();
+    let fine = pool.submit(english(&SENTENCES[4..6])).unwrap();
     assert!(matches!(expired.wait().await, Err(PoolError::Timeout)));
     assert_eq!(others.wait().await.unwrap().len(), 2);
     assert_eq!(fine.wait().await.unwrap().len(), 2);

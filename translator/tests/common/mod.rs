@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use langs::LangCode;
+use serde::Deserialize;
 use translator::{Translator, TranslatorConfig};
 
 /// `tests/fixtures` at the repository root.
@@ -36,4 +37,47 @@ pub fn translator() -> &'static Translator {
 /// Shorthand for a language code known to be valid.
 pub fn lang(code: &str) -> LangCode {
     LangCode::parse(code).expect("valid code")
+}
+
+/// English UDHR sentences for tests that need real text in one language.
+pub const SENTENCES: [&str; 10] = [
+    "Everyone has the right to freedom of thought.",
+    "No one shall be held in slavery.",
+    "All human beings are born free and equal in dignity.",
+    "Everyone has the right to education.",
+    "The family is the natural and fundamental group unit of society.",
+    "Everyone has the right to rest and leisure.",
+    "Men and women of full age have the right to marry.",
+    "Everyone has the right to own property alone.",
+    "The will of the people shall be the basis of the authority of government.",
+    "Everyone has the right to take part in the cultural life of the community.",
+];
+
+#[derive(Deserialize)]
+struct References {
+    cases: Vec<Case>,
+}
+
+/// One reference output of the Python pipeline (`tests/fixtures/reference/tiny-nllb.json`).
+#[derive(Deserialize, Clone)]
+pub struct Case {
+    pub id: String,
+    pub source_lang: String,
+    pub target_lang: String,
+    pub text: String,
+    pub beam_size: usize,
+    pub source_tokens: Vec<String>,
+    pub max_decoding_length: usize,
+    pub output_tokens: Vec<String>,
+    pub output_text: String,
+    pub score: f32,
+}
+
+/// Every reference case, in file order.
+pub fn references() -> Vec<Case> {
+    let path = fixtures().join("reference/tiny-nllb.json");
+    let text = std::fs::read_to_string(&path).expect("reference file is committed");
+    serde_json::from_str::<References>(&text)
+        .expect("reference file parses")
+        .cases
 }
