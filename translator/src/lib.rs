@@ -325,6 +325,7 @@ impl Translator {
         let lengths: Vec<usize> = prepared.iter().map(|p| p.tokens.len()).collect();
         let mut results: Vec<Vec<Hypothesis>> = vec![Vec::new(); prepared.len()];
         for batch in BatchPlan::new(&lengths, self.config.batch.for_beam(options.beam_size)).batches {
+            let call_limit = batch.iter().map(|&i| self.limit_of(&prepared[i])).max().unwrap_or(0);
             let outputs = self.decode(prepared, &batch, options)?;
             for (&i, output) in batch.iter().zip(outputs) {
                 // The call decodes up to its longest source's limit. A sentence that reached its
@@ -333,8 +334,8 @@ impl Translator {
                 // depends on which other sentences shared the call. Only runaway (repeating)
                 // output reaches the limit, so this is rare.
                 let own_limit = self.limit_of(&prepared[i]);
-                let reached = output.hypotheses.iter().any(|h| h.len() >= own_limit);
-                let output = if reached && batch.len() > 1 {
+                let reached = own_limit < call_limit && output.hypotheses.iter().any(|h| h.len() >= own_limit);
+                let output = if reached {
                     self.decode(prepared, &[i], options)?.remove(0)
                 } else {
                     output

@@ -268,3 +268,31 @@ fn zero_threads_or_replicas_are_refused() {
         }
     }
 }
+
+#[test]
+fn a_fixed_decoding_length_makes_every_sentence_that_long() {
+    let config = TranslatorConfig {
+        threads: 2,
+        fixed_decoding_length: Some(12),
+        ..TranslatorConfig::default()
+    };
+    let fixed = Translator::open(&common::model_dir(), config).unwrap();
+    let segments: Vec<Segment> = SENTENCES
+        .iter()
+        .map(|s| Segment {
+            text: s.to_string(),
+            source: lang("eng_Latn"),
+            target: lang("fra_Latn"),
+        })
+        .collect();
+    for beam_size in [1, 4] {
+        let options = TranslateOptions {
+            beam_size,
+            ..TranslateOptions::default()
+        };
+        for hypotheses in fixed.translate_segments(&segments, &options).unwrap() {
+            // The limit counts the target-language token, which the output no longer holds.
+            assert_eq!(hypotheses[0].tokens.len(), 11);
+        }
+    }
+}
