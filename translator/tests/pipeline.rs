@@ -8,6 +8,18 @@ use std::collections::HashSet;
 use common::{lang, translator, SENTENCES};
 use translator::{Sampling, Segment, TranslateOptions, Translator, TranslatorConfig, TranslatorError};
 
+/// Every English test sentence, each to be translated into `target`.
+fn english_segments(target: &str) -> Vec<Segment> {
+    SENTENCES
+        .iter()
+        .map(|s| Segment {
+            text: s.to_string(),
+            source: lang("eng_Latn"),
+            target: lang(target),
+        })
+        .collect()
+}
+
 fn greedy() -> TranslateOptions {
     TranslateOptions {
         beam_size: 1,
@@ -18,14 +30,7 @@ fn greedy() -> TranslateOptions {
 #[test]
 fn different_inputs_give_different_outputs() {
     let translator = translator();
-    let segments: Vec<Segment> = SENTENCES
-        .iter()
-        .map(|s| Segment {
-            text: s.to_string(),
-            source: lang("eng_Latn"),
-            target: lang("fra_Latn"),
-        })
-        .collect();
+    let segments = english_segments("fra_Latn");
     let outputs = translator.translate_segments(&segments, &greedy()).unwrap();
     let distinct: HashSet<&str> = outputs.iter().map(|h| h[0].text.as_str()).collect();
     assert!(
@@ -231,14 +236,7 @@ fn replicas_serve_concurrent_calls_with_the_same_results() {
         ..TranslatorConfig::default()
     };
     let replicated = Translator::open(&common::model_dir(), config).unwrap();
-    let segments: Vec<Segment> = SENTENCES
-        .iter()
-        .map(|s| Segment {
-            text: s.to_string(),
-            source: lang("eng_Latn"),
-            target: lang("swh_Latn"),
-        })
-        .collect();
+    let segments = english_segments("swh_Latn");
     let expected = translator().translate_segments(&segments, &greedy()).unwrap();
     std::thread::scope(|scope| {
         let calls: Vec<_> = (0..4)
@@ -277,14 +275,7 @@ fn a_fixed_decoding_length_makes_every_sentence_that_long() {
         ..TranslatorConfig::default()
     };
     let fixed = Translator::open(&common::model_dir(), config).unwrap();
-    let segments: Vec<Segment> = SENTENCES
-        .iter()
-        .map(|s| Segment {
-            text: s.to_string(),
-            source: lang("eng_Latn"),
-            target: lang("fra_Latn"),
-        })
-        .collect();
+    let segments = english_segments("fra_Latn");
     for beam_size in [1, 4] {
         let options = TranslateOptions {
             beam_size,
