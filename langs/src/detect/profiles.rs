@@ -124,6 +124,20 @@ impl Profiles {
             postings.extend(list);
         }
         starts.push(postings.len() as u32);
+        Profiles::assemble(max_order, langs, totals, vocabulary, keys, starts, postings)
+    }
+
+    /// Profiles from their stored parts; the smoothing-dependent gains are derived here, so
+    /// built and loaded profiles compute them the same way.
+    fn assemble(
+        max_order: usize,
+        langs: Vec<LangCode>,
+        totals: Vec<Vec<u32>>,
+        vocabulary: Vec<u32>,
+        keys: Vec<u64>,
+        starts: Vec<u32>,
+        postings: Vec<Posting>,
+    ) -> Profiles {
         Profiles {
             max_order,
             langs,
@@ -281,17 +295,9 @@ impl Profiles {
         if !keys.windows(2).all(|w| w[0] < w[1]) {
             return Err(ProfileError::Malformed("keys out of order"));
         }
-        Ok(Profiles {
-            max_order,
-            langs,
-            totals,
-            vocabulary,
-            keys,
-            starts,
-            gains: gains(&postings, DEFAULT_ALPHA),
-            postings,
-            alpha: DEFAULT_ALPHA,
-        })
+        Ok(Profiles::assemble(
+            max_order, langs, totals, vocabulary, keys, starts, postings,
+        ))
     }
 }
 
