@@ -22,8 +22,11 @@ use langs::LangCode;
 pub use batch::{BatchLimits, BatchPlan};
 pub use error::{Result, TranslatorError};
 pub use options::{decoding_limit, Sampling, TranslateOptions, MAX_BEAM_SIZE};
-pub use pool::{BatchReport, MetricsSnapshot, Pool, PoolConfig, PoolError, Priority, QueueLimits, Submission, Ticket};
-pub use segment::{split_long_sentence, Layout, Part};
+pub use pool::{
+    BatchReport, MetricsSnapshot, Pool, PoolConfig, PoolError, Priority, QueueLimits, SentenceStream, StreamItem,
+    Submission, Ticket,
+};
+pub use segment::{split_long_sentence, Layout, Part, Renderer};
 pub use tokenizer::{NllbTokenizer, Piece, END_OF_SENTENCE};
 
 use engine::{Engine, EngineOutput};
@@ -95,7 +98,7 @@ pub struct TextRequest<'a> {
 }
 
 /// A translated text.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TextTranslation {
     /// The best translation, with the source's layout.
     pub text: String,

@@ -97,23 +97,93 @@ impl Layout {
     /// the sentences. Gaps follow the target script: Chinese and Japanese join sentences with no
     /// space, other scripts with the original space, or one space where the source had none.
     pub fn render<S: AsRef<str>>(&self, translations: &[S], target: Script) -> String {
+        let mut renderer = self.renderer(target);
         let mut out = String::new();
-        let mut next = translations.iter();
-        for part in &self.parts {
-            match part {
-                Part::Keep(text) => out.push_str(text),
-                Part::Sentence(_) => out.push_str(next.next().map(|t| t.as_ref().trim()).unwrap_or("")),
-                Part::Gap(gap) if target.joins_sentences_without_space() => {
-                    // Only an ideographic space is a space those scripts use between sentences.
-                    if gap.contains('\u{3000}') {
-                        out.push_str(gap);
-                    }
-                }
-                Part::Gap(gap) if gap.is_empty() => out.push(' '),
-                Part::Gap(gap) => out.push_str(gap),
+        for translation in translations {
+            if renderer.done() {
+                break;
             }
+            out.push_str(&renderer.next_sentence(translation.as_ref()));
+        }
+        while !renderer.done() {
+            out.push_str(&renderer.next_sentence(""));
+        }
+        out.push_str(&renderer.finish());
+        out
+    }
+
+    /// Renders sentence by sentence, for callers that show a translation as it arrives: the
+    /// pieces it returns, joined, are exactly what [`Layout::render`] gives.
+    pub fn renderer(&self, target: Script) -> Renderer<'_> {
+        self.renderer_at(target, 0)
+    }
+
+    /// A renderer that goes on from a [`Renderer::position`] of an earlier one.
+    pub fn renderer_at(&self, target: Script, position: usize) -> Renderer<'_> {
+        Renderer {
+            parts: &self.parts,
+            next: position.min(self.parts.len()),
+            target,
+        }
+    }
+}
+
+/// Renders a [`Layout`] one sentence at a time; see [`Layout::renderer`].
+#[derive(Debug, Clone)]
+pub struct Renderer<'a> {
+    parts: &'a [Part],
+    next: usize,
+    target: Script,
+}
+
+impl Renderer<'_> {
+    /// The text up to and including the next sentence, with `translation` in its place.
+    pub fn next_sentence(&mut self, translation: &str) -> String {
+        let mut out = String::new();
+        while let Some(part) = self.parts.get(self.next) {
+            self.next += 1;
+            if let Part::Sentence(_) = part {
+                out.push_str(translation.trim());
+                return out;
+            }
+            self.push_between(part, &mut out);
         }
         out
+    }
+
+    /// Where it stands, to go on later with [`Layout::renderer_at`].
+    pub fn position(&self) -> usize {
+        self.next
+    }
+
+    /// Whether every sentence has been rendered.
+    pub fn done(&self) -> bool {
+        !self.parts[self.next..].iter().any(|p| matches!(p, Part::Sentence(_)))
+    }
+
+    /// What follows the last sentence.
+    pub fn finish(mut self) -> String {
+        let mut out = String::new();
+        while let Some(part) = self.parts.get(self.next) {
+            self.next += 1;
+            self.push_between(part, &mut out);
+        }
+        out
+    }
+
+    fn push_between(&self, part: &Part, out: &mut String) {
+        match part {
+            Part::Keep(text) => out.push_str(text),
+            Part::Sentence(_) => {}
+            Part::Gap(gap) if self.target.joins_sentences_without_space() => {
+                // Only an ideographic space is a space those scripts use between sentences.
+                if gap.contains('\u{3000}') {
+                    out.push_str(gap);
+                }
+            }
+            Part::Gap(gap) if gap.is_empty() => out.push(' '),
+            Part::Gap(gap) => out.push_str(gap),
+        }
     }
 }
 
@@ -336,6 +406,26 @@ mod tests {
         for (text, count) in cases {
             assert_eq!(sentences(text).len(), count, "{text:?} → {:?}", sentences(text));
         }
+    }
+
+    #[test]
+    fn rendering_sentence_by_sentence_gives_the_whole_rendering() {
+        for (text, target) in [
+            ("  First line. Second.\r\n\n\tIndented\n\n123\nLast.  \n", "deu_Latn"),
+            ("One. Two.", "zho_Hans"),
+            ("", "fra_Latn"),
+            ("--- 42 ---", "fra_Latn"),
+        ] {
+            let layout = Layout::of(text);
+            let upper: Vec<String> = layout.sentences().map(|s| s.to_uppercase()).collect();
+            let mut renderer = layout.renderer(script(target));
+            let mut pieces: Vec<String> = upper.iter().map(|t| renderer.next_sentence(t)).collect();
+            assert!(renderer.done());
+            pieces.push(renderer.finish());
+            assert_eq!(pieces.len(), upper.len() + 1);
+            assert_eq!(pieces.concat(), layout.render(&upper, script(target)), "{text:?}");
+        }
+        assert_eq!(round_trip("--- 42 ---", "fra_Latn"), "--- 42 ---");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use common::{lang, references, Case, SENTENCES};
 use translator::{
-    BatchLimits, BatchReport, Pool, PoolConfig, PoolError, Priority, QueueLimits, Submission, TextRequest,
+    BatchLimits, BatchReport, Pool, PoolConfig, PoolError, Priority, QueueLimits, StreamItem, Submission, TextRequest,
     TextTranslation, TranslateOptions, Translator, TranslatorConfig, TranslatorError,
 };
 
@@ -394,4 +394,73 @@ async fn bad_input_is_refused_at_submission_and_closing_answers_the_queue() {
     let queued = pool.submit(english(&SENTENCES[..1])).unwrap();
     drop(pool);
     assert!(matches!(queued.wait().await, Err(PoolError::Closed)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_yields_each_sentence_in_order_and_pieces_that_join_into_the_whole_translation() {
+    let pool = pool(translator(), PoolConfig::default());
+    let texts = [
+        format!("{} {}\n\n  {}\n", SENTENCES[0], SENTENCES[1], SENTENCES[2]),
+        "12345".to_string(),
+        SENTENCES[3].to_string(),
+    ];
+    let submission = Submission::new(texts.to_vec(), lang("eng_Latn"), lang("fra_Latn")).options(options(1));
+    let expected = alone(pool.translator(), &submission);
+    let mut stream = pool.stream(submission).unwrap();
+    let mut pieces = vec![String::new(); texts.len()];
+    let mut seen = Vec::new();
+    let mut ended = Vec::new();
+    while let Some(item) = stream.next().await {
+        match item.unwrap() {
+            StreamItem::Sentence {
+                text,
+                index,
+                source,
+                translation,
+                piece,
+            } => {
+                assert!(
+                    ended.len() == text,
+                    "sentences of text {text} come after text {} ended",
+                    ended.len()
+                );
+                assert!(piece.contains(translation.trim()));
+                pieces[text].push_str(&piece);
+                seen.push((text, index, source));
+            }
+            StreamItem::TextEnd {
+                text,
+                piece,
+                translation,
+            } => {
+                pieces[text].push_str(&piece);
+                assert_eq!(translation, expected[text]);
+                ended.push(text);
+            }
+        }
+    }
+    assert_eq!(ended, [0, 1, 2]);
+    let order: Vec<(usize, usize)> = seen.iter().map(|(t, i, _)| (*t, *i)).collect();
+    assert_eq!(order, [(0, 0), (0, 1), (0, 2), (2, 0)]);
+    assert_eq!(seen[1].2, SENTENCES[1]);
+    for (joined, whole) in pieces.iter().zip(&expected) {
+        assert_eq!(joined, &whole.text);
+    }
+    assert_eq!(pieces[1], "12345");
+    assert_eq!(pool.metrics().completed, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_dropped_midway_withdraws_what_has_not_started() {
+    let pool = pool(single_replica(), paused());
+    let mut stream = pool.stream(english(&SENTENCES[..4])).unwrap();
+    assert_eq!(stream.sentences(), 4);
+    let mut next = Box::pin(stream.next());
+    assert!(poll_once(&mut next).await.is_pending(), "the pool is paused");
+    drop(next);
+    assert_eq!(pool.metrics().queue.sentences, 4);
+    drop(stream);
+    let metrics = pool.metrics();
+    assert_eq!(metrics.queue.sentences, 0);
+    assert_eq!((metrics.cancelled, metrics.cancelled_sentences), (1, 4));
 }

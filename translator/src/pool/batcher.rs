@@ -126,7 +126,7 @@ mod tests {
             beam_size: 1,
             ..TranslateOptions::default()
         });
-        let job = Arc::new(Job::new(1, lengths.len(), None, enqueued).0);
+        let job = Arc::new(Job::new(1, lengths.len(), None, enqueued, None).0);
         let items = lengths
             .iter()
             .enumerate()

@@ -4,7 +4,7 @@
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc, oneshot};
 
 use super::error::PoolError;
 use crate::Hypothesis;
@@ -14,6 +14,10 @@ pub(crate) type JobId = u64;
 
 /// What a caller gets: every sentence's hypotheses in order, or why not.
 pub(crate) type Reply = Result<Vec<Vec<Hypothesis>>, PoolError>;
+
+/// Where a streaming caller hears of each sentence as it is translated: its index and hypotheses.
+/// Unbounded, yet bounded by the job's sentence count: each slot is sent at most once.
+pub(crate) type Progress = mpsc::UnboundedSender<(usize, Vec<Hypothesis>)>;
 
 /// A submission's sentences' results as they come in.
 pub(crate) struct Job {
@@ -28,6 +32,7 @@ struct State {
     remaining: usize,
     /// Taken when the reply is sent: a job answers once.
     reply: Option<oneshot::Sender<Reply>>,
+    progress: Option<Progress>,
 }
 
 impl Job {
@@ -37,6 +42,7 @@ impl Job {
         sentences: usize,
         deadline: Option<Instant>,
         submitted: Instant,
+        progress: Option<Progress>,
     ) -> (Job, oneshot::Receiver<Reply>) {
         let (reply, receiver) = oneshot::channel();
         let job = Job {
@@ -47,6 +53,7 @@ impl Job {
                 results: vec![None; sentences],
                 remaining: sentences,
                 reply: Some(reply),
+                progress,
             }),
         };
         (job, receiver)
@@ -61,13 +68,15 @@ impl Job {
     /// answered (and still listening).
     pub(crate) fn fill(&self, index: usize, hypotheses: Vec<Hypothesis>) -> bool {
         let mut state = self.lock();
-        let Some(slot) = state.results.get_mut(index) else {
+        if !matches!(state.results.get(index), Some(None)) {
             return false;
-        };
-        if slot.is_none() {
-            *slot = Some(hypotheses);
-            state.remaining -= 1;
         }
+        if let Some(progress) = &state.progress {
+            // A streaming caller that went away is noticed through the reply channel.
+            let _ = progress.send((index, hypotheses.clone()));
+        }
+        state.results[index] = Some(hypotheses);
+        state.remaining -= 1;
         Self::answer_if_complete(&mut state)
     }
 
@@ -120,7 +129,7 @@ mod tests {
 
     #[test]
     fn answers_once_all_slots_are_filled_in_order() {
-        let (job, mut receiver) = Job::new(1, 2, None, Instant::now());
+        let (job, mut receiver) = Job::new(1, 2, None, Instant::now(), None);
         assert!(!job.fill(1, hypothesis("b")));
         assert!(receiver.try_recv().is_err());
         assert!(!job.fill(7, hypothesis("out of range")));
@@ -133,7 +142,7 @@ mod tests {
 
     #[test]
     fn a_caller_that_went_away_closes_the_job() {
-        let (job, receiver) = Job::new(1, 1, None, Instant::now());
+        let (job, receiver) = Job::new(1, 1, None, Instant::now(), None);
         assert!(job.is_open());
         drop(receiver);
         assert!(!job.is_open());

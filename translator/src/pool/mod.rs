@@ -11,7 +11,7 @@
 //!
 //! The pieces: [`request`](Submission) (what a caller asks), `queue` (what waits, and admission),
 //! `batcher` (what runs next), `worker` (the threads), `job` and [`Ticket`] (one caller's
-//! results), `cache`, [`metrics`](MetricsSnapshot).
+//! results; [`SentenceStream`] for them sentence by sentence), `cache`, [`metrics`](MetricsSnapshot).
 
 mod batcher;
 mod cache;
@@ -21,6 +21,7 @@ mod metrics;
 mod queue;
 mod request;
 mod shared;
+mod stream;
 mod ticket;
 mod worker;
 
@@ -33,6 +34,7 @@ pub use error::PoolError;
 pub use metrics::{Histogram, MetricsSnapshot, QueueDepth};
 pub use queue::QueueLimits;
 pub use request::{Priority, Submission};
+pub use stream::{SentenceStream, StreamItem};
 pub use ticket::Ticket;
 
 use crate::batch::BatchLimits;
@@ -181,6 +183,18 @@ impl Pool {
     /// the texts into sentences happens here, on the caller's thread: for very large documents
     /// call it from a blocking thread.
     pub fn submit(&self, submission: Submission) -> Result<Ticket, PoolError> {
+        self.enqueue(submission, None)
+    }
+
+    /// Like [`Pool::submit`], but the translations come sentence by sentence, in order, as soon
+    /// as each is ready (and every one before it): for callers that show text as it arrives.
+    pub fn stream(&self, submission: Submission) -> Result<SentenceStream, PoolError> {
+        let (progress, updates) = tokio::sync::mpsc::unbounded_channel();
+        let ticket = self.enqueue(submission, Some(progress))?;
+        Ok(SentenceStream::new(ticket, updates))
+    }
+
+    fn enqueue(&self, submission: Submission, progress: Option<job::Progress>) -> Result<Ticket, PoolError> {
         let shared = &self.shared;
         let Submission {
             texts,
@@ -210,7 +224,7 @@ impl Pool {
             });
         }
         let id = shared.next_job.fetch_add(1, Ordering::Relaxed);
-        let (job, receiver) = Job::new(id, sentences.len(), deadline, now);
+        let (job, receiver) = Job::new(id, sentences.len(), deadline, now, progress);
         let job = Arc::new(job);
         let cache = shared.cache.as_ref().filter(|_| cacheable(&options));
         let options_key = OptionsKey::of(&options);

@@ -247,7 +247,7 @@ mod tests {
     }
 
     fn job(id: JobId) -> Arc<Job> {
-        Arc::new(Job::new(id, 10, None, Instant::now()).0)
+        Arc::new(Job::new(id, 10, None, Instant::now(), None).0)
     }
 
     #[test]

@@ -51,36 +51,52 @@ impl Ticket {
     /// [`Translator::translate_texts`](crate::Translator::translate_texts) renders it. With a
     /// deadline, it needs a tokio runtime with time enabled.
     pub async fn wait(mut self) -> Result<Vec<TextTranslation>, PoolError> {
-        let Some(receiver) = self.receiver.take() else {
-            return Err(PoolError::Closed);
-        };
         let reply = match self.job.deadline {
-            Some(deadline) => match tokio::time::timeout_at(tokio::time::Instant::from_std(deadline), receiver).await {
-                Ok(reply) => reply,
-                Err(_) => Ok(Err(PoolError::Timeout)),
-            },
-            None => receiver.await,
+            Some(deadline) => tokio::time::timeout_at(tokio::time::Instant::from_std(deadline), self.reply())
+                .await
+                .unwrap_or(Err(PoolError::Timeout)),
+            None => self.reply().await,
         };
-        // A dropped sender means the pool went away without answering.
-        let reply = reply.unwrap_or(Err(PoolError::Closed));
-        self.settled = true;
         match reply {
             Ok(sentences) => {
                 let out = self.render(&sentences);
-                let total = self.job.submitted.elapsed().as_secs_f64();
-                self.shared.metrics.update(|m| {
-                    m.completed += 1;
-                    m.total.observe(total);
-                });
+                self.finish();
                 Ok(out)
             }
             Err(error) => {
-                if matches!(error, PoolError::Timeout) {
-                    self.shared.withdraw(self.job.id);
-                    self.shared.metrics.update(|m| m.timeouts += 1);
-                }
+                self.give_up(&error);
                 Err(error)
             }
+        }
+    }
+
+    /// The pool's answer; pending for ever once it has been taken.
+    pub(crate) async fn reply(&mut self) -> Reply {
+        let Some(receiver) = self.receiver.as_mut() else {
+            return std::future::pending().await;
+        };
+        // A dropped sender means the pool went away without answering.
+        let reply = receiver.await.unwrap_or(Err(PoolError::Closed));
+        self.receiver = None;
+        reply
+    }
+
+    /// Records a submission answered in full.
+    pub(crate) fn finish(&mut self) {
+        self.settled = true;
+        let total = self.job.submitted.elapsed().as_secs_f64();
+        self.shared.metrics.update(|m| {
+            m.completed += 1;
+            m.total.observe(total);
+        });
+    }
+
+    /// Records a submission that ended in `error`; past its deadline, its waiting sentences go.
+    pub(crate) fn give_up(&mut self, error: &PoolError) {
+        self.settled = true;
+        if matches!(error, PoolError::Timeout) {
+            self.shared.withdraw(self.job.id);
+            self.shared.metrics.update(|m| m.timeouts += 1);
         }
     }
 
