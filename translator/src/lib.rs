@@ -9,6 +9,8 @@
 mod batch;
 mod engine;
 mod error;
+/// HTML cut into runs of text to translate and markup to keep, and put back together.
+pub mod html;
 mod model;
 mod options;
 pub mod pool;
