@@ -1,6 +1,9 @@
-//! `tolk`: Tolk's command line. Subcommands live in `commands/`, one file each.
+//! `tolk`: Tolk's command line. Subcommands live in `commands/`, one file each; the HTTP server
+//! in `http/`, its settings in `settings.rs`.
 
 mod commands;
+mod http;
+mod settings;
 
 use std::process::ExitCode;
 
@@ -22,18 +25,28 @@ enum Command {
     Detect(commands::detect::Args),
     /// List the 202 languages: codes, names, script, which are detectable.
     Languages(commands::languages::Args),
+    /// Serve the HTTP API (Tolk's own, LibreTranslate- and DeepL-compatible) until SIGTERM.
+    Serve(Box<settings::ServeArgs>),
 }
 
 fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // A server logs each request; a one-shot command only what goes wrong.
+    let default_filter = match cli.command {
+        Command::Serve(_) => "info",
+        _ => "warn",
+    };
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("TOLK_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("TOLK_LOG").unwrap_or_else(|_| default_filter.into()),
+        )
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
     let result = match cli.command {
         Command::Translate(args) => commands::translate::run(args),
         Command::Detect(args) => commands::detect::run(args),
         Command::Languages(args) => commands::languages::run(args),
+        Command::Serve(args) => commands::serve::run(*args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

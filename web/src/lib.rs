@@ -1,1 +1,57 @@
-//! Static assets of the web page; the web interface issue fills this crate.
+//! Static assets served by `tolk serve`, embedded into the binary so that a server with no
+//! internet access serves complete pages: the API docs page now, the web page with its issue.
+
+use std::borrow::Cow;
+
+use rust_embed::RustEmbed;
+
+#[derive(RustEmbed)]
+#[folder = "assets/"]
+struct Assets;
+
+/// One embedded file.
+pub struct Asset {
+    /// Its bytes.
+    pub bytes: Cow<'static, [u8]>,
+    /// Its media type, for `Content-Type`.
+    pub content_type: &'static str,
+}
+
+/// The embedded file at `path` (relative, e.g. `docs/index.html`), if there is one.
+pub fn asset(path: &str) -> Option<Asset> {
+    let file = Assets::get(path)?;
+    Some(Asset {
+        bytes: file.data,
+        content_type: content_type(path),
+    })
+}
+
+/// The handful of types the assets use; a full MIME table would be a dependency for nothing.
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("json") => "application/json",
+        Some("txt") => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn docs_page_and_its_script_are_embedded() {
+        let page = asset("docs/index.html").expect("docs page");
+        assert_eq!(page.content_type, "text/html; charset=utf-8");
+        let html = std::str::from_utf8(&page.bytes).unwrap();
+        assert!(html.contains("/openapi.json"));
+        let script = asset("docs/rapidoc-min.js").expect("docs script");
+        assert!(script.bytes.len() > 100_000);
+        assert!(asset("docs/missing.js").is_none());
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod detect;
 pub mod languages;
+pub mod serve;
 pub mod translate;
 
 /// Why a command stopped: a message for the user and the process exit code.

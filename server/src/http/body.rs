@@ -1,0 +1,90 @@
+//! Request bodies read by hand rather than by actix's extractors, so that every mistake (too
+//! large, wrong media type, broken JSON, invalid UTF-8) comes back as an [`ApiError`] in the
+//! endpoint's own error shape instead of actix's plain-text default.
+
+use actix_web::http::header;
+use actix_web::web::{Bytes, BytesMut, Payload};
+use actix_web::HttpRequest;
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use super::error::ApiError;
+
+/// How a body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// `application/json`, or no content type at all (curl's `-d` habit aside, clients that
+    /// send none mean JSON).
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data`.
+    Multipart,
+}
+
+/// The body's encoding from its `Content-Type`.
+pub fn encoding(request: &HttpRequest) -> Result<Encoding, ApiError> {
+    let Some(value) = request.headers().get(header::CONTENT_TYPE) else {
+        return Ok(Encoding::Json);
+    };
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::UnsupportedMediaType("(not ASCII)".to_string()))?;
+    let essence = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    match essence.as_str() {
+        "application/json" | "" => Ok(Encoding::Json),
+        "application/x-www-form-urlencoded" => Ok(Encoding::Form),
+        "multipart/form-data" => Ok(Encoding::Multipart),
+        _ if essence.ends_with("+json") => Ok(Encoding::Json),
+        _ => Err(ApiError::UnsupportedMediaType(value.to_string())),
+    }
+}
+
+/// Reads the whole body, refusing it as soon as it passes `limit` bytes.
+pub async fn read(mut payload: Payload, limit: usize) -> Result<Bytes, ApiError> {
+    let mut body = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::InvalidBody(format!("cannot read the body: {e}")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::BodyTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// Parses a JSON or form body into `J` or `F`, which the caller then unifies.
+pub fn parse<J: DeserializeOwned, F: DeserializeOwned>(
+    encoding: Encoding,
+    body: &[u8],
+) -> Result<Parsed<J, F>, ApiError> {
+    match encoding {
+        Encoding::Json => Ok(Parsed::Json(json(body)?)),
+        Encoding::Form => Ok(Parsed::Form(form(body)?)),
+        Encoding::Multipart => Err(ApiError::UnsupportedMediaType("multipart/form-data".to_string())),
+    }
+}
+
+/// A body parsed as JSON or as a form.
+pub enum Parsed<J, F> {
+    /// From JSON.
+    Json(J),
+    /// From a form.
+    Form(F),
+}
+
+/// Parses a JSON body.
+pub fn json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::InvalidBody(
+            "the body is empty; send a JSON object".to_string(),
+        ));
+    }
+    serde_json::from_slice(body).map_err(|e| ApiError::InvalidBody(e.to_string()))
+}
+
+/// Parses a form body; keys may repeat (`text=a&text=b`).
+pub fn form<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    std::str::from_utf8(body).map_err(|e| ApiError::InvalidBody(format!("the form is not UTF-8: {e}")))?;
+    serde_html_form::from_bytes(body).map_err(|e| ApiError::InvalidBody(e.to_string()))
+}

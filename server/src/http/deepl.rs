@@ -1,0 +1,322 @@
+//! DeepL's API v2, so that DeepL clients work with `server_url` pointed here: `/v2/translate`,
+//! `/v2/languages`, `/v2/usage`, with DeepL's upper-case codes (`EN-GB`, `PT-BR` as targets),
+//! its `Authorization: DeepL-Auth-Key` header and its error shape `{"message": "…"}`.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use langs::LangCode;
+use serde::{Deserialize, Serialize};
+use translator::{Priority, TranslateOptions};
+use utoipa::{IntoParams, ToSchema};
+
+use super::body::{self, Parsed};
+use super::error::{ApiError, DeeplError};
+use super::service::{self, Format, TranslationRequest};
+use super::state::AppState;
+use super::v1::TextInput;
+
+/// A flag DeepL clients send as a JSON boolean or, in forms, as `0`/`1`/`true`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[allow(dead_code)] // Accepted so that clients sending it are not refused; its value changes nothing.
+#[serde(untagged)]
+pub enum Flag {
+    /// As a boolean.
+    Bool(bool),
+    /// As text.
+    Text(String),
+}
+
+/// `POST /v2/translate` as JSON.
+#[derive(Debug, Deserialize, ToSchema)]
+#[allow(dead_code)] // The ignored fields are parsed only to be documented and type-checked.
+pub struct DeeplTranslateBody {
+    /// Texts to translate.
+    pub text: Option<TextInput>,
+    /// Source language (`EN`, `DE`, …); detected when absent.
+    pub source_lang: Option<String>,
+    /// Target language (`DE`, `EN-GB`, `PT-BR`, …).
+    pub target_lang: Option<String>,
+    /// `html` to translate HTML, keeping tags; `xml` is not supported.
+    pub tag_handling: Option<String>,
+    /// Accepted and ignored: sentences are always split (`0`, `1`, `nonewlines`).
+    #[schema(value_type = Option<String>)]
+    pub split_sentences: Option<serde_json::Value>,
+    /// Accepted and ignored: formatting is always preserved.
+    pub preserve_formatting: Option<Flag>,
+    /// Accepted and ignored: NLLB has no formality control.
+    pub formality: Option<String>,
+    /// Accepted; billed characters are always reported.
+    pub show_billed_characters: Option<Flag>,
+    /// Accepted and ignored.
+    pub context: Option<String>,
+    /// Accepted and ignored.
+    pub model_type: Option<String>,
+    /// Accepted and ignored.
+    pub glossary_id: Option<String>,
+    /// Accepted and ignored.
+    #[schema(value_type = Option<Vec<String>>)]
+    pub ignore_tags: Option<serde_json::Value>,
+    /// Accepted and ignored.
+    #[schema(value_type = Option<Vec<String>>)]
+    pub non_splitting_tags: Option<serde_json::Value>,
+    /// Accepted and ignored.
+    #[schema(value_type = Option<Vec<String>>)]
+    pub splitting_tags: Option<serde_json::Value>,
+    /// Accepted and ignored.
+    pub outline_detection: Option<Flag>,
+}
+
+/// `POST /v2/translate` as a form; `text` repeats.
+#[derive(Debug, Deserialize)]
+struct DeeplTranslateForm {
+    #[serde(default)]
+    text: Vec<String>,
+    source_lang: Option<String>,
+    target_lang: Option<String>,
+    tag_handling: Option<String>,
+    auth_key: Option<String>,
+}
+
+/// One translation, DeepL style.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeeplTranslation {
+    /// The source language, upper case (`EN`).
+    pub detected_source_language: String,
+    /// The translation.
+    pub text: String,
+    /// Characters billed for this text (its length).
+    pub billed_characters: usize,
+}
+
+/// `POST /v2/translate`'s answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeeplTranslateResponse {
+    /// One per text, in order.
+    pub translations: Vec<DeeplTranslation>,
+}
+
+/// DeepL's error shape.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeeplErrorBody {
+    /// What went wrong.
+    pub message: String,
+}
+
+/// The key of a DeepL request: the `DeepL-Auth-Key` header, or the legacy `auth_key` field.
+fn auth_key(request: &HttpRequest, field: Option<String>) -> Option<String> {
+    request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("DeepL-Auth-Key "))
+        .map(|k| k.trim().to_string())
+        .or(field)
+}
+
+/// DeepL's spelling of a language: the short code in upper case.
+fn deepl_code(code: LangCode) -> String {
+    code.short_code().to_ascii_uppercase()
+}
+
+/// Translate texts (DeepL v2).
+#[utoipa::path(
+    post, path = "/v2/translate", tag = "deepl",
+    request_body(content(
+        (DeeplTranslateBody = "application/json"),
+        (DeeplTranslateBody = "application/x-www-form-urlencoded"),
+    )),
+    responses(
+        (status = 200, description = "Translations", body = DeeplTranslateResponse),
+        (status = 400, description = "Bad request", body = DeeplErrorBody),
+        (status = 403, description = "Missing or invalid key", body = DeeplErrorBody),
+        (status = 413, description = "Over a limit", body = DeeplErrorBody),
+        (status = 415, description = "Unsupported content type", body = DeeplErrorBody),
+        (status = 429, description = "Too many requests", body = DeeplErrorBody),
+        (status = 456, description = "Character quota used up", body = DeeplErrorBody),
+        (status = 503, description = "Busy or loading", body = DeeplErrorBody),
+    ),
+    security((), ("deepl_auth_key" = []))
+)]
+pub async fn translate(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, DeeplError> {
+    let encoding = body::encoding(&request)?;
+    let bytes = body::read(payload, state.settings.max_body_bytes).await?;
+    let (texts, source, target, tags, key) =
+        match body::parse::<DeeplTranslateBody, DeeplTranslateForm>(encoding, &bytes)? {
+            Parsed::Json(b) => (
+                b.text.map(TextInput::into_vec).unwrap_or_default(),
+                b.source_lang,
+                b.target_lang,
+                b.tag_handling,
+                None,
+            ),
+            Parsed::Form(f) => (f.text, f.source_lang, f.target_lang, f.tag_handling, f.auth_key),
+        };
+    if texts.is_empty() {
+        return Err(ApiError::Missing("Parameter 'text' not specified.".to_string()).into());
+    }
+    let format = match tags.as_deref().map(str::trim) {
+        None | Some("") => Format::Text,
+        Some(t) if t.eq_ignore_ascii_case("html") => Format::Html,
+        Some(other) => {
+            return Err(
+                ApiError::InvalidOption(format!("Value for 'tag_handling' not supported: {other:?} (html is)")).into(),
+            )
+        }
+    };
+    let translation = TranslationRequest {
+        source: service::parse_source("source_lang", source.as_deref())?,
+        target: service::parse_target("target_lang", target.as_deref())?,
+        format,
+        options: TranslateOptions::default(),
+        priority: Priority::Interactive,
+        texts,
+    };
+    let lengths: Vec<usize> = translation.texts.iter().map(|t| t.chars().count()).collect();
+    let chars = service::check_limits(&state, &translation.texts)?;
+    super::v1::admit(&state, auth_key(&request, key).as_deref(), chars)?;
+    let target = translation.target;
+    let answers = service::translate(&state, translation).await?;
+    let translations = answers
+        .into_iter()
+        .zip(lengths)
+        .map(|(a, billed_characters)| DeeplTranslation {
+            // A text with no letters has no source language; DeepL always names one.
+            detected_source_language: deepl_code(a.source.unwrap_or(target)),
+            text: a.text,
+            billed_characters,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(DeeplTranslateResponse { translations }))
+}
+
+/// `GET /v2/languages` query.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct LanguagesQuery {
+    /// `source` (default) or `target`.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+}
+
+/// A language, DeepL style.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeeplLanguage {
+    /// Upper-case code (`EN`, `EN-GB`, `QU`).
+    pub language: String,
+    /// English name.
+    pub name: String,
+    /// Targets only: whether formality can be chosen (never here).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub supports_formality: Option<bool>,
+}
+
+/// Source or target languages (DeepL v2).
+#[utoipa::path(
+    get, path = "/v2/languages", tag = "deepl",
+    params(LanguagesQuery),
+    responses(
+        (status = 200, description = "Languages", body = Vec<DeeplLanguage>),
+        (status = 400, description = "Unknown type", body = DeeplErrorBody),
+        (status = 403, description = "Missing or invalid key", body = DeeplErrorBody),
+        (status = 503, description = "The model is loading", body = DeeplErrorBody),
+    ),
+    security((), ("deepl_auth_key" = []))
+)]
+pub async fn languages(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    query: web::Query<LanguagesQuery>,
+) -> Result<HttpResponse, DeeplError> {
+    check_key(&state, &request)?;
+    let target = match query.kind.as_deref().map(str::trim) {
+        None | Some("") | Some("source") => false,
+        Some("target") => true,
+        Some(other) => {
+            return Err(ApiError::InvalidOption(format!(
+                "Value for 'type' not supported: {other:?} (source or target)"
+            ))
+            .into())
+        }
+    };
+    let model = state.model()?;
+    let mut languages = Vec::new();
+    for &code in model.pool.translator().languages() {
+        let name = code.info().name;
+        // DeepL clients refuse bare `EN` and `PT` as targets, and DeepL lists Chinese targets
+        // by script.
+        let variants: &[(&str, &str)] = match (target, code.as_str()) {
+            (true, "eng_Latn") => &[("EN-GB", "English (British)"), ("EN-US", "English (American)")],
+            (true, "por_Latn") => &[("PT-PT", "Portuguese (European)"), ("PT-BR", "Portuguese (Brazilian)")],
+            (true, "zho_Hans") => &[("ZH-HANS", "Chinese (simplified)")],
+            (true, "zho_Hant") => &[("ZH-HANT", "Chinese (traditional)")],
+            _ => &[],
+        };
+        if variants.is_empty() {
+            languages.push(DeeplLanguage {
+                language: deepl_code(code),
+                name: name.to_string(),
+                supports_formality: target.then_some(false),
+            });
+        }
+        for (language, name) in variants {
+            languages.push(DeeplLanguage {
+                language: language.to_string(),
+                name: name.to_string(),
+                supports_formality: Some(false),
+            });
+        }
+    }
+    Ok(HttpResponse::Ok().json(languages))
+}
+
+/// Characters used (DeepL v2).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeeplUsage {
+    /// Characters translated today with this key (0 when keys are off).
+    pub character_count: u64,
+    /// The daily limit; a very large number when there is none.
+    pub character_limit: u64,
+}
+
+/// What "no limit" reads as: DeepL clients divide by the limit and compare with it.
+const NO_LIMIT: u64 = 1_000_000_000_000;
+
+/// Characters used and the limit (DeepL v2).
+#[utoipa::path(
+    get, path = "/v2/usage", tag = "deepl",
+    responses(
+        (status = 200, description = "Usage", body = DeeplUsage),
+        (status = 403, description = "Missing or invalid key", body = DeeplErrorBody),
+    ),
+    security((), ("deepl_auth_key" = []))
+)]
+pub async fn usage(state: web::Data<AppState>, request: HttpRequest) -> Result<HttpResponse, DeeplError> {
+    let usage = match &state.keys {
+        Some(keys) => {
+            let used = keys.usage(auth_key(&request, None).as_deref())?;
+            DeeplUsage {
+                character_count: used.chars_today,
+                character_limit: if used.chars_per_day == 0 {
+                    NO_LIMIT
+                } else {
+                    used.chars_per_day
+                },
+            }
+        }
+        None => DeeplUsage {
+            character_count: 0,
+            character_limit: NO_LIMIT,
+        },
+    };
+    Ok(HttpResponse::Ok().json(usage))
+}
+
+fn check_key(state: &AppState, request: &HttpRequest) -> Result<(), ApiError> {
+    match &state.keys {
+        Some(keys) => keys.usage(auth_key(request, None).as_deref()).map(|_| ()),
+        None => Ok(()),
+    }
+}

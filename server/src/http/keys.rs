@@ -1,0 +1,209 @@
+//! API keys and their limits: requests per minute and characters per day, counted in memory
+//! (one server; several machines would each count their own share).
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use super::error::ApiError;
+
+/// One key's limits; 0 is unlimited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyLimits {
+    /// Requests per minute.
+    pub requests_per_minute: u32,
+    /// Characters per UTC day.
+    pub chars_per_day: u64,
+}
+
+/// What a key has used.
+#[derive(Debug, Default)]
+struct Usage {
+    /// Start of the current one-minute window and requests in it.
+    window: Option<Instant>,
+    requests: u32,
+    /// The UTC day (days since 1970) the character count is for.
+    day: u64,
+    chars: u64,
+}
+
+/// A key's standing, for DeepL's `/v2/usage`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyUsage {
+    /// Characters used today.
+    pub chars_today: u64,
+    /// The daily limit; 0 is unlimited.
+    pub chars_per_day: u64,
+}
+
+/// The known keys.
+pub struct Keys {
+    limits: HashMap<String, KeyLimits>,
+    usage: Mutex<HashMap<String, Usage>>,
+}
+
+impl Keys {
+    /// Keys from the settings and the keys file, each with the default limits unless its line
+    /// says otherwise; `None` when there are no keys (keys off).
+    pub fn load(listed: &[String], file: Option<&Path>, defaults: KeyLimits) -> Result<Option<Keys>, String> {
+        let mut limits = HashMap::new();
+        for key in listed.iter().map(|k| k.trim()).filter(|k| !k.is_empty()) {
+            limits.insert(key.to_string(), defaults);
+        }
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read the API keys file {}: {e}", path.display()))?;
+            for (number, line) in text.lines().enumerate() {
+                let line = line.split('#').next().unwrap_or("").trim();
+                if line.is_empty() {
+                    continue;
+                }
+                let (key, own) = parse_line(line, defaults)
+                    .map_err(|e| format!("API keys file {}, line {}: {e}", path.display(), number + 1))?;
+                limits.insert(key, own);
+            }
+        }
+        Ok((!limits.is_empty()).then(|| Keys {
+            limits,
+            usage: Mutex::new(HashMap::new()),
+        }))
+    }
+
+    /// Admits one request of `chars` characters for `key`, or says why not.
+    pub fn admit(&self, key: Option<&str>, chars: usize) -> Result<(), ApiError> {
+        let key = key
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .ok_or(ApiError::MissingKey)?;
+        let limits = *self.limits.get(key).ok_or(ApiError::InvalidKey)?;
+        let now = Instant::now();
+        let today = utc_day();
+        let mut usage = self.usage.lock().unwrap_or_else(|e| e.into_inner());
+        let used = usage.entry(key.to_string()).or_default();
+        if used.day != today {
+            used.day = today;
+            used.chars = 0;
+        }
+        let window = match used.window {
+            Some(start) if now.duration_since(start) < Duration::from_secs(60) => start,
+            _ => {
+                used.requests = 0;
+                used.window = Some(now);
+                now
+            }
+        };
+        if limits.requests_per_minute > 0 && used.requests >= limits.requests_per_minute {
+            let retry_after = Duration::from_secs(60).saturating_sub(now.duration_since(window));
+            return Err(ApiError::RateLimited { retry_after });
+        }
+        if limits.chars_per_day > 0 && used.chars + chars as u64 > limits.chars_per_day {
+            return Err(ApiError::QuotaExceeded);
+        }
+        used.requests += 1;
+        used.chars += chars as u64;
+        Ok(())
+    }
+
+    /// Checks a key without counting a request (for usage queries).
+    pub fn usage(&self, key: Option<&str>) -> Result<KeyUsage, ApiError> {
+        let key = key
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .ok_or(ApiError::MissingKey)?;
+        let limits = self.limits.get(key).ok_or(ApiError::InvalidKey)?;
+        let usage = self.usage.lock().unwrap_or_else(|e| e.into_inner());
+        let chars_today = usage.get(key).filter(|u| u.day == utc_day()).map_or(0, |u| u.chars);
+        Ok(KeyUsage {
+            chars_today,
+            chars_per_day: limits.chars_per_day,
+        })
+    }
+}
+
+fn parse_line(line: &str, defaults: KeyLimits) -> Result<(String, KeyLimits), String> {
+    let mut words = line.split_whitespace();
+    let key = words.next().unwrap_or_default().to_string();
+    let mut limits = defaults;
+    for word in words {
+        let (name, value) = word
+            .split_once('=')
+            .ok_or_else(|| format!("expected name=value after the key, found {word:?}"))?;
+        let number = |v: &str| {
+            v.parse::<u64>()
+                .map_err(|_| format!("{name}: {v:?} is not a whole number"))
+        };
+        match name {
+            "requests_per_minute" => limits.requests_per_minute = u32::try_from(number(value)?).unwrap_or(u32::MAX),
+            "chars_per_day" => limits.chars_per_day = number(value)?,
+            other => {
+                return Err(format!(
+                    "unknown limit {other:?}; use requests_per_minute or chars_per_day"
+                ))
+            }
+        }
+    }
+    Ok((key, limits))
+}
+
+fn utc_day() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OPEN: KeyLimits = KeyLimits {
+        requests_per_minute: 0,
+        chars_per_day: 0,
+    };
+
+    #[test]
+    fn no_keys_means_keys_off() {
+        assert!(Keys::load(&[], None, OPEN).unwrap().is_none());
+        assert!(Keys::load(&[" ".to_string()], None, OPEN).unwrap().is_none());
+    }
+
+    #[test]
+    fn limits_per_key_from_the_file_and_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys");
+        std::fs::write(
+            &path,
+            "# team keys\nalpha requests_per_minute=2\nbeta chars_per_day=10 # small\n",
+        )
+        .unwrap();
+        let defaults = KeyLimits {
+            requests_per_minute: 100,
+            chars_per_day: 0,
+        };
+        let keys = Keys::load(&["gamma".to_string()], Some(&path), defaults)
+            .unwrap()
+            .unwrap();
+        assert!(matches!(keys.admit(None, 1), Err(ApiError::MissingKey)));
+        assert!(matches!(keys.admit(Some("delta"), 1), Err(ApiError::InvalidKey)));
+        keys.admit(Some("alpha"), 1).unwrap();
+        keys.admit(Some("alpha"), 1).unwrap();
+        match keys.admit(Some("alpha"), 1) {
+            Err(ApiError::RateLimited { retry_after }) => assert!(retry_after <= Duration::from_secs(60)),
+            other => panic!("expected a rate limit, got {other:?}"),
+        }
+        keys.admit(Some("beta"), 6).unwrap();
+        assert!(matches!(keys.admit(Some("beta"), 5), Err(ApiError::QuotaExceeded)));
+        keys.admit(Some("beta"), 4).unwrap();
+        assert_eq!(keys.usage(Some("beta")).unwrap().chars_today, 10);
+        keys.admit(Some("gamma"), 1_000_000).unwrap();
+    }
+
+    #[test]
+    fn a_bad_line_names_its_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys");
+        std::fs::write(&path, "ok\nbad limit=3\n").unwrap();
+        let error = Keys::load(&[], Some(&path), OPEN).err().unwrap();
+        assert!(error.contains("line 2"), "{error}");
+    }
+}

@@ -1,0 +1,274 @@
+//! `tolk serve`: the HTTP API. Requests go: [`body`] (read and parse) → an endpoint module
+//! ([`v1`] and [`stream`] for Tolk's own API, [`libre`] and [`deepl`] for the compatible ones) →
+//! [`service`] (limits, detection, grouping) → the translator's pool. Failures become responses
+//! in [`error`] only.
+
+mod body;
+mod deepl;
+mod error;
+mod files;
+mod keys;
+mod libre;
+mod metrics;
+mod openapi;
+mod service;
+mod state;
+mod stream;
+mod v1;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_cors::Cors;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::{from_fn, Condition, Next};
+use actix_web::{web, App, HttpResponse, HttpServer};
+use tracing::Instrument;
+use translator::{Pool, PoolConfig, QueueLimits, Translator, TranslatorConfig};
+
+use crate::settings::Settings;
+use error::ApiError;
+use keys::{KeyLimits, Keys};
+use state::{AppState, Model};
+
+/// Runs the server until SIGTERM or Ctrl-C, then lets requests in flight finish.
+pub fn serve(settings: Settings) -> Result<(), String> {
+    let keys = Keys::load(
+        &settings.api_keys,
+        settings.api_keys_file.as_deref(),
+        KeyLimits {
+            requests_per_minute: settings.key_requests_per_minute,
+            chars_per_day: settings.key_chars_per_day,
+        },
+    )?;
+    if !settings.model.is_dir() {
+        return Err(format!(
+            "the model directory {} does not exist",
+            settings.model.display()
+        ));
+    }
+    let state = web::Data::new(AppState::new(settings.clone(), keys));
+    actix_web::rt::System::new().block_on(async move {
+        let app_state = state.clone();
+        let server = HttpServer::new(move || app(app_state.clone()))
+            .workers(settings.http_workers)
+            .shutdown_timeout(settings.shutdown_timeout.as_secs())
+            .bind((settings.host.as_str(), settings.port))
+            .map_err(|e| format!("cannot listen on {}:{}: {e}", settings.host, settings.port))?;
+        for address in server.addrs() {
+            // Tests and scripts read this line to find a port chosen by the system (--port 0).
+            eprintln!("tolk: listening on http://{address}");
+            tracing::info!(%address, "listening");
+        }
+        let running = server.run();
+        // Load the model in the background: /healthz answers at once and /readyz tells when
+        // translation is possible, which is what orchestrators expect.
+        let loading = state.clone();
+        std::thread::Builder::new()
+            .name("tolk-load".into())
+            .spawn(move || {
+                let started = Instant::now();
+                let result = load_model(&loading.settings);
+                let outcome = result.as_ref().map(|m| m.id.clone()).map_err(String::clone);
+                // Ready before saying so: tests and operators act on this line.
+                loading.set_model(result);
+                match outcome {
+                    Ok(id) => tracing::info!(model = %id, seconds = started.elapsed().as_secs_f64(), "model loaded"),
+                    Err(error) => tracing::error!(%error, "the model failed to load"),
+                }
+            })
+            .map_err(|e| format!("cannot start the loading thread: {e}"))?;
+        running.await.map_err(|e| format!("the server stopped: {e}"))
+    })
+}
+
+fn load_model(settings: &Settings) -> Result<Model, String> {
+    let config = TranslatorConfig {
+        threads: settings.threads,
+        replicas: settings.replicas,
+        ..TranslatorConfig::default()
+    };
+    let translator = Translator::open(&settings.model, config).map_err(|e| e.to_string())?;
+    let id = settings
+        .model
+        .file_name()
+        .map_or("model".to_string(), |n| n.to_string_lossy().into_owned());
+    let pool = Pool::new(
+        Arc::new(translator),
+        PoolConfig {
+            model_id: id.clone(),
+            queue: QueueLimits {
+                max_sentences: settings.queue_sentences,
+                ..QueueLimits::default()
+            },
+            cache_bytes: settings.cache_bytes,
+            ..PoolConfig::default()
+        },
+    )
+    .map_err(|e| format!("cannot start the worker threads: {e}"))?;
+    Ok(Model { id, pool })
+}
+
+/// The application: routes, middleware and error handlers.
+fn app(
+    state: web::Data<AppState>,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let origins = state.settings.cors_origins.clone();
+    let mut cors = Cors::default()
+        .allowed_methods(["GET", "POST", "OPTIONS"])
+        .allow_any_header()
+        .expose_headers(["x-request-id", "retry-after"])
+        .max_age(3600);
+    if origins.iter().any(|o| o == "*") {
+        cors = cors.allow_any_origin();
+    } else {
+        for origin in &origins {
+            cors = cors.allowed_origin(origin);
+        }
+    }
+    let query_errors = web::QueryConfig::default()
+        .error_handler(|error, _| ApiError::InvalidBody(format!("invalid query string: {error}")).into());
+    let path_errors = web::PathConfig::default()
+        .error_handler(|error, _| ApiError::NotFound(format!("invalid path: {error}")).into());
+    App::new()
+        .app_data(state)
+        .app_data(query_errors)
+        .app_data(path_errors)
+        .wrap(Condition::new(!origins.is_empty(), cors))
+        .wrap(from_fn(log_request))
+        .service(post("/v1/translate", v1::translate))
+        .service(post("/v1/translate/stream", stream::translate_stream))
+        .service(post("/v1/detect", v1::detect))
+        .service(get("/v1/languages", v1::languages))
+        .service(get("/v1/models", v1::models))
+        .service(get("/healthz", v1::healthz))
+        .service(get("/readyz", v1::readyz))
+        .service(get("/metrics", v1::metrics))
+        .service(post("/translate", libre::translate))
+        .service(post("/detect", libre::detect))
+        .service(get_or_post("/languages", libre::languages))
+        .service(post("/translate_file", libre::translate_file))
+        .service(get("/download_file/{id}/{name}", libre::download_file))
+        .service(get("/frontend/settings", libre::frontend_settings))
+        .service(post("/v2/translate", deepl::translate))
+        .service(get_or_post("/v2/languages", deepl::languages))
+        .service(get_or_post("/v2/usage", deepl::usage))
+        .service(get("/openapi.json", openapi::document))
+        .service(get("/docs", openapi::docs_page))
+        .service(get("/docs/", openapi::docs_page))
+        .service(get("/docs/{file}", openapi::docs_asset))
+        .default_service(web::to(not_found))
+}
+
+fn resource(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(method_not_allowed))
+}
+
+fn post<F, Args>(path: &str, handler: F) -> actix_web::Resource
+where
+    F: actix_web::Handler<Args>,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    resource(path).route(web::post().to(handler))
+}
+
+fn get<F, Args>(path: &str, handler: F) -> actix_web::Resource
+where
+    F: actix_web::Handler<Args>,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    resource(path).route(web::get().to(handler))
+}
+
+/// LibreTranslate and DeepL accept both methods on their listing endpoints, and clients use both.
+fn get_or_post<F, Args>(path: &str, handler: F) -> actix_web::Resource
+where
+    F: actix_web::Handler<Args> + Clone,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    resource(path)
+        .route(web::get().to(handler.clone()))
+        .route(web::post().to(handler))
+}
+
+async fn not_found(request: actix_web::HttpRequest) -> HttpResponse {
+    actix_web::ResponseError::error_response(&ApiError::NotFound(request.path().to_string()))
+}
+
+async fn method_not_allowed(request: actix_web::HttpRequest) -> HttpResponse {
+    HttpResponse::MethodNotAllowed().json(serde_json::json!({
+        "error": {
+            "code": "method_not_allowed",
+            "message": format!("{} is not allowed on {}", request.method(), request.path()),
+        }
+    }))
+}
+
+/// Gives every request an id (the client's `X-Request-Id` if it sent a sane one), logs one
+/// line per request with it, echoes it in the response, and counts responses.
+async fn log_request(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_graphic()))
+        .map(str::to_string)
+        .unwrap_or_else(new_request_id);
+    let state = request.app_data::<web::Data<AppState>>().cloned();
+    if let Some(state) = &state {
+        state.http.started();
+    }
+    let method = request.method().to_string();
+    let path = request.path().to_string();
+    let started = Instant::now();
+    let span = tracing::info_span!("request", id = %id);
+    let result = next.call(request).instrument(span).await;
+    let status = match &result {
+        Ok(response) => response.status().as_u16(),
+        Err(error) => error.as_response_error().status_code().as_u16(),
+    };
+    if let Some(state) = &state {
+        state.http.answered(status);
+    }
+    tracing::info!(
+        request_id = %id,
+        %method,
+        %path,
+        status,
+        ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request"
+    );
+    let mut response = result?;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static("x-request-id"), value);
+    }
+    Ok(response)
+}
+
+fn new_request_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!("{:08x}{:06x}", nanos, n & 0xff_ffff)
+}

@@ -1,0 +1,301 @@
+//! Translation as every API flavour asks for it: texts, a source language or `auto`, a target,
+//! plain text or HTML. Detects each text's language on its own, sends texts of one source
+//! language to the pool together (all groups at once, so they share engine calls), and puts
+//! the answers back in request order. The endpoints only translate their shapes to and from this.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use futures_util::future::try_join_all;
+use langs::{Detector, LangCode};
+use translator::html::{HtmlDocument, RunTranslation};
+use translator::{Priority, Submission, TranslateOptions};
+
+use super::error::ApiError;
+use super::state::{AppState, Model};
+
+/// Where the source language comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceChoice {
+    /// Detected for each text.
+    Auto,
+    /// Given by the caller.
+    Given(LangCode),
+}
+
+/// How the texts are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Plain text: layout kept, everything translated.
+    #[default]
+    Text,
+    /// HTML: text nodes translated; tags, attributes and code kept.
+    Html,
+}
+
+impl Format {
+    /// Reads `text` or `html` (any case); `None` is plain text.
+    pub fn parse(value: Option<&str>) -> Result<Format, ApiError> {
+        match value.map(str::trim) {
+            None | Some("") => Ok(Format::Text),
+            Some(v) if v.eq_ignore_ascii_case("text") => Ok(Format::Text),
+            Some(v) if v.eq_ignore_ascii_case("html") => Ok(Format::Html),
+            Some(other) => Err(ApiError::InvalidOption(format!(
+                "invalid option format = {other:?}: accepted values are text and html"
+            ))),
+        }
+    }
+}
+
+/// Texts to translate and how.
+#[derive(Debug, Clone)]
+pub struct TranslationRequest {
+    /// The texts.
+    pub texts: Vec<String>,
+    /// Their language.
+    pub source: SourceChoice,
+    /// The language to translate into.
+    pub target: LangCode,
+    /// Plain text or HTML.
+    pub format: Format,
+    /// Decoding options.
+    pub options: TranslateOptions,
+    /// Interactive (someone waits) or bulk (files).
+    pub priority: Priority,
+}
+
+/// A detected language.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Detected {
+    /// The language.
+    pub language: LangCode,
+    /// Probability, 0 to 1.
+    pub confidence: f64,
+}
+
+/// One text's answer.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TranslatedText {
+    /// The translation.
+    pub text: String,
+    /// Further translations, best first, when asked for.
+    pub alternatives: Vec<String>,
+    /// The source language used; `None` for a text with nothing to translate (no letters).
+    pub source: Option<LangCode>,
+    /// The detection, when the source was `auto`.
+    pub detected: Option<Detected>,
+}
+
+/// Reads a source field: absent, empty or `auto` means detect.
+pub fn parse_source(field: &'static str, value: Option<&str>) -> Result<SourceChoice, ApiError> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(SourceChoice::Auto),
+        Some(v) if v.eq_ignore_ascii_case("auto") => Ok(SourceChoice::Auto),
+        Some(v) => LangCode::parse(v)
+            .map(SourceChoice::Given)
+            .map_err(|error| ApiError::UnknownLanguage { field, error }),
+    }
+}
+
+/// Reads a target field, which must be there.
+pub fn parse_target(field: &'static str, value: Option<&str>) -> Result<LangCode, ApiError> {
+    match value.map(str::trim) {
+        None | Some("") => Err(ApiError::Missing(format!(
+            "{field} is required: the language to translate into"
+        ))),
+        Some(v) => LangCode::parse(v).map_err(|error| ApiError::UnknownLanguage { field, error }),
+    }
+}
+
+/// Refuses requests over the server's limits; returns the characters counted.
+pub fn check_limits(state: &AppState, texts: &[String]) -> Result<usize, ApiError> {
+    let limits = &state.settings;
+    if texts.is_empty() {
+        return Err(ApiError::Missing(
+            "no text to translate: send at least one text".to_string(),
+        ));
+    }
+    if texts.len() > limits.max_texts {
+        return Err(ApiError::TooManyTexts {
+            count: texts.len(),
+            limit: limits.max_texts,
+        });
+    }
+    let count: usize = texts.iter().map(|t| t.chars().count()).sum();
+    if count > limits.max_chars {
+        return Err(ApiError::TooManyCharacters {
+            count,
+            limit: limits.max_chars,
+        });
+    }
+    Ok(count)
+}
+
+/// The language of `text` among the model's; `None` when it has no letters.
+pub fn detect(model: &Model, text: &str) -> Option<Detected> {
+    Detector::shared()
+        .detect_among(text, Some(model.pool.translator().languages()))
+        .map(|d| Detected {
+            language: d.language,
+            confidence: d.confidence,
+        })
+}
+
+/// One thing to send to the pool: a whole text, an HTML run, or an inline span of a run.
+struct Unit {
+    source: LangCode,
+    text: String,
+}
+
+/// A request item cut into units.
+enum Plan {
+    /// Nothing to translate; answered as is.
+    Verbatim(String),
+    /// Plain text: one unit.
+    Text { unit: usize },
+    /// HTML: each run's unit followed by its spans' units.
+    Html {
+        document: HtmlDocument,
+        runs: Vec<(usize, Vec<Option<usize>>)>,
+    },
+}
+
+/// Translates every text of `request`; see the module documentation.
+pub async fn translate(state: &AppState, request: TranslationRequest) -> Result<Vec<TranslatedText>, ApiError> {
+    check_limits(state, &request.texts)?;
+    request.options.validate()?;
+    let model = state.model()?;
+    let mut units: Vec<Unit> = Vec::new();
+    let mut plans = Vec::with_capacity(request.texts.len());
+    let mut answers = Vec::with_capacity(request.texts.len());
+    for text in request.texts {
+        let document = (request.format == Format::Html).then(|| HtmlDocument::parse(&text));
+        let sample = match &document {
+            Some(document) => document
+                .runs()
+                .iter()
+                .map(|r| r.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            None => text.clone(),
+        };
+        let detected = match request.source {
+            SourceChoice::Auto => detect(&model, &sample),
+            SourceChoice::Given(_) => None,
+        };
+        let source = match request.source {
+            SourceChoice::Given(code) => Some(code),
+            SourceChoice::Auto => detected.map(|d| d.language),
+        };
+        answers.push(TranslatedText {
+            text: String::new(),
+            alternatives: Vec::new(),
+            source,
+            detected,
+        });
+        let Some(source) = source else {
+            plans.push(Plan::Verbatim(text));
+            continue;
+        };
+        let mut add = |text: &str| {
+            units.push(Unit {
+                source,
+                text: text.to_string(),
+            });
+            units.len() - 1
+        };
+        plans.push(match document {
+            None => Plan::Text { unit: add(&text) },
+            Some(document) => {
+                let runs = document
+                    .runs()
+                    .iter()
+                    .map(|run| {
+                        let whole = add(&run.text);
+                        // Only the spans whose own translation helps place their tags.
+                        let spans = run.span_texts().into_iter().map(|t| t.map(&mut add)).collect();
+                        (whole, spans)
+                    })
+                    .collect();
+                Plan::Html { document, runs }
+            }
+        });
+    }
+
+    let results = run_units(
+        &model,
+        &units,
+        &request.options,
+        request.target,
+        request.priority,
+        deadline(state),
+    )
+    .await?;
+    for (plan, answer) in plans.into_iter().zip(answers.iter_mut()) {
+        match plan {
+            Plan::Verbatim(text) => answer.text = text,
+            Plan::Text { unit } => {
+                let translation = &results[unit];
+                answer.text = translation.text.clone();
+                answer.alternatives = translation.alternatives.clone();
+            }
+            Plan::Html { document, runs } => {
+                let translations: Vec<RunTranslation> = runs
+                    .iter()
+                    .map(|(whole, spans)| RunTranslation {
+                        text: results[*whole].text.clone(),
+                        spans: spans
+                            .iter()
+                            .map(|unit| unit.map_or(String::new(), |u| results[u].text.clone()))
+                            .collect(),
+                    })
+                    .collect();
+                answer.text = document.render(&translations);
+            }
+        }
+    }
+    Ok(answers)
+}
+
+/// When a request started now must be answered.
+pub fn deadline(state: &AppState) -> Instant {
+    Instant::now() + state.settings.request_timeout
+}
+
+/// Sends the units to the pool, one submission per source language, all at once; results in
+/// unit order.
+async fn run_units(
+    model: &Model,
+    units: &[Unit],
+    options: &TranslateOptions,
+    target: LangCode,
+    priority: Priority,
+    deadline: Instant,
+) -> Result<Vec<translator::TextTranslation>, ApiError> {
+    let mut groups: BTreeMap<&str, (LangCode, Vec<usize>)> = BTreeMap::new();
+    for (i, unit) in units.iter().enumerate() {
+        groups
+            .entry(unit.source.as_str())
+            .or_insert_with(|| (unit.source, Vec::new()))
+            .1
+            .push(i);
+    }
+    let mut tickets = Vec::with_capacity(groups.len());
+    for (source, members) in groups.values() {
+        let texts = members.iter().map(|&i| units[i].text.clone()).collect();
+        let submission = Submission::new(texts, *source, target)
+            .options(options.clone())
+            .priority(priority)
+            .deadline(deadline);
+        // A refusal drops the tickets already taken, which withdraws their sentences.
+        tickets.push(model.pool.submit(submission)?);
+    }
+    let answers = try_join_all(tickets.into_iter().map(|t| t.wait())).await?;
+    let mut results = vec![translator::TextTranslation::default(); units.len()];
+    for ((_, members), answer) in groups.values().zip(answers) {
+        for (&i, translation) in members.iter().zip(answer) {
+            results[i] = translation;
+        }
+    }
+    Ok(results)
+}

@@ -1,0 +1,222 @@
+//! `POST /v1/translate/stream`: Server-Sent Events, one per sentence as soon as it (and every
+//! sentence before it) is translated, then one per finished text, then `done`. Each text is its
+//! own pool submission, so sentences of all texts share engine calls; a client that disconnects
+//! drops the response stream, which drops the submissions and withdraws what has not started.
+
+use std::collections::VecDeque;
+
+use actix_web::web::Bytes;
+use actix_web::{web, HttpRequest, HttpResponse};
+use futures_util::stream;
+use serde::Serialize;
+use translator::{PoolError, SentenceStream, StreamItem, Submission};
+use utoipa::ToSchema;
+
+use super::error::{ApiError, ErrorBody};
+use super::service::{self, Format, SourceChoice, TranslatedText};
+use super::state::AppState;
+use super::v1::{self, TranslateBody, TranslateResponse, TranslationItem};
+
+/// `event: sentence`: one sentence translated.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SentenceEvent {
+    /// Which text of the request (0-based).
+    pub text: usize,
+    /// Which sentence of that text (0-based).
+    pub index: usize,
+    /// The source sentence.
+    pub source: String,
+    /// Its translation.
+    pub translation: String,
+    /// The translated text from the end of the previous piece to the end of this sentence,
+    /// line breaks and spacing included: a text's pieces joined, with its `text_end` piece,
+    /// are its full translation.
+    pub piece: String,
+}
+
+/// `event: text_end`: one text finished.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TextEndEvent {
+    /// Which text.
+    pub text: usize,
+    /// What follows the text's last sentence (trailing layout), to append to its pieces.
+    pub piece: String,
+    /// The whole translation, as `/v1/translate` gives it.
+    pub translation: TranslationItem,
+}
+
+/// Translate with Server-Sent Events: `sentence` events in order as each is ready, `text_end`
+/// after each text, then `done` with the same body `/v1/translate` answers; `error` (with an
+/// error body) if the translation fails midway. Plain text only.
+#[utoipa::path(
+    post, path = "/v1/translate/stream", tag = "tolk",
+    request_body = TranslateBody,
+    responses(
+        (status = 200, description = "An event stream: `sentence` (SentenceEvent), `text_end` (TextEndEvent), `done` (TranslateResponse) or `error` (ErrorBody)", body = String, content_type = "text/event-stream"),
+        (status = 400, description = "Broken JSON, unknown language, bad option, html format", body = ErrorBody),
+        (status = 401, description = "Keys are on and none was given", body = ErrorBody),
+        (status = 403, description = "Unknown API key", body = ErrorBody),
+        (status = 413, description = "Over a limit", body = ErrorBody),
+        (status = 415, description = "Not JSON", body = ErrorBody),
+        (status = 429, description = "The key's rate or quota is used up", body = ErrorBody),
+        (status = 503, description = "Queue full or model loading; see Retry-After", body = ErrorBody),
+    ),
+    security((), ("bearer" = []))
+)]
+pub async fn translate_stream(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let body: TranslateBody = v1::read_json(&state, &request, payload).await?;
+    let translation = body.into_request()?;
+    if translation.format == Format::Html {
+        return Err(ApiError::InvalidOption(
+            "invalid option format = html: streaming translates plain text; use /v1/translate for HTML".to_string(),
+        ));
+    }
+    let chars = service::check_limits(&state, &translation.texts)?;
+    v1::admit(&state, v1::bearer_key(&request).as_deref(), chars)?;
+    translation.options.validate()?;
+    let model = state.model()?;
+    let deadline = service::deadline(&state);
+    let mut texts = Vec::with_capacity(translation.texts.len());
+    for text in translation.texts {
+        let detected = match translation.source {
+            SourceChoice::Auto => service::detect(&model, &text),
+            SourceChoice::Given(_) => None,
+        };
+        let source = match translation.source {
+            SourceChoice::Given(code) => Some(code),
+            SourceChoice::Auto => detected.map(|d| d.language),
+        };
+        let answer = TranslatedText {
+            text: String::new(),
+            alternatives: Vec::new(),
+            source,
+            detected,
+        };
+        // Everything is submitted before the first byte is sent, so a full queue is still a 503.
+        let sentences = match source {
+            Some(source) => Some(
+                model.pool.stream(
+                    Submission::new(vec![text.clone()], source, translation.target)
+                        .options(translation.options.clone())
+                        .priority(translation.priority)
+                        .deadline(deadline),
+                )?,
+            ),
+            None => None,
+        };
+        texts.push(Pending {
+            text,
+            answer,
+            sentences,
+        });
+    }
+    let events = Events {
+        texts: texts.into(),
+        index: 0,
+        done: Vec::new(),
+        over: false,
+    };
+    let body = stream::unfold(events, |mut events| async move {
+        let bytes = events.next().await?;
+        Some((Ok::<Bytes, actix_web::Error>(bytes), events))
+    });
+    Ok(HttpResponse::Ok()
+        .content_type("text/event-stream")
+        .insert_header(("cache-control", "no-cache"))
+        // Proxies such as nginx would otherwise hold events back until their buffer fills.
+        .insert_header(("x-accel-buffering", "no"))
+        .streaming(body))
+}
+
+/// A text and its submission.
+struct Pending {
+    text: String,
+    answer: TranslatedText,
+    sentences: Option<SentenceStream>,
+}
+
+/// The events still to send.
+struct Events {
+    texts: VecDeque<Pending>,
+    index: usize,
+    done: Vec<TranslationItem>,
+    over: bool,
+}
+
+impl Events {
+    async fn next(&mut self) -> Option<Bytes> {
+        if self.over {
+            return None;
+        }
+        let Some(current) = self.texts.front_mut() else {
+            self.over = true;
+            let done = TranslateResponse {
+                translations: std::mem::take(&mut self.done),
+            };
+            return Some(event("done", &done));
+        };
+        let Some(sentences) = current.sentences.as_mut() else {
+            // No letters: nothing to translate, the text is its own translation.
+            let mut pending = self.texts.pop_front()?;
+            pending.answer.text = pending.text.clone();
+            return Some(self.text_end(pending.text, pending.answer));
+        };
+        match sentences.next().await {
+            Some(Ok(StreamItem::Sentence {
+                index,
+                source,
+                translation,
+                piece,
+                ..
+            })) => Some(event(
+                "sentence",
+                &SentenceEvent {
+                    text: self.index,
+                    index,
+                    source,
+                    translation,
+                    piece,
+                },
+            )),
+            Some(Ok(StreamItem::TextEnd { piece, translation, .. })) => {
+                let mut pending = self.texts.pop_front()?;
+                pending.answer.text = translation.text;
+                pending.answer.alternatives = translation.alternatives;
+                Some(self.text_end(piece, pending.answer))
+            }
+            Some(Err(error)) => Some(self.fail(error)),
+            None => Some(self.fail(PoolError::Closed)),
+        }
+    }
+
+    fn text_end(&mut self, piece: String, answer: TranslatedText) -> Bytes {
+        let item = TranslationItem::from(answer);
+        let bytes = event(
+            "text_end",
+            &TextEndEvent {
+                text: self.index,
+                piece,
+                translation: item.clone(),
+            },
+        );
+        self.done.push(item);
+        self.index += 1;
+        bytes
+    }
+
+    fn fail(&mut self, error: PoolError) -> Bytes {
+        self.over = true;
+        self.texts.clear();
+        event("error", &ApiError::from(error).body())
+    }
+}
+
+/// One Server-Sent Event; JSON has no raw newlines, so one `data:` line carries it.
+fn event(name: &str, data: &impl Serialize) -> Bytes {
+    let json = serde_json::to_string(data).unwrap_or_else(|_| "{}".to_string());
+    Bytes::from(format!("event: {name}\ndata: {json}\n\n"))
+}

@@ -1,0 +1,247 @@
+//! `tolk serve` settings: command line first, then `TOLK_*` environment variables (clap reads
+//! both), then an optional TOML config file, then defaults.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// Options of `tolk serve`; every one may also come from the config file (same name, `_` for `-`).
+#[derive(clap::Args, Debug, Default)]
+pub struct ServeArgs {
+    /// TOML file with any of the settings below (e.g. `port = 8080`); command line and
+    /// environment override it.
+    #[arg(long, env = "TOLK_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Directory of a CTranslate2-converted NLLB model.
+    #[arg(long, env = "TOLK_MODEL")]
+    pub model: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1, this machine only].
+    #[arg(long, env = "TOLK_HOST")]
+    pub host: Option<String>,
+    /// Port to listen on (0 picks a free one and logs it) [default: 8080].
+    #[arg(long, env = "TOLK_PORT")]
+    pub port: Option<u16>,
+    /// CTranslate2 threads per replica [default: the number of CPUs / replicas].
+    #[arg(long, env = "TOLK_THREADS")]
+    pub threads: Option<usize>,
+    /// Copies of the model translating at once [default: 1].
+    #[arg(long, env = "TOLK_REPLICAS")]
+    pub replicas: Option<usize>,
+    /// HTTP worker threads [default: 2].
+    #[arg(long, env = "TOLK_HTTP_WORKERS")]
+    pub http_workers: Option<usize>,
+    /// Most characters of text in one request [default: 20000].
+    #[arg(long, env = "TOLK_MAX_CHARS")]
+    pub max_chars: Option<usize>,
+    /// Most texts in one request [default: 128].
+    #[arg(long, env = "TOLK_MAX_TEXTS")]
+    pub max_texts: Option<usize>,
+    /// Largest request body in bytes (uploaded files included) [default: 10485760].
+    #[arg(long, env = "TOLK_MAX_BODY_BYTES")]
+    pub max_body_bytes: Option<usize>,
+    /// Seconds a translation request may take before it is answered 503 [default: 120].
+    #[arg(long, env = "TOLK_REQUEST_TIMEOUT")]
+    pub request_timeout: Option<u64>,
+    /// Sentences that may wait in the translation queue [default: 4096].
+    #[arg(long, env = "TOLK_QUEUE_SENTENCES")]
+    pub queue_sentences: Option<usize>,
+    /// Megabytes of sentence translations to cache; 0 turns the cache off [default: 64].
+    #[arg(long, env = "TOLK_CACHE_MB")]
+    pub cache_mb: Option<usize>,
+    /// API keys, comma-separated; with these (or a keys file) every translation needs a key.
+    #[arg(long, env = "TOLK_API_KEYS", value_delimiter = ',')]
+    pub api_keys: Option<Vec<String>>,
+    /// File of API keys, one per line: `KEY [requests_per_minute=N] [chars_per_day=N]`.
+    #[arg(long, env = "TOLK_API_KEYS_FILE")]
+    pub api_keys_file: Option<PathBuf>,
+    /// Requests per minute per key, where the key's line does not say [default: 0, unlimited].
+    #[arg(long, env = "TOLK_KEY_REQUESTS_PER_MINUTE")]
+    pub key_requests_per_minute: Option<u32>,
+    /// Characters per day per key, where the key's line does not say [default: 0, unlimited].
+    #[arg(long, env = "TOLK_KEY_CHARS_PER_DAY")]
+    pub key_chars_per_day: Option<u64>,
+    /// Origins allowed to call the API from a browser, comma-separated, or `*` [default: none].
+    #[arg(long, env = "TOLK_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Option<Vec<String>>,
+    /// Seconds to let requests in flight finish after SIGTERM or Ctrl-C [default: 30].
+    #[arg(long, env = "TOLK_SHUTDOWN_TIMEOUT")]
+    pub shutdown_timeout: Option<u64>,
+}
+
+/// The same settings as read from the config file.
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+struct FileSettings {
+    model: Option<PathBuf>,
+    host: Option<String>,
+    port: Option<u16>,
+    threads: Option<usize>,
+    replicas: Option<usize>,
+    http_workers: Option<usize>,
+    max_chars: Option<usize>,
+    max_texts: Option<usize>,
+    max_body_bytes: Option<usize>,
+    request_timeout: Option<u64>,
+    queue_sentences: Option<usize>,
+    cache_mb: Option<usize>,
+    api_keys: Option<Vec<String>>,
+    api_keys_file: Option<PathBuf>,
+    key_requests_per_minute: Option<u32>,
+    key_chars_per_day: Option<u64>,
+    cors_origins: Option<Vec<String>>,
+    shutdown_timeout: Option<u64>,
+}
+
+/// Settings of a running server, every value decided.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Model directory.
+    pub model: PathBuf,
+    /// Listening address.
+    pub host: String,
+    /// Listening port.
+    pub port: u16,
+    /// CTranslate2 threads per replica.
+    pub threads: usize,
+    /// Model replicas.
+    pub replicas: usize,
+    /// HTTP worker threads.
+    pub http_workers: usize,
+    /// Most characters per request.
+    pub max_chars: usize,
+    /// Most texts per request.
+    pub max_texts: usize,
+    /// Largest body.
+    pub max_body_bytes: usize,
+    /// How long a translation may take.
+    pub request_timeout: Duration,
+    /// Queue capacity in sentences.
+    pub queue_sentences: usize,
+    /// Cache size in bytes.
+    pub cache_bytes: usize,
+    /// Keys given directly.
+    pub api_keys: Vec<String>,
+    /// Keys file.
+    pub api_keys_file: Option<PathBuf>,
+    /// Default per-key request rate; 0 is unlimited.
+    pub key_requests_per_minute: u32,
+    /// Default per-key daily characters; 0 is unlimited.
+    pub key_chars_per_day: u64,
+    /// CORS origins; empty is no CORS.
+    pub cors_origins: Vec<String>,
+    /// Grace period at shutdown.
+    pub shutdown_timeout: Duration,
+}
+
+impl Settings {
+    /// Decides every setting; the error says which setting is wrong and why.
+    pub fn resolve(args: ServeArgs) -> Result<Settings, String> {
+        let file = match &args.config {
+            Some(path) => read_file(path)?,
+            None => FileSettings::default(),
+        };
+        let model = args
+            .model
+            .or(file.model)
+            .ok_or("no model: pass --model DIR (or set TOLK_MODEL, or `model` in the config file)")?;
+        let replicas = args.replicas.or(file.replicas).unwrap_or(1);
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let settings = Settings {
+            model,
+            host: args.host.or(file.host).unwrap_or_else(|| "127.0.0.1".to_string()),
+            port: args.port.or(file.port).unwrap_or(8080),
+            threads: args.threads.or(file.threads).unwrap_or((cpus / replicas.max(1)).max(1)),
+            replicas,
+            http_workers: args.http_workers.or(file.http_workers).unwrap_or(2),
+            max_chars: args.max_chars.or(file.max_chars).unwrap_or(20_000),
+            max_texts: args.max_texts.or(file.max_texts).unwrap_or(128),
+            max_body_bytes: args.max_body_bytes.or(file.max_body_bytes).unwrap_or(10 << 20),
+            request_timeout: Duration::from_secs(args.request_timeout.or(file.request_timeout).unwrap_or(120)),
+            queue_sentences: args.queue_sentences.or(file.queue_sentences).unwrap_or(4096),
+            cache_bytes: args.cache_mb.or(file.cache_mb).unwrap_or(64) << 20,
+            api_keys: args.api_keys.or(file.api_keys).unwrap_or_default(),
+            api_keys_file: args.api_keys_file.or(file.api_keys_file),
+            key_requests_per_minute: args
+                .key_requests_per_minute
+                .or(file.key_requests_per_minute)
+                .unwrap_or(0),
+            key_chars_per_day: args.key_chars_per_day.or(file.key_chars_per_day).unwrap_or(0),
+            cors_origins: args.cors_origins.or(file.cors_origins).unwrap_or_default(),
+            shutdown_timeout: Duration::from_secs(args.shutdown_timeout.or(file.shutdown_timeout).unwrap_or(30)),
+        };
+        for (name, value) in [
+            ("replicas", settings.replicas),
+            ("threads", settings.threads),
+            ("http-workers", settings.http_workers),
+            ("max-chars", settings.max_chars),
+            ("max-texts", settings.max_texts),
+            ("max-body-bytes", settings.max_body_bytes),
+            ("queue-sentences", settings.queue_sentences),
+        ] {
+            if value == 0 {
+                return Err(format!("--{name} must be at least 1"));
+            }
+        }
+        if settings.request_timeout.is_zero() {
+            return Err("--request-timeout must be at least 1 second".to_string());
+        }
+        Ok(settings)
+    }
+}
+
+fn read_file(path: &Path) -> Result<FileSettings, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read the config file {}: {e}", path.display()))?;
+    toml::from_str(&text).map_err(|e| format!("config file {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_line_beats_the_file_which_beats_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("tolk.toml");
+        std::fs::write(
+            &file,
+            "model = \"/m\"\nport = 9000\nmax_texts = 7\ncors_origins = [\"https://a.example\"]\n",
+        )
+        .unwrap();
+        let settings = Settings::resolve(ServeArgs {
+            config: Some(file.clone()),
+            port: Some(9100),
+            ..ServeArgs::default()
+        })
+        .unwrap();
+        assert_eq!(settings.model, PathBuf::from("/m"));
+        assert_eq!(settings.port, 9100);
+        assert_eq!(settings.max_texts, 7);
+        assert_eq!(settings.max_chars, 20_000);
+        assert_eq!(settings.host, "127.0.0.1");
+        assert_eq!(settings.cors_origins, ["https://a.example"]);
+    }
+
+    #[test]
+    fn wrong_settings_are_refused_with_their_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("tolk.toml");
+        std::fs::write(&file, "prot = 1\n").unwrap();
+        let error = Settings::resolve(ServeArgs {
+            config: Some(file),
+            ..ServeArgs::default()
+        })
+        .unwrap_err();
+        assert!(error.contains("prot"), "{error}");
+        let error = Settings::resolve(ServeArgs::default()).unwrap_err();
+        assert!(error.contains("--model"), "{error}");
+        let error = Settings::resolve(ServeArgs {
+            model: Some("/m".into()),
+            max_texts: Some(0),
+            ..ServeArgs::default()
+        })
+        .unwrap_err();
+        assert!(error.contains("--max-texts"), "{error}");
+    }
+}

@@ -1,0 +1,97 @@
+//! Running the server: settings from the environment and a config file, CORS, request ids in
+//! the log, readiness, and a graceful shutdown that finishes requests in flight.
+
+mod common;
+
+use common::{read_events, Server};
+use serde_json::json;
+
+#[test]
+fn settings_come_from_environment_and_config_file_and_cors_follows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("tolk.toml");
+    std::fs::write(&config, "max_texts = 2\ncors_origins = [\"https://app.example\"]\n").unwrap();
+    let server = Server::start_with(&["--config", config.to_str().unwrap()], &[("TOLK_MAX_CHARS", "50")]);
+    let texts = server.post_json("/v1/translate", &json!({"text": ["a", "b", "c"], "target": "fr"}));
+    assert_eq!(texts.status, 413);
+    let chars = server.post_json("/v1/translate", &json!({"text": "x".repeat(51), "target": "fr"}));
+    assert_eq!(chars.json()["error"]["code"], "too_many_characters");
+
+    let preflight = server.request(
+        "OPTIONS",
+        "/v1/translate",
+        &[
+            ("Origin", "https://app.example"),
+            ("Access-Control-Request-Method", "POST"),
+            ("Access-Control-Request-Headers", "content-type"),
+        ],
+    );
+    assert!(preflight.status < 300, "{preflight:?}");
+    assert_eq!(
+        preflight.header("access-control-allow-origin"),
+        Some("https://app.example")
+    );
+    let other = server.request(
+        "OPTIONS",
+        "/v1/translate",
+        &[
+            ("Origin", "https://evil.example"),
+            ("Access-Control-Request-Method", "POST"),
+        ],
+    );
+    assert_ne!(
+        other.header("access-control-allow-origin"),
+        Some("https://evil.example")
+    );
+}
+
+#[test]
+fn each_request_is_logged_once_with_its_id() {
+    let server = Server::start(&[]);
+    let reply = server.get_with("/healthz", &[("X-Request-Id", "test-id-42")]);
+    assert_eq!(reply.request_id.as_deref(), Some("test-id-42"));
+    let line = server.wait_for_log("test-id-42");
+    assert!(line.contains("/healthz") && line.contains("200"), "{line}");
+    let generated = server.get("/readyz").request_id.unwrap();
+    assert!(!generated.is_empty());
+    server.wait_for_log(&generated);
+    assert_eq!(server.log().iter().filter(|l| l.contains("test-id-42")).count(), 1);
+}
+
+#[test]
+fn sigterm_lets_a_request_in_flight_finish_then_exits() {
+    let mut server = Server::start(&[]);
+    let text = (0..300)
+        .map(|i| format!("Everyone has the right number {i}."))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let (status, mut reader) = server.post_stream(
+        "/v1/translate/stream",
+        &json!({"text": text, "source": "eng_Latn", "target": "fra_Latn", "options": {"beam_size": 1}}),
+    );
+    assert_eq!(status, 200);
+    let first = read_events(&mut *reader, |_, _| true);
+    assert_eq!(first[0].0, "sentence");
+    server.terminate();
+    let rest = read_events(&mut *reader, |name, _| name == "done");
+    let sentences = 1 + rest.iter().filter(|(n, _)| n == "sentence").count();
+    assert_eq!(sentences, 300, "every sentence arrived");
+    assert_eq!(rest.last().unwrap().0, "done");
+    assert!(server.wait().success());
+}
+
+#[test]
+fn a_missing_model_directory_stops_with_a_clear_message() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tolk"))
+        .args(["serve", "--model", "/nonexistent/model", "--port", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("/nonexistent/model"), "{stderr}");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tolk"))
+        .args(["serve", "--model", "/m", "--max-texts", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
