@@ -41,6 +41,8 @@ fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_env("TOLK_LOG").unwrap_or_else(|_| default_filter.into()),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only for people at a terminal, not in log files and journals.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let result = match cli.command {
         Command::Translate(args) => commands::translate::run(args),

@@ -382,7 +382,7 @@ pub struct FrontendLanguage {
 }
 
 /// Extensions `/translate_file` reads.
-const FILE_FORMATS: [&str; 4] = [".txt", ".html", ".htm", ".md"];
+pub const FILE_FORMATS: [&str; 4] = [".txt", ".html", ".htm", ".md"];
 
 /// Settings of the web frontend (LibreTranslate).
 #[utoipa::path(get, path = "/frontend/settings", tag = "libretranslate",

@@ -154,6 +154,9 @@ fn app(
         .service(get("/healthz", v1::healthz))
         .service(get("/readyz", v1::readyz))
         .service(get("/metrics", v1::metrics))
+        .service(get("/v1/settings", v1::settings))
+        .service(get("/", openapi::page))
+        .service(get("/app/{file}", openapi::page_asset))
         .service(post("/translate", libre::translate))
         .service(post("/detect", libre::detect))
         .service(get_or_post("/languages", libre::languages))
@@ -251,7 +254,7 @@ async fn log_request(
         %method,
         %path,
         status,
-        ms = started.elapsed().as_secs_f64() * 1000.0,
+        ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0,
         "request"
     );
     let mut response = result?;

@@ -529,3 +529,32 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(text)
 }
+
+/// What a client (the web page) needs to know of this server's limits.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SettingsResponse {
+    /// Most characters per request.
+    pub max_chars: usize,
+    /// Most texts per request.
+    pub max_texts: usize,
+    /// Largest request body in bytes (uploads included).
+    pub max_body_bytes: usize,
+    /// Whether requests need an API key.
+    pub keys_required: bool,
+    /// File extensions `/translate_file` accepts.
+    pub file_formats: Vec<String>,
+}
+
+/// This server's limits, for clients that check input before sending it.
+#[utoipa::path(get, path = "/v1/settings", tag = "tolk",
+    responses((status = 200, description = "Limits", body = SettingsResponse)))]
+pub async fn settings(state: web::Data<AppState>) -> HttpResponse {
+    let settings = &state.settings;
+    HttpResponse::Ok().json(SettingsResponse {
+        max_chars: settings.max_chars,
+        max_texts: settings.max_texts,
+        max_body_bytes: settings.max_body_bytes,
+        keys_required: state.keys.is_some(),
+        file_formats: super::libre::FILE_FORMATS.iter().map(|s| s.to_string()).collect(),
+    })
+}
