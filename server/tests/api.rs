@@ -247,6 +247,7 @@ fn client_mistakes_get_a_4xx_with_a_json_error_and_never_a_5xx() {
     let wrong_method = server.get("/v1/translate");
     assert_eq!(wrong_method.status, 405);
     assert_eq!(wrong_method.json()["error"]["code"], "method_not_allowed");
+    assert_eq!(wrong_method.header("allow"), Some("POST"));
     let detect = server.post_json("/v1/detect", &json!({"texts": ["a"]}));
     assert_eq!(detect.status, 400);
     // No request above was a server fault.

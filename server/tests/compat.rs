@@ -184,6 +184,9 @@ fn deepl_translate_with_form_and_json_languages_and_usage() {
         assert!(codes.contains(&code), "{code} missing from {codes:?}");
     }
     assert!(!codes.contains(&"EN"));
+    // DeepL's Python client puts `type` in a form body, even on GET.
+    let by_form = server.get_with_form("/v2/languages", "type=target", &[]).json();
+    assert_eq!(by_form, targets);
     let sources = server.get("/v2/languages").json();
     assert!(sources.as_array().unwrap().iter().any(|l| l["language"] == "EN"));
     assert_eq!(server.get("/v2/languages?type=nope").status, 400);

@@ -31,10 +31,12 @@ pub enum Flag {
 #[allow(dead_code)] // The ignored fields are parsed only to be documented and type-checked.
 pub struct DeeplTranslateBody {
     /// Texts to translate.
+    #[schema(required = true, nullable = false)]
     pub text: Option<TextInput>,
     /// Source language (`EN`, `DE`, …); detected when absent.
     pub source_lang: Option<String>,
     /// Target language (`DE`, `EN-GB`, `PT-BR`, …).
+    #[schema(required = true, nullable = false, min_length = 1)]
     pub target_lang: Option<String>,
     /// `html` to translate HTML, keeping tags; `xml` is not supported.
     pub tag_handling: Option<String>,
@@ -193,12 +195,22 @@ pub async fn translate(
     Ok(HttpResponse::Ok().json(DeeplTranslateResponse { translations }))
 }
 
-/// `GET /v2/languages` query.
+/// Which languages `/v2/languages` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LanguageType {
+    /// Languages to translate from.
+    Source,
+    /// Languages to translate into.
+    Target,
+}
+
+/// `GET /v2/languages` query (DeepL's client sends it as a form body instead, also read).
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct LanguagesQuery {
     /// `source` (default) or `target`.
     #[serde(rename = "type")]
-    pub kind: Option<String>,
+    pub kind: Option<LanguageType>,
 }
 
 /// A language, DeepL style.
@@ -215,7 +227,7 @@ pub struct DeeplLanguage {
 
 /// Source or target languages (DeepL v2).
 #[utoipa::path(
-    get, path = "/v2/languages", tag = "deepl",
+    method(get, post), path = "/v2/languages", tag = "deepl",
     params(LanguagesQuery),
     responses(
         (status = 200, description = "Languages", body = Vec<DeeplLanguage>),
@@ -228,19 +240,23 @@ pub struct DeeplLanguage {
 pub async fn languages(
     state: web::Data<AppState>,
     request: HttpRequest,
-    query: web::Query<LanguagesQuery>,
+    payload: web::Payload,
 ) -> Result<HttpResponse, DeeplError> {
     check_key(&state, &request)?;
-    let target = match query.kind.as_deref().map(str::trim) {
-        None | Some("") | Some("source") => false,
-        Some("target") => true,
-        Some(other) => {
-            return Err(ApiError::InvalidOption(format!(
-                "Value for 'type' not supported: {other:?} (source or target)"
-            ))
-            .into())
+    let query: LanguagesQuery = serde_html_form::from_str(request.query_string())
+        .map_err(|e| ApiError::InvalidOption(format!("Value for 'type' not supported: {e}")))?;
+    // DeepL's Python client sends `type=target` as a form body, even on GET.
+    let kind = match query.kind {
+        Some(kind) => Some(kind),
+        None if body::encoding(&request)? == body::Encoding::Form => {
+            let bytes = body::read(payload, 4096).await?;
+            body::form::<LanguagesQuery>(&bytes)
+                .map_err(|_| ApiError::InvalidOption("Value for 'type' not supported (source or target)".to_string()))?
+                .kind
         }
+        None => None,
     };
+    let target = kind == Some(LanguageType::Target);
     let model = state.model()?;
     let mut languages = Vec::new();
     for &code in model.pool.translator().languages() {
@@ -286,7 +302,7 @@ const NO_LIMIT: u64 = 1_000_000_000_000;
 
 /// Characters used and the limit (DeepL v2).
 #[utoipa::path(
-    get, path = "/v2/usage", tag = "deepl",
+    method(get, post), path = "/v2/usage", tag = "deepl",
     responses(
         (status = 200, description = "Usage", body = DeeplUsage),
         (status = 403, description = "Missing or invalid key", body = DeeplErrorBody),

@@ -46,10 +46,12 @@ impl Count {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LibreTranslateBody {
     /// The text, or a list of texts.
+    #[schema(required = true, nullable = false)]
     pub q: Option<TextInput>,
     /// Source language code, or `auto`.
     pub source: Option<String>,
     /// Target language code.
+    #[schema(required = true, nullable = false, min_length = 1)]
     pub target: Option<String>,
     /// `text` or `html`.
     pub format: Option<String>,
@@ -156,7 +158,8 @@ fn options_for(alternatives: u64) -> Result<TranslateOptions, ApiError> {
     responses(
         (status = 200, description = "Translation", body = LibreTranslateResponse),
         (status = 400, description = "Invalid request", body = LibreErrorBody),
-        (status = 403, description = "Invalid or missing API key", body = LibreErrorBody),
+        (status = 401, description = "Keys are on and none was given", body = LibreErrorBody),
+        (status = 403, description = "Invalid API key", body = LibreErrorBody),
         (status = 413, description = "Over a limit", body = LibreErrorBody),
         (status = 415, description = "Unsupported content type", body = LibreErrorBody),
         (status = 429, description = "Too many requests", body = LibreErrorBody),
@@ -259,6 +262,7 @@ fn admit(state: &AppState, key: Option<&str>, chars: usize) -> Result<(), ApiErr
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LibreDetectBody {
     /// The text.
+    #[schema(required = true, nullable = false, min_length = 1)]
     pub q: Option<String>,
     /// API key, when keys are on.
     pub api_key: Option<String>,
@@ -274,7 +278,8 @@ pub struct LibreDetectBody {
     responses(
         (status = 200, description = "Candidates, most likely first", body = Vec<LibreDetected>),
         (status = 400, description = "Invalid request", body = LibreErrorBody),
-        (status = 403, description = "Invalid or missing API key", body = LibreErrorBody),
+        (status = 401, description = "Keys are on and none was given", body = LibreErrorBody),
+        (status = 403, description = "Invalid API key", body = LibreErrorBody),
         (status = 413, description = "Over a limit", body = LibreErrorBody),
         (status = 415, description = "Unsupported content type", body = LibreErrorBody),
         (status = 429, description = "Too many requests", body = LibreErrorBody),
@@ -320,7 +325,7 @@ pub struct LibreLanguage {
 
 /// The languages the model translates (LibreTranslate).
 #[utoipa::path(
-    get, path = "/languages", tag = "libretranslate",
+    method(get, post), path = "/languages", tag = "libretranslate",
     responses(
         (status = 200, description = "Languages", body = Vec<LibreLanguage>),
         (status = 503, description = "The model is loading", body = LibreErrorBody),
@@ -440,7 +445,8 @@ pub struct TranslateFileForm {
     responses(
         (status = 200, description = "Where to download the translation", body = TranslatedFileBody),
         (status = 400, description = "Invalid request or file", body = LibreErrorBody),
-        (status = 403, description = "Invalid or missing API key", body = LibreErrorBody),
+        (status = 401, description = "Keys are on and none was given", body = LibreErrorBody),
+        (status = 403, description = "Invalid API key", body = LibreErrorBody),
         (status = 413, description = "Over a limit", body = LibreErrorBody),
         (status = 415, description = "Not multipart", body = LibreErrorBody),
         (status = 429, description = "Too many requests", body = LibreErrorBody),

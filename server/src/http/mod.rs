@@ -173,8 +173,11 @@ fn app(
         .default_service(web::to(not_found))
 }
 
-fn resource(path: &str) -> actix_web::Resource {
-    web::resource(path).default_service(web::to(method_not_allowed))
+/// A resource whose other methods get a JSON 405 with the `Allow` header RFC 9110 asks for.
+fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(move |request: actix_web::HttpRequest| async move {
+        method_not_allowed(request, allow)
+    }))
 }
 
 fn post<F, Args>(path: &str, handler: F) -> actix_web::Resource
@@ -183,7 +186,7 @@ where
     Args: actix_web::FromRequest + 'static,
     F::Output: actix_web::Responder + 'static,
 {
-    resource(path).route(web::post().to(handler))
+    resource(path, "POST").route(web::post().to(handler))
 }
 
 fn get<F, Args>(path: &str, handler: F) -> actix_web::Resource
@@ -192,7 +195,7 @@ where
     Args: actix_web::FromRequest + 'static,
     F::Output: actix_web::Responder + 'static,
 {
-    resource(path).route(web::get().to(handler))
+    resource(path, "GET").route(web::get().to(handler))
 }
 
 /// LibreTranslate and DeepL accept both methods on their listing endpoints, and clients use both.
@@ -202,7 +205,7 @@ where
     Args: actix_web::FromRequest + 'static,
     F::Output: actix_web::Responder + 'static,
 {
-    resource(path)
+    resource(path, "GET, POST")
         .route(web::get().to(handler.clone()))
         .route(web::post().to(handler))
 }
@@ -211,13 +214,15 @@ async fn not_found(request: actix_web::HttpRequest) -> HttpResponse {
     actix_web::ResponseError::error_response(&ApiError::NotFound(request.path().to_string()))
 }
 
-async fn method_not_allowed(request: actix_web::HttpRequest) -> HttpResponse {
-    HttpResponse::MethodNotAllowed().json(serde_json::json!({
-        "error": {
-            "code": "method_not_allowed",
-            "message": format!("{} is not allowed on {}", request.method(), request.path()),
-        }
-    }))
+fn method_not_allowed(request: actix_web::HttpRequest, allow: &'static str) -> HttpResponse {
+    HttpResponse::MethodNotAllowed()
+        .insert_header((actix_web::http::header::ALLOW, allow))
+        .json(serde_json::json!({
+            "error": {
+                "code": "method_not_allowed",
+                "message": format!("{} is not allowed on {}; use {allow}", request.method(), request.path()),
+            }
+        }))
 }
 
 /// Gives every request an id (the client's `X-Request-Id` if it sent a sane one), logs one

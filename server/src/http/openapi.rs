@@ -25,7 +25,7 @@ use super::{deepl, libre, stream, v1};
         libre::frontend_settings,
         deepl::translate, deepl::languages, deepl::usage,
     ),
-    components(schemas(stream::SentenceEvent, stream::TextEndEvent)),
+    components(schemas(stream::SentenceEvent, stream::TextEndEvent, deepl::LanguageType)),
     modifiers(&Security),
     tags(
         (name = "tolk", description = "Tolk's own API"),
@@ -59,7 +59,47 @@ impl Modify for Security {
 /// The document, built once.
 pub fn spec() -> &'static str {
     static SPEC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    SPEC.get_or_init(|| ApiDoc::openapi().to_pretty_json().unwrap_or_else(|_| "{}".to_string()))
+    SPEC.get_or_init(|| {
+        let mut document = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+        describe_events(&mut document);
+        serde_json::to_string_pretty(&document).unwrap_or_else(|_| "{}".to_string())
+    })
+}
+
+/// Describes each Server-Sent Event of `/v1/translate/stream` with `itemSchema`: its name and
+/// its JSON data's schema, which utoipa's annotations cannot express, so that validators such
+/// as schemathesis check every event instead of reading the stream as one string.
+fn describe_events(document: &mut serde_json::Value) {
+    let event = |name: &str, schema: &str| {
+        serde_json::json!({
+            "type": "object",
+            "required": ["event", "data"],
+            "properties": {
+                "event": {"const": name},
+                "data": {
+                    "type": "string",
+                    "contentMediaType": "application/json",
+                    "contentSchema": {"$ref": format!("#/components/schemas/{schema}")},
+                },
+            },
+        })
+    };
+    let content = document
+        .pointer_mut("/paths/~1v1~1translate~1stream/post/responses/200/content/text~1event-stream")
+        .and_then(|c| c.as_object_mut());
+    if let Some(content) = content {
+        // A plain `schema` would be read as the schema of each event; `itemSchema` replaces it.
+        content.remove("schema");
+        content.insert(
+            "itemSchema".to_string(),
+            serde_json::json!({"oneOf": [
+                event("sentence", "SentenceEvent"),
+                event("text_end", "TextEndEvent"),
+                event("done", "TranslateResponse"),
+                event("error", "ErrorBody"),
+            ]}),
+        );
+    }
 }
 
 /// The OpenAPI document.

@@ -50,14 +50,18 @@ pub struct OptionsBody {
     /// Beam width, 1 (greedy, fastest) to 16. Default 4.
     #[schema(minimum = 1, maximum = 16)]
     pub beam_size: Option<usize>,
-    /// Translations to return per text, best first, at most `beam_size`. Default 1.
+    /// Translations to return per text, best first, at most `beam_size` (the beam widens to
+    /// fit when `beam_size` is not given). Default 1.
     #[schema(minimum = 1, maximum = 16)]
     pub alternatives: Option<usize>,
     /// Length normalisation exponent, 0 to 5. Default 1.
+    #[schema(minimum = 0, maximum = 5)]
     pub length_penalty: Option<f32>,
     /// Penalty on repeated tokens, 1 (none) to 10. Default 1.
+    #[schema(minimum = 1, maximum = 10)]
     pub repetition_penalty: Option<f32>,
     /// Forbid repeating n-grams of this size; 0 is off. Default 0.
+    #[schema(minimum = 0, maximum = 32)]
     pub no_repeat_ngram_size: Option<usize>,
     /// Sample instead of beam search (needs `beam_size` 1).
     pub sampling: Option<SamplingBody>,
@@ -68,10 +72,13 @@ pub struct OptionsBody {
 #[serde(deny_unknown_fields)]
 pub struct SamplingBody {
     /// Sample among the k most likely tokens; 0 is all. Default 0.
+    #[schema(minimum = 0, maximum = 1000)]
     pub top_k: Option<usize>,
     /// Nucleus sampling threshold in (0, 1]. Default 1.
+    #[schema(exclusive_minimum = 0, maximum = 1)]
     pub top_p: Option<f32>,
     /// Temperature in (0, 10]. Default 1.
+    #[schema(exclusive_minimum = 0, maximum = 10)]
     pub temperature: Option<f32>,
 }
 
@@ -80,8 +87,12 @@ impl OptionsBody {
     pub fn into_options(self) -> TranslateOptions {
         let defaults = TranslateOptions::default();
         let sampling_defaults = Sampling::default();
+        // Asking for more alternatives than the default beam holds means a wider beam.
+        let beam_size = self
+            .beam_size
+            .unwrap_or_else(|| defaults.beam_size.max(self.alternatives.unwrap_or(1)));
         TranslateOptions {
-            beam_size: self.beam_size.unwrap_or(defaults.beam_size),
+            beam_size,
             alternatives: self.alternatives.unwrap_or(defaults.alternatives),
             length_penalty: self.length_penalty.unwrap_or(defaults.length_penalty),
             repetition_penalty: self.repetition_penalty.unwrap_or(defaults.repetition_penalty),

@@ -150,6 +150,19 @@ impl Server {
         reply(request.call().expect("GET answered"))
     }
 
+    /// GET with a form body, as DeepL's Python client sends its parameters.
+    pub fn get_with_form(&self, path: &str, form: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut request = self
+            .agent
+            .get(self.url(path))
+            .force_send_body()
+            .header("Content-Type", "application/x-www-form-urlencoded");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        reply(request.send(form.as_bytes()).expect("GET answered"))
+    }
+
     /// POST a JSON value.
     pub fn post_json(&self, path: &str, body: &Value) -> Reply {
         self.post(path, "application/json", body.to_string().as_bytes(), &[])
