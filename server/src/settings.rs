@@ -13,9 +13,11 @@ pub struct ServeArgs {
     /// environment override it.
     #[arg(long, env = "TOLK_CONFIG")]
     pub config: Option<PathBuf>,
-    /// Directory of a CTranslate2-converted NLLB model.
-    #[arg(long, env = "TOLK_MODEL")]
-    pub model: Option<PathBuf>,
+    /// A model to serve: a directory of a CTranslate2-converted NLLB model, or `NAME=DIR` to name
+    /// it; repeat (or separate with commas) to serve several, the first being the default for
+    /// requests that name none.
+    #[arg(long = "model", env = "TOLK_MODEL", value_delimiter = ',')]
+    pub model: Option<Vec<String>>,
     /// Address to listen on [default: 127.0.0.1, this machine only].
     #[arg(long, env = "TOLK_HOST")]
     pub host: Option<String>,
@@ -73,7 +75,7 @@ pub struct ServeArgs {
 #[derive(Deserialize, Debug, Default)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 struct FileSettings {
-    model: Option<PathBuf>,
+    model: Option<OneOrMany>,
     host: Option<String>,
     port: Option<u16>,
     threads: Option<usize>,
@@ -93,11 +95,55 @@ struct FileSettings {
     shutdown_timeout: Option<u64>,
 }
 
+/// One string or a list, as a config file may write `model`.
+#[derive(Deserialize, Debug)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// A model to serve: the name requests use, and its directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelSpec {
+    /// What a request's `model` field says.
+    pub name: String,
+    /// The CTranslate2 model directory.
+    pub dir: PathBuf,
+}
+
+impl ModelSpec {
+    /// Reads `NAME=DIR` or `DIR` (named after its last component).
+    pub fn parse(value: &str) -> Result<ModelSpec, String> {
+        let value = value.trim();
+        let (name, dir) = match value.split_once('=') {
+            Some((name, dir)) if !name.contains(['/', '\\']) => (name.trim().to_string(), dir.trim()),
+            _ => (String::new(), value),
+        };
+        if dir.is_empty() {
+            return Err(format!("--model {value:?}: no directory"));
+        }
+        let dir = PathBuf::from(dir);
+        let name = if name.is_empty() {
+            dir.file_name()
+                .map_or_else(|| "model".to_string(), |n| n.to_string_lossy().into_owned())
+        } else {
+            name
+        };
+        if !name.chars().all(|c| c.is_alphanumeric() || "._-".contains(c)) {
+            return Err(format!(
+                "--model {value:?}: a model name may hold letters, digits, '.', '_' and '-'"
+            ));
+        }
+        Ok(ModelSpec { name, dir })
+    }
+}
+
 /// Settings of a running server, every value decided.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// Model directory.
-    pub model: PathBuf,
+    /// The models, the default one first.
+    pub models: Vec<ModelSpec>,
     /// Listening address.
     pub host: String,
     /// Listening port.
@@ -141,14 +187,30 @@ impl Settings {
             Some(path) => read_file(path)?,
             None => FileSettings::default(),
         };
-        let model = args
-            .model
-            .or(file.model)
-            .ok_or("no model: pass --model DIR (or set TOLK_MODEL, or `model` in the config file)")?;
+        let listed = match (args.model, file.model) {
+            (Some(list), _) => list,
+            (None, Some(OneOrMany::One(one))) => vec![one],
+            (None, Some(OneOrMany::Many(many))) => many,
+            (None, None) => Vec::new(),
+        };
+        let mut models: Vec<ModelSpec> = Vec::new();
+        for value in listed.iter().filter(|v| !v.trim().is_empty()) {
+            let spec = ModelSpec::parse(value)?;
+            if models.iter().any(|m| m.name == spec.name) {
+                return Err(format!(
+                    "two models are named {:?}; name them with --model NAME=DIR",
+                    spec.name
+                ));
+            }
+            models.push(spec);
+        }
+        if models.is_empty() {
+            return Err("no model: pass --model DIR (or set TOLK_MODEL, or `model` in the config file)".to_string());
+        }
         let replicas = args.replicas.or(file.replicas).unwrap_or(1);
         let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
         let settings = Settings {
-            model,
+            models,
             host: args.host.or(file.host).unwrap_or_else(|| "127.0.0.1".to_string()),
             port: args.port.or(file.port).unwrap_or(8080),
             threads: args.threads.or(file.threads).unwrap_or((cpus / replicas.max(1)).max(1)),
@@ -215,12 +277,36 @@ mod tests {
             ..ServeArgs::default()
         })
         .unwrap();
-        assert_eq!(settings.model, PathBuf::from("/m"));
+        assert_eq!(
+            settings.models,
+            [ModelSpec {
+                name: "m".into(),
+                dir: PathBuf::from("/m")
+            }]
+        );
         assert_eq!(settings.port, 9100);
         assert_eq!(settings.max_texts, 7);
         assert_eq!(settings.max_chars, 20_000);
         assert_eq!(settings.host, "127.0.0.1");
         assert_eq!(settings.cors_origins, ["https://a.example"]);
+    }
+
+    #[test]
+    fn several_models_by_name_the_first_being_the_default() {
+        let settings = Settings::resolve(ServeArgs {
+            model: Some(vec!["stock=/models/nllb".into(), "/srv/quechua-ft".into()]),
+            ..ServeArgs::default()
+        })
+        .unwrap();
+        let names: Vec<&str> = settings.models.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["stock", "quechua-ft"]);
+        assert_eq!(settings.models[0].dir, PathBuf::from("/models/nllb"));
+        let twice = Settings::resolve(ServeArgs {
+            model: Some(vec!["a=/x".into(), "a=/y".into()]),
+            ..ServeArgs::default()
+        });
+        assert!(twice.unwrap_err().contains("two models"));
+        assert!(ModelSpec::parse("bad name=/x").is_err());
     }
 
     #[test]
@@ -237,7 +323,7 @@ mod tests {
         let error = Settings::resolve(ServeArgs::default()).unwrap_err();
         assert!(error.contains("--model"), "{error}");
         let error = Settings::resolve(ServeArgs {
-            model: Some("/m".into()),
+            model: Some(vec!["/m".into()]),
             max_texts: Some(0),
             ..ServeArgs::default()
         })

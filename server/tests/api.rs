@@ -310,15 +310,15 @@ fn a_streaming_client_that_disconnects_cancels_the_rest() {
     drop(reader);
     // The server notices at its next write; wait for that, not for a time.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while server.metric("tolk_cancelled_total") < 1.0 {
+    while server.metric("tolk_cancelled_total{model=\"tiny-nllb\"}") < 1.0 {
         assert!(
             std::time::Instant::now() < deadline,
             "the submission was never cancelled"
         );
         std::thread::yield_now();
     }
-    assert!(server.metric("tolk_cancelled_sentences_total") > 0.0);
-    assert!(server.metric("tolk_sentences_translated_total") < 6000.0);
+    assert!(server.metric("tolk_cancelled_sentences_total{model=\"tiny-nllb\"}") > 0.0);
+    assert!(server.metric("tolk_sentences_translated_total{model=\"tiny-nllb\"}") < 6000.0);
     assert_eq!(server.get("/readyz").status, 200);
 }
 
@@ -346,15 +346,22 @@ fn detect_languages_models_health_and_metrics() {
     let models = server.get("/v1/models").json();
     assert_eq!(models["models"][0]["id"], "tiny-nllb");
     assert_eq!(models["models"][0]["status"], "ready");
-    assert_eq!(models["models"][0]["languages"], 202);
+    assert_eq!(models["models"][0]["language_count"], 202);
+    assert_eq!(models["models"][0]["default"], true);
+    assert!(models["models"][0]["languages"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("quy_Latn")));
 
     assert_eq!(server.get("/healthz").json()["status"], "ok");
     assert_eq!(server.get("/readyz").json()["status"], "ready");
     server.post_json("/v1/translate", &json!({"text": ENGLISH, "target": "fr"}));
     let metrics = server.get("/metrics");
     assert!(metrics.content_type.starts_with("text/plain"));
-    assert!(metrics.body.contains("tolk_batch_sentences_bucket{le=\"+Inf\"}"));
-    assert!(server.metric("tolk_sentences_translated_total") >= 2.0);
+    assert!(metrics
+        .body
+        .contains("tolk_batch_sentences_bucket{model=\"tiny-nllb\",le=\"+Inf\"}"));
+    assert!(server.metric("tolk_sentences_translated_total{model=\"tiny-nllb\"}") >= 2.0);
     assert_eq!(server.metric("tolk_up"), 1.0);
 }
 
@@ -391,4 +398,41 @@ fn openapi_document_and_offline_docs_page() {
     assert_eq!(script.status, 200);
     assert!(script.content_type.starts_with("text/javascript"));
     assert!(script.body.len() > 100_000);
+}
+
+#[test]
+fn several_models_each_answer_requests_that_name_them() {
+    let dir = common::model_dir();
+    let (first, second) = (format!("stock={}", dir.display()), format!("tuned={}", dir.display()));
+    let server = Server::start_with_models(&[&first, &second]);
+    server.wait_for_log("model=tuned");
+    let models = server.get("/v1/models").json()["models"].as_array().unwrap().clone();
+    let names: Vec<&str> = models.iter().map(|m| m["id"].as_str().unwrap()).collect();
+    assert_eq!(names, ["stock", "tuned"]);
+    assert_eq!(models[0]["default"], true);
+    assert_eq!(models[1]["status"], "ready");
+    let translated = |model: &str| server.metric(&format!("tolk_sentences_translated_total{{model=\"{model}\"}}"));
+
+    let named = server.post_json(
+        "/v1/translate",
+        &json!({"text": ENGLISH, "source": "en", "target": "fr", "model": "tuned"}),
+    );
+    assert_eq!(named.status, 200, "{}", named.body);
+    assert_eq!((translated("stock"), translated("tuned")), (0.0, 2.0));
+    let default = server.post_json(
+        "/v1/translate",
+        &json!({"text": SPANISH, "source": "es", "target": "fr"}),
+    );
+    assert_eq!(default.status, 200);
+    assert_eq!((translated("stock"), translated("tuned")), (2.0, 2.0));
+    let unknown = server.post_json(
+        "/v1/translate",
+        &json!({"text": ENGLISH, "target": "fr", "model": "nope"}),
+    );
+    assert_eq!(unknown.status, 400);
+    assert_eq!(unknown.json()["error"]["code"], "unknown_model");
+    assert!(unknown.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("stock, tuned"));
 }

@@ -174,6 +174,7 @@ pub async fn translate(
         target: service::parse_target("target_lang", target.as_deref())?,
         format,
         options: TranslateOptions::default(),
+        model: None,
         priority: Priority::Interactive,
         texts,
     };
@@ -257,7 +258,7 @@ pub async fn languages(
         None => None,
     };
     let target = kind == Some(LanguageType::Target);
-    let model = state.model()?;
+    let model = state.model(None)?;
     let mut languages = Vec::new();
     for &code in model.pool.translator().languages() {
         let name = code.info().name;

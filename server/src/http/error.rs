@@ -37,6 +37,9 @@ pub enum ApiError {
         /// What is wrong, with suggestions.
         error: LangError,
     },
+    /// A model this server does not serve.
+    #[error("{0}")]
+    UnknownModel(String),
     /// A language the loaded model does not have.
     #[error("{0}")]
     LanguageNotInModel(String),
@@ -127,6 +130,7 @@ impl ApiError {
             | ApiError::Missing(_)
             | ApiError::UnknownLanguage { .. }
             | ApiError::LanguageNotInModel(_)
+            | ApiError::UnknownModel(_)
             | ApiError::InvalidOption(_)
             | ApiError::UnsupportedFile(_) => StatusCode::BAD_REQUEST,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -154,6 +158,7 @@ impl ApiError {
             ApiError::Missing(_) => "missing_field",
             ApiError::UnknownLanguage { .. } => "unknown_language",
             ApiError::LanguageNotInModel(_) => "language_not_in_model",
+            ApiError::UnknownModel(_) => "unknown_model",
             ApiError::InvalidOption(_) => "invalid_option",
             ApiError::TooManyTexts { .. } => "too_many_texts",
             ApiError::TooManyCharacters { .. } => "too_many_characters",

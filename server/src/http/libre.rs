@@ -212,6 +212,7 @@ pub async fn translate(
         target: service::parse_target("target", call.target.as_deref())?,
         format: Format::parse(call.format.as_deref())?,
         options: options_for(call.alternatives)?,
+        model: None,
         priority: Priority::Interactive,
         texts: call.texts,
     };
@@ -332,7 +333,7 @@ pub struct LibreLanguage {
     )
 )]
 pub async fn languages(state: web::Data<AppState>) -> Result<HttpResponse, LibreError> {
-    let model = state.model()?;
+    let model = state.model(None)?;
     let codes = model.pool.translator().languages();
     let targets: Vec<String> = codes.iter().map(|c| c.short_code()).collect();
     let languages: Vec<LibreLanguage> = codes
@@ -488,6 +489,7 @@ pub async fn translate_file(
         target: service::parse_target("target", form.target.as_deref())?,
         format: if html { Format::Html } else { Format::Text },
         options: TranslateOptions::default(),
+        model: None,
         priority: Priority::Bulk,
         texts: vec![text],
     };

@@ -28,17 +28,24 @@ impl HttpMetrics {
     }
 }
 
-/// Renders everything; `pool` is `None` while the model loads.
-pub fn render(http: &HttpMetrics, pool: Option<&MetricsSnapshot>, uptime_seconds: f64) -> String {
+/// Renders everything: the request counters, then each loaded model's pool, labelled by model.
+pub fn render(http: &HttpMetrics, pools: &[(String, MetricsSnapshot)], models: usize, uptime_seconds: f64) -> String {
     let mut out = String::new();
     let mut metric = |name: &str, kind: &str, help: &str, value: f64| {
         let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}");
     };
+    let all_loaded = models > 0 && pools.len() == models;
     metric(
         "tolk_up",
         "gauge",
-        "Whether the model is loaded and serving (1) or not (0).",
-        f64::from(u8::from(pool.is_some())),
+        "Whether every model is loaded and serving (1) or not (0).",
+        f64::from(u8::from(all_loaded)),
+    );
+    metric(
+        "tolk_models_loaded",
+        "gauge",
+        "Models loaded and serving.",
+        pools.len() as f64,
     );
     metric(
         "tolk_uptime_seconds",
@@ -64,122 +71,133 @@ pub fn render(http: &HttpMetrics, pool: Option<&MetricsSnapshot>, uptime_seconds
             count.load(Ordering::Relaxed)
         );
     }
-    let Some(m) = pool else {
-        return out;
+    let pick = |f: &dyn Fn(&MetricsSnapshot) -> f64| -> Vec<(&str, f64)> {
+        pools.iter().map(|(model, m)| (model.as_str(), f(m))).collect()
     };
-    let mut metric = |name: &str, kind: &str, help: &str, value: f64| {
-        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}");
+    let mut family = |name: &str, kind: &str, help: &str, values: Vec<(&str, f64)>| {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+        for (model, value) in values {
+            let _ = writeln!(out, "{name}{{model=\"{}\"}} {value}", escape(model));
+        }
     };
-    let gauges: [(&str, &str, f64); 7] = [
-        (
-            "tolk_queue_sentences",
-            "Sentences waiting for the engine.",
-            m.queue.sentences as f64,
-        ),
-        (
-            "tolk_queue_tokens",
-            "Source tokens waiting for the engine.",
-            m.queue.tokens as f64,
-        ),
+    type Gauge = (&'static str, &'static str, fn(&MetricsSnapshot) -> f64);
+    let gauges: [Gauge; 7] = [
+        ("tolk_queue_sentences", "Sentences waiting for the engine.", |m| {
+            m.queue.sentences as f64
+        }),
+        ("tolk_queue_tokens", "Source tokens waiting for the engine.", |m| {
+            m.queue.tokens as f64
+        }),
         (
             "tolk_queue_interactive_sentences",
             "Interactive sentences waiting.",
-            m.queue.interactive as f64,
+            |m| m.queue.interactive as f64,
         ),
-        (
-            "tolk_queue_bulk_sentences",
-            "Bulk sentences waiting.",
-            m.queue.bulk as f64,
-        ),
-        (
-            "tolk_running_batches",
-            "Engine calls running now.",
-            m.running_batches as f64,
-        ),
+        ("tolk_queue_bulk_sentences", "Bulk sentences waiting.", |m| {
+            m.queue.bulk as f64
+        }),
+        ("tolk_running_batches", "Engine calls running now.", |m| {
+            m.running_batches as f64
+        }),
         (
             "tolk_output_tokens_per_second",
             "Output tokens per second over the last 30 s.",
-            m.tokens_per_second,
+            |m| m.tokens_per_second,
         ),
-        (
-            "tolk_cache_bytes",
-            "Bytes held by the sentence cache.",
-            m.cache.bytes as f64,
-        ),
+        ("tolk_cache_bytes", "Bytes held by the sentence cache.", |m| {
+            m.cache.bytes as f64
+        }),
     ];
     for (name, help, value) in gauges {
-        metric(name, "gauge", help, value);
+        family(name, "gauge", help, pick(&value));
     }
-    let counters: [(&str, &str, u64); 13] = [
-        (
-            "tolk_submissions_total",
-            "Submissions accepted into the queue.",
-            m.submitted,
-        ),
-        ("tolk_completions_total", "Submissions answered in full.", m.completed),
+    let counters: [Gauge; 13] = [
+        ("tolk_submissions_total", "Submissions accepted into the queue.", |m| {
+            m.submitted as f64
+        }),
+        ("tolk_completions_total", "Submissions answered in full.", |m| {
+            m.completed as f64
+        }),
         (
             "tolk_rejected_busy_total",
             "Submissions refused because the queue was full.",
-            m.rejected_busy,
+            |m| m.rejected_busy as f64,
         ),
         (
             "tolk_rejected_too_large_total",
             "Submissions larger than the whole queue.",
-            m.rejected_too_large,
+            |m| m.rejected_too_large as f64,
         ),
-        ("tolk_timeouts_total", "Submissions past their deadline.", m.timeouts),
-        (
-            "tolk_cancelled_total",
-            "Submissions whose caller went away.",
-            m.cancelled,
-        ),
+        ("tolk_timeouts_total", "Submissions past their deadline.", |m| {
+            m.timeouts as f64
+        }),
+        ("tolk_cancelled_total", "Submissions whose caller went away.", |m| {
+            m.cancelled as f64
+        }),
         (
             "tolk_cancelled_sentences_total",
             "Sentences withdrawn because their caller went away.",
-            m.cancelled_sentences,
+            |m| m.cancelled_sentences as f64,
         ),
-        ("tolk_failed_total", "Submissions that failed in the engine.", m.failed),
-        ("tolk_batches_total", "Engine calls.", m.batches),
+        ("tolk_failed_total", "Submissions that failed in the engine.", |m| {
+            m.failed as f64
+        }),
+        ("tolk_batches_total", "Engine calls.", |m| m.batches as f64),
         (
             "tolk_sentences_translated_total",
             "Sentences the engine translated.",
-            m.sentences_translated,
+            |m| m.sentences_translated as f64,
         ),
-        ("tolk_output_tokens_total", "Output tokens produced.", m.output_tokens),
-        (
-            "tolk_cache_hits_total",
-            "Sentences answered from the cache.",
-            m.cache_hits,
-        ),
-        ("tolk_cache_misses_total", "Sentences not in the cache.", m.cache_misses),
+        ("tolk_output_tokens_total", "Output tokens produced.", |m| {
+            m.output_tokens as f64
+        }),
+        ("tolk_cache_hits_total", "Sentences answered from the cache.", |m| {
+            m.cache_hits as f64
+        }),
+        ("tolk_cache_misses_total", "Sentences not in the cache.", |m| {
+            m.cache_misses as f64
+        }),
     ];
     for (name, help, value) in counters {
-        metric(name, "counter", help, value as f64);
+        family(name, "counter", help, pick(&value));
     }
-    let histograms: [(&str, &str, &Histogram); 5] = [
-        (
-            "tolk_batch_sentences",
-            "Distinct sentences per engine call.",
-            &m.batch_sentences,
-        ),
-        ("tolk_batch_tokens", "Source tokens per engine call.", &m.batch_tokens),
-        (
-            "tolk_queue_wait_seconds",
-            "Time a sentence waited in the queue.",
-            &m.queue_wait,
-        ),
-        ("tolk_engine_seconds", "Time of one engine call.", &m.engine),
-        ("tolk_request_seconds", "Time from submission to answer.", &m.total),
+    type Distribution = (&'static str, &'static str, fn(&MetricsSnapshot) -> &Histogram);
+    let histograms: [Distribution; 5] = [
+        ("tolk_batch_sentences", "Distinct sentences per engine call.", |m| {
+            &m.batch_sentences
+        }),
+        ("tolk_batch_tokens", "Source tokens per engine call.", |m| {
+            &m.batch_tokens
+        }),
+        ("tolk_queue_wait_seconds", "Time a sentence waited in the queue.", |m| {
+            &m.queue_wait
+        }),
+        ("tolk_engine_seconds", "Time of one engine call.", |m| &m.engine),
+        ("tolk_request_seconds", "Time from submission to answer.", |m| &m.total),
     ];
-    for (name, help, histogram) in histograms {
+    for (name, help, histogram_of) in histograms {
         let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} histogram");
-        let mut cumulative = 0;
-        for (bound, count) in histogram.bounds.iter().zip(&histogram.counts) {
-            cumulative += count;
-            let _ = writeln!(out, "{name}_bucket{{le=\"{bound}\"}} {cumulative}");
+        for (model, snapshot) in pools {
+            let histogram = histogram_of(snapshot);
+            let model = escape(model);
+            let mut cumulative = 0;
+            for (bound, count) in histogram.bounds.iter().zip(&histogram.counts) {
+                cumulative += count;
+                let _ = writeln!(out, "{name}_bucket{{model=\"{model}\",le=\"{bound}\"}} {cumulative}");
+            }
+            let _ = writeln!(
+                out,
+                "{name}_bucket{{model=\"{model}\",le=\"+Inf\"}} {}",
+                histogram.count
+            );
+            let _ = writeln!(out, "{name}_sum{{model=\"{model}\"}} {}", histogram.sum);
+            let _ = writeln!(out, "{name}_count{{model=\"{model}\"}} {}", histogram.count);
         }
-        let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {}", histogram.count);
-        let _ = writeln!(out, "{name}_sum {}\n{name}_count {}", histogram.sum, histogram.count);
     }
     out
+}
+
+/// A label value as the Prometheus text format writes it.
+fn escape(value: &str) -> String {
+    value.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
 }

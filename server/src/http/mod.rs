@@ -28,7 +28,7 @@ use actix_web::{web, App, HttpResponse, HttpServer};
 use tracing::Instrument;
 use translator::{Pool, PoolConfig, QueueLimits, Translator, TranslatorConfig};
 
-use crate::settings::Settings;
+use crate::settings::{ModelSpec, Settings};
 use error::ApiError;
 use keys::{KeyLimits, Keys};
 use state::{AppState, Model};
@@ -43,11 +43,10 @@ pub fn serve(settings: Settings) -> Result<(), String> {
             chars_per_day: settings.key_chars_per_day,
         },
     )?;
-    if !settings.model.is_dir() {
-        return Err(format!(
-            "the model directory {} does not exist",
-            settings.model.display()
-        ));
+    for spec in &settings.models {
+        if !spec.dir.is_dir() {
+            return Err(format!("the model directory {} does not exist", spec.dir.display()));
+        }
     }
     let state = web::Data::new(AppState::new(settings.clone(), keys));
     actix_web::rt::System::new().block_on(async move {
@@ -63,20 +62,25 @@ pub fn serve(settings: Settings) -> Result<(), String> {
             tracing::info!(%address, "listening");
         }
         let running = server.run();
-        // Load the model in the background: /healthz answers at once and /readyz tells when
-        // translation is possible, which is what orchestrators expect.
+        // Load the models in the background, default first: /healthz answers at once and
+        // /readyz tells when translation is possible, which is what orchestrators expect.
         let loading = state.clone();
         std::thread::Builder::new()
             .name("tolk-load".into())
             .spawn(move || {
-                let started = Instant::now();
-                let result = load_model(&loading.settings);
-                let outcome = result.as_ref().map(|m| m.id.clone()).map_err(String::clone);
-                // Ready before saying so: tests and operators act on this line.
-                loading.set_model(result);
-                match outcome {
-                    Ok(id) => tracing::info!(model = %id, seconds = started.elapsed().as_secs_f64(), "model loaded"),
-                    Err(error) => tracing::error!(%error, "the model failed to load"),
+                for slot in &loading.models {
+                    let started = Instant::now();
+                    let result = load_model(&loading.settings, &slot.spec);
+                    let failure = result.as_ref().err().cloned();
+                    // Ready before saying so: tests and operators act on this line.
+                    slot.set(result);
+                    let name = &slot.spec.name;
+                    match failure {
+                        None => {
+                            tracing::info!(model = %name, seconds = started.elapsed().as_secs_f64(), "model loaded")
+                        }
+                        Some(error) => tracing::error!(model = %name, %error, "the model failed to load"),
+                    }
                 }
             })
             .map_err(|e| format!("cannot start the loading thread: {e}"))?;
@@ -84,17 +88,14 @@ pub fn serve(settings: Settings) -> Result<(), String> {
     })
 }
 
-fn load_model(settings: &Settings) -> Result<Model, String> {
+fn load_model(settings: &Settings, spec: &ModelSpec) -> Result<Model, String> {
     let config = TranslatorConfig {
         threads: settings.threads,
         replicas: settings.replicas,
         ..TranslatorConfig::default()
     };
-    let translator = Translator::open(&settings.model, config).map_err(|e| e.to_string())?;
-    let id = settings
-        .model
-        .file_name()
-        .map_or("model".to_string(), |n| n.to_string_lossy().into_owned());
+    let translator = Translator::open(&spec.dir, config).map_err(|e| e.to_string())?;
+    let id = spec.name.clone();
     let pool = Pool::new(
         Arc::new(translator),
         PoolConfig {

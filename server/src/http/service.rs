@@ -60,6 +60,8 @@ pub struct TranslationRequest {
     pub format: Format,
     /// Decoding options.
     pub options: TranslateOptions,
+    /// Which model; `None` is the default one.
+    pub model: Option<String>,
     /// Interactive (someone waits) or bulk (files).
     pub priority: Priority,
 }
@@ -164,7 +166,7 @@ enum Plan {
 pub async fn translate(state: &AppState, request: TranslationRequest) -> Result<Vec<TranslatedText>, ApiError> {
     check_limits(state, &request.texts)?;
     request.options.validate()?;
-    let model = state.model()?;
+    let model = state.model(request.model.as_deref())?;
     let mut units: Vec<Unit> = Vec::new();
     let mut plans = Vec::with_capacity(request.texts.len());
     let mut answers = Vec::with_capacity(request.texts.len());

@@ -78,7 +78,7 @@ pub async fn translate_stream(
     let chars = service::check_limits(&state, &translation.texts)?;
     v1::admit(&state, v1::bearer_key(&request).as_deref(), chars)?;
     translation.options.validate()?;
-    let model = state.model()?;
+    let model = state.model(translation.model.as_deref())?;
     let deadline = service::deadline(&state);
     let mut texts = Vec::with_capacity(translation.texts.len());
     for text in translation.texts {

@@ -125,6 +125,8 @@ pub struct TranslateBody {
     /// Decoding options.
     #[serde(default)]
     pub options: OptionsBody,
+    /// Which model translates (see `/v1/models`); the server's default when absent.
+    pub model: Option<String>,
 }
 
 impl TranslateBody {
@@ -139,6 +141,7 @@ impl TranslateBody {
                 FormatName::Html => Format::Html,
             },
             options: self.options.into_options(),
+            model: self.model,
             priority: Priority::Interactive,
         })
     }
@@ -400,7 +403,7 @@ pub struct LanguageItem {
     pub low_resource: bool,
     /// Whether `auto` can detect it.
     pub detectable: bool,
-    /// Whether the loaded model translates it; null while the model loads.
+    /// Whether the default model translates it; null while that model loads.
     pub in_model: Option<bool>,
 }
 
@@ -415,7 +418,7 @@ pub struct LanguagesResponse {
 #[utoipa::path(get, path = "/v1/languages", tag = "tolk",
     responses((status = 200, description = "The catalogue", body = LanguagesResponse)))]
 pub async fn languages(state: web::Data<AppState>) -> HttpResponse {
-    let model = state.model().ok();
+    let model = state.default_model();
     let detectable = Detector::shared().languages();
     let languages = catalogue()
         .iter()
@@ -441,12 +444,16 @@ pub async fn languages(state: web::Data<AppState>) -> HttpResponse {
 /// A model.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ModelItem {
-    /// Its name (its directory's name).
+    /// Its name, what a request's `model` field says.
     pub id: String,
+    /// Whether requests that name no model get this one.
+    pub default: bool,
     /// `loading`, `ready` or `failed`.
     pub status: String,
-    /// Languages it translates; 0 until loaded.
-    pub languages: usize,
+    /// How many languages it translates; 0 until loaded.
+    pub language_count: usize,
+    /// The NLLB codes it translates; empty until loaded.
+    pub languages: Vec<String>,
     /// Copies running at once.
     pub replicas: usize,
     /// CTranslate2 threads per replica.
@@ -465,24 +472,37 @@ pub struct ModelsResponse {
     responses((status = 200, description = "The models", body = ModelsResponse)))]
 pub async fn models(state: web::Data<AppState>) -> HttpResponse {
     let settings = &state.settings;
-    let id = settings
-        .model
-        .file_name()
-        .map_or("model".to_string(), |n| n.to_string_lossy().into_owned());
-    let (status, languages) = match state.loading() {
-        Loading::Pending => ("loading", 0),
-        Loading::Ready(model) => ("ready", model.pool.translator().languages().len()),
-        Loading::Failed(_) => ("failed", 0),
-    };
-    HttpResponse::Ok().json(ModelsResponse {
-        models: vec![ModelItem {
-            id,
-            status: status.to_string(),
-            languages,
-            replicas: settings.replicas,
-            threads: settings.threads,
-        }],
-    })
+    let models = state
+        .models
+        .iter()
+        .enumerate()
+        .map(|(i, slot)| {
+            let (status, languages) = match slot.loading() {
+                Loading::Pending => ("loading", Vec::new()),
+                Loading::Ready(model) => (
+                    "ready",
+                    model
+                        .pool
+                        .translator()
+                        .languages()
+                        .iter()
+                        .map(|c| c.as_str().to_string())
+                        .collect(),
+                ),
+                Loading::Failed(_) => ("failed", Vec::new()),
+            };
+            ModelItem {
+                id: slot.spec.name.clone(),
+                default: i == 0,
+                status: status.to_string(),
+                language_count: languages.len(),
+                languages,
+                replicas: settings.replicas,
+                threads: settings.threads,
+            }
+        })
+        .collect();
+    HttpResponse::Ok().json(ModelsResponse { models })
 }
 
 /// Health or readiness.
@@ -511,22 +531,32 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(StatusBody::new("ok"))
 }
 
-/// Whether the model is loaded and requests will be translated.
+/// Whether every model is loaded and requests will be translated.
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses(
         (status = 200, description = "Ready", body = StatusBody),
         (status = 503, description = "Loading, or loading failed", body = StatusBody),
     ))]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    match state.loading() {
-        Loading::Ready(_) => HttpResponse::Ok().json(StatusBody::new("ready")),
-        Loading::Pending => HttpResponse::ServiceUnavailable()
+    let mut pending = false;
+    for slot in &state.models {
+        match slot.loading() {
+            Loading::Ready(_) => {}
+            Loading::Pending => pending = true,
+            Loading::Failed(detail) => {
+                return HttpResponse::ServiceUnavailable().json(StatusBody {
+                    status: "failed".into(),
+                    detail: Some(format!("{}: {detail}", slot.spec.name)),
+                })
+            }
+        }
+    }
+    if pending {
+        HttpResponse::ServiceUnavailable()
             .insert_header((header::RETRY_AFTER, "5"))
-            .json(StatusBody::new("loading")),
-        Loading::Failed(detail) => HttpResponse::ServiceUnavailable().json(StatusBody {
-            status: "failed".into(),
-            detail: Some(detail),
-        }),
+            .json(StatusBody::new("loading"))
+    } else {
+        HttpResponse::Ok().json(StatusBody::new("ready"))
     }
 }
 
@@ -534,8 +564,20 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 #[utoipa::path(get, path = "/metrics", tag = "operations",
     responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain")))]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    let snapshot = state.model().ok().map(|m| m.pool.metrics());
-    let text = super::metrics::render(&state.http, snapshot.as_ref(), state.started.elapsed().as_secs_f64());
+    let snapshots: Vec<(String, translator::MetricsSnapshot)> = state
+        .models
+        .iter()
+        .filter_map(|slot| match slot.loading() {
+            Loading::Ready(model) => Some((model.id.clone(), model.pool.metrics())),
+            _ => None,
+        })
+        .collect();
+    let text = super::metrics::render(
+        &state.http,
+        &snapshots,
+        state.models.len(),
+        state.started.elapsed().as_secs_f64(),
+    );
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(text)

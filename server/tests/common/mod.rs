@@ -65,11 +65,22 @@ impl Server {
 
     /// The same with environment variables.
     pub fn start_with(args: &[&str], env: &[(&str, &str)]) -> Server {
+        let model = model_dir().display().to_string();
+        Server::launch(&[&model], args, env)
+    }
+
+    /// A server for several models (`NAME=DIR` or `DIR`), waiting until the first is loaded.
+    pub fn start_with_models(models: &[&str]) -> Server {
+        Server::launch(models, &[], &[])
+    }
+
+    fn launch(models: &[&str], args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut command = Command::new(env!("CARGO_BIN_EXE_tolk"));
+        command.arg("serve");
+        for model in models {
+            command.arg("--model").arg(model);
+        }
         command
-            .arg("serve")
-            .arg("--model")
-            .arg(model_dir())
             .args(["--port", "0", "--threads", "1", "--http-workers", "2"])
             .args(args)
             .env("TOLK_LOG", "info")
