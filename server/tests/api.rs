@@ -392,6 +392,9 @@ fn openapi_document_and_offline_docs_page() {
     }
     let page = server.get("/docs");
     assert_eq!(page.status, 200);
+    let policy = page.header("content-security-policy").unwrap();
+    assert!(policy.contains("script-src 'self'") && !policy.contains("script-src 'self' 'unsafe-inline'"));
+    assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
     assert!(page.body.contains("/openapi.json") && page.body.contains("/docs/rapidoc-min.js"));
     assert!(!page.body.contains("https://"), "the page must not need the internet");
     let script = server.get("/docs/rapidoc-min.js");

@@ -23,7 +23,7 @@ use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::middleware::{from_fn, Condition, Next};
+use actix_web::middleware::{from_fn, Condition, DefaultHeaders, Next};
 use actix_web::{web, App, HttpResponse, HttpServer};
 use tracing::Instrument;
 use translator::{Pool, PoolConfig, QueueLimits, Translator, TranslatorConfig};
@@ -146,6 +146,7 @@ fn app(
         .app_data(query_errors)
         .app_data(path_errors)
         .wrap(Condition::new(!origins.is_empty(), cors))
+        .wrap(security_headers())
         .wrap(from_fn(log_request))
         .service(post("/v1/translate", v1::translate))
         .service(post("/v1/translate/stream", stream::translate_stream))
@@ -175,6 +176,22 @@ fn app(
 }
 
 /// A resource whose other methods get a JSON 405 with the `Allow` header RFC 9110 asks for.
+/// Headers every response carries: pages run only the server's own scripts and talk only to
+/// it (so markup that arrives inside a translation cannot run), and browsers neither sniff
+/// content types nor send the page's address elsewhere. Styles may be inline because the
+/// embedded docs page sets them from script.
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+             font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; \
+             form-action 'self'",
+        ))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "no-referrer"))
+}
+
 fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
     web::resource(path).default_service(web::to(move |request: actix_web::HttpRequest| async move {
         method_not_allowed(request, allow)
