@@ -464,3 +464,34 @@ async fn a_stream_dropped_midway_withdraws_what_has_not_started() {
     assert_eq!(metrics.queue.sentences, 0);
     assert_eq!((metrics.cancelled, metrics.cancelled_sentences), (1, 4));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streamed_text_goes_in_order_in_calls_that_double_so_its_first_sentence_comes_early() {
+    let sizes = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&sizes);
+    let pool = pool(
+        single_replica(),
+        PoolConfig {
+            observer: Some(Arc::new(move |report: &BatchReport| {
+                seen.lock().unwrap().push(report.sentences);
+            })),
+            ..paused()
+        },
+    );
+    let text = SENTENCES[..7].join(" ");
+    let submission = Submission::new(vec![text.clone()], lang("eng_Latn"), lang("fra_Latn")).options(options(1));
+    let expected = alone(pool.translator(), &submission);
+    let mut stream = pool.stream(submission).unwrap();
+    // A plain submission of the same text, queued behind it, is batched as before.
+    let plain = pool.submit(english(&[text.as_str()])).unwrap();
+    pool.resume();
+    let mut joined = String::new();
+    while let Some(item) = stream.next().await {
+        match item.unwrap() {
+            StreamItem::Sentence { piece, .. } | StreamItem::TextEnd { piece, .. } => joined.push_str(&piece),
+        }
+    }
+    assert_eq!(joined, expected[0].text, "smaller calls change nothing in the result");
+    assert_eq!(plain.wait().await.unwrap(), expected);
+    assert_eq!(*sizes.lock().unwrap(), [1, 2, 4, 7]);
+}

@@ -1,7 +1,9 @@
 //! Which waiting sentences go into the next engine call, and when: interactive work first; one
 //! options group at a time (one call has one set of options); the oldest sentence always in,
 //! joined by those of the most similar lengths under the token budget (little padding); and a
-//! short wait for company when the call would not be full yet.
+//! short wait for company when the call would not be full yet. A streamed submission's sentences
+//! go in order in calls that double in size, so its first sentence comes back after a one-sentence
+//! call rather than after the whole text.
 
 use std::time::{Duration, Instant};
 
@@ -51,9 +53,15 @@ pub(crate) fn decide(queue: &Queue, now: Instant, running_bulk: usize, policy: &
     };
     let pending = &queue.groups(priority)[group].pending;
     let beam = queue.groups(priority)[group].options.beam_size;
-    let lengths: Vec<usize> = pending.iter().map(|p| p.tokens).collect();
-    let positions = pick_similar(&lengths, 0, policy.limits.for_beam(beam));
-    let full = positions.len() < pending.len();
+    let limits = policy.limits.for_beam(beam);
+    let (positions, capped) = match pending.front() {
+        Some(anchor) if anchor.job.streaming => streaming_call(pending, limits),
+        _ => {
+            let lengths: Vec<usize> = pending.iter().map(|p| p.tokens).collect();
+            (pick_similar(&lengths, 0, limits), false)
+        }
+    };
+    let full = capped || positions.len() < pending.len();
     let ready_at = pending.front().map_or(now, |p| p.enqueued + policy.max_wait);
     if full || draining || now >= ready_at {
         Decision::Run {
@@ -64,6 +72,37 @@ pub(crate) fn decide(queue: &Queue, now: Instant, running_bulk: usize, policy: &
     } else {
         Decision::WaitUntil(ready_at)
     }
+}
+
+/// The next call of a streamed submission whose sentence `i` is the oldest waiting: its next
+/// sentences in order, at most `i + 1` of them (1, 2, 4, 8, … as the text goes on), under the
+/// budget. Someone reads the text as it comes, so early sentences are worth more than full calls;
+/// the calls reach full size after a few rounds. True when the size cap, not the queue, ended it.
+fn streaming_call(
+    pending: &std::collections::VecDeque<super::queue::Pending>,
+    limits: BatchLimits,
+) -> (Vec<usize>, bool) {
+    let Some(anchor) = pending.front() else {
+        return (Vec::new(), false);
+    };
+    let cap = (anchor.index + 1).min(limits.max_sentences).max(1);
+    let mut picked = vec![0];
+    let mut longest = anchor.tokens;
+    for (position, entry) in pending.iter().enumerate().skip(1) {
+        if !std::sync::Arc::ptr_eq(&entry.job, &anchor.job) {
+            continue;
+        }
+        if picked.len() >= cap {
+            return (picked, true);
+        }
+        let longer = longest.max(entry.tokens);
+        if longer * (picked.len() + 1) > limits.max_tokens {
+            return (picked, true);
+        }
+        picked.push(position);
+        longest = longer;
+    }
+    (picked, false)
 }
 
 /// Picks inputs for one call: `anchor` always, then those closest in length to it while the

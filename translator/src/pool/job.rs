@@ -24,6 +24,8 @@ pub(crate) struct Job {
     pub id: JobId,
     pub deadline: Option<Instant>,
     pub submitted: Instant,
+    /// Its caller reads sentences in order as they come (see `batcher::streaming_call`).
+    pub streaming: bool,
     state: Mutex<State>,
 }
 
@@ -49,6 +51,7 @@ impl Job {
             id,
             deadline,
             submitted,
+            streaming: progress.is_some(),
             state: Mutex::new(State {
                 results: vec![None; sentences],
                 remaining: sentences,
