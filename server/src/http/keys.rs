@@ -1,12 +1,23 @@
 //! API keys and their limits: requests per minute and characters per day, counted in memory
-//! (one server; several machines would each count their own share).
+//! (one server; several machines would each count their own share). Keys are held only as
+//! SHA-256 digests: a memory dump or a debug print shows no key, and looking up a digest leaks
+//! through timing nothing about the keys themselves.
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use sha2::{Digest, Sha256};
+
 use super::error::ApiError;
+
+/// A key as it is kept: its SHA-256 digest.
+type KeyDigest = [u8; 32];
+
+fn digest(key: &str) -> KeyDigest {
+    Sha256::digest(key.as_bytes()).into()
+}
 
 /// One key's limits; 0 is unlimited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,8 +50,8 @@ pub struct KeyUsage {
 
 /// The known keys.
 pub struct Keys {
-    limits: HashMap<String, KeyLimits>,
-    usage: Mutex<HashMap<String, Usage>>,
+    limits: HashMap<KeyDigest, KeyLimits>,
+    usage: Mutex<HashMap<KeyDigest, Usage>>,
 }
 
 impl Keys {
@@ -49,7 +60,7 @@ impl Keys {
     pub fn load(listed: &[String], file: Option<&Path>, defaults: KeyLimits) -> Result<Option<Keys>, String> {
         let mut limits = HashMap::new();
         for key in listed.iter().map(|k| k.trim()).filter(|k| !k.is_empty()) {
-            limits.insert(key.to_string(), defaults);
+            limits.insert(digest(key), defaults);
         }
         if let Some(path) = file {
             let text = std::fs::read_to_string(path)
@@ -61,7 +72,7 @@ impl Keys {
                 }
                 let (key, own) = parse_line(line, defaults)
                     .map_err(|e| format!("API keys file {}, line {}: {e}", path.display(), number + 1))?;
-                limits.insert(key, own);
+                limits.insert(digest(&key), own);
             }
         }
         Ok((!limits.is_empty()).then(|| Keys {
@@ -76,11 +87,12 @@ impl Keys {
             .map(str::trim)
             .filter(|k| !k.is_empty())
             .ok_or(ApiError::MissingKey)?;
-        let limits = *self.limits.get(key).ok_or(ApiError::InvalidKey)?;
+        let key = digest(key);
+        let limits = *self.limits.get(&key).ok_or(ApiError::InvalidKey)?;
         let now = Instant::now();
         let today = utc_day();
         let mut usage = self.usage.lock().unwrap_or_else(|e| e.into_inner());
-        let used = usage.entry(key.to_string()).or_default();
+        let used = usage.entry(key).or_default();
         if used.day != today {
             used.day = today;
             used.chars = 0;
@@ -111,9 +123,10 @@ impl Keys {
             .map(str::trim)
             .filter(|k| !k.is_empty())
             .ok_or(ApiError::MissingKey)?;
-        let limits = self.limits.get(key).ok_or(ApiError::InvalidKey)?;
+        let key = digest(key);
+        let limits = self.limits.get(&key).ok_or(ApiError::InvalidKey)?;
         let usage = self.usage.lock().unwrap_or_else(|e| e.into_inner());
-        let chars_today = usage.get(key).filter(|u| u.day == utc_day()).map_or(0, |u| u.chars);
+        let chars_today = usage.get(&key).filter(|u| u.day == utc_day()).map_or(0, |u| u.chars);
         Ok(KeyUsage {
             chars_today,
             chars_per_day: limits.chars_per_day,
