@@ -69,6 +69,10 @@ pub struct ServeArgs {
     /// Seconds to let requests in flight finish after SIGTERM or Ctrl-C [default: 30].
     #[arg(long, env = "TOLK_SHUTDOWN_TIMEOUT")]
     pub shutdown_timeout: Option<u64>,
+    /// Log the texts and their translations (for debugging only: off by default, logs then hold
+    /// sizes, languages, timings and ids, never content).
+    #[arg(long, env = "TOLK_LOG_CONTENT")]
+    pub log_content: bool,
 }
 
 /// The same settings as read from the config file.
@@ -93,6 +97,7 @@ struct FileSettings {
     key_chars_per_day: Option<u64>,
     cors_origins: Option<Vec<String>>,
     shutdown_timeout: Option<u64>,
+    log_content: Option<bool>,
 }
 
 /// One string or a list, as a config file may write `model`.
@@ -178,6 +183,8 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// Grace period at shutdown.
     pub shutdown_timeout: Duration,
+    /// Whether texts and translations may be logged.
+    pub log_content: bool,
 }
 
 impl Settings {
@@ -231,6 +238,7 @@ impl Settings {
             key_chars_per_day: args.key_chars_per_day.or(file.key_chars_per_day).unwrap_or(0),
             cors_origins: args.cors_origins.or(file.cors_origins).unwrap_or_default(),
             shutdown_timeout: Duration::from_secs(args.shutdown_timeout.or(file.shutdown_timeout).unwrap_or(30)),
+            log_content: args.log_content || file.log_content.unwrap_or(false),
         };
         for (name, value) in [
             ("replicas", settings.replicas),

@@ -95,3 +95,70 @@ fn a_missing_model_directory_stops_with_a_clear_message() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// Sends `marker` through every endpoint that takes text, including in failing requests.
+fn send_marked_text(server: &Server, marker: &str) {
+    let text = format!("Everyone has the right to {marker}. It is a right.");
+    assert_eq!(
+        server
+            .post_json("/v1/translate", &json!({"text": text, "target": "fr"}))
+            .status,
+        200
+    );
+    assert_eq!(server.post_json("/v1/detect", &json!({"text": text})).status, 200);
+    let (status, mut reader) = server.post_stream(
+        "/v1/translate/stream",
+        &json!({"text": text, "source": "en", "target": "fr"}),
+    );
+    assert_eq!(status, 200);
+    read_events(&mut *reader, |name, _| name == "done");
+    let form = format!("q={marker}+is+here.&source=en&target=es");
+    assert_eq!(
+        server
+            .post("/translate", "application/x-www-form-urlencoded", form.as_bytes(), &[])
+            .status,
+        200
+    );
+    let deepl = format!("text={marker}+is+here.&target_lang=DE");
+    assert_eq!(
+        server
+            .post(
+                "/v2/translate",
+                "application/x-www-form-urlencoded",
+                deepl.as_bytes(),
+                &[]
+            )
+            .status,
+        200
+    );
+    let broken = format!("{{\"text\": \"{marker}\", \"target\": ");
+    assert_eq!(
+        server
+            .post("/v1/translate", "application/json", broken.as_bytes(), &[])
+            .status,
+        400
+    );
+    let wrong = server.post_json("/v1/translate", &json!({"text": text, "target": "Klingon"}));
+    assert_eq!(wrong.status, 400);
+}
+
+#[test]
+fn no_text_reaches_the_logs_unless_asked_for() {
+    let marker = "Zebrafinch7731";
+    let server = Server::start(&[]);
+    send_marked_text(&server, marker);
+    // The last request's log line is written after its response: wait for it, then read.
+    server.get_with("/healthz", &[("X-Request-Id", "last-request")]);
+    server.wait_for_log("last-request");
+    let log = server.log();
+    assert!(
+        log.iter().any(|l| l.contains("translated") && l.contains("chars=")),
+        "sizes are logged"
+    );
+    let leaks: Vec<&String> = log.iter().filter(|l| l.contains(marker)).collect();
+    assert!(leaks.is_empty(), "text in the log: {leaks:?}");
+
+    let verbose = Server::start(&["--log-content"]);
+    send_marked_text(&verbose, marker);
+    verbose.wait_for_log(marker);
+}

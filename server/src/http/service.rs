@@ -169,6 +169,11 @@ pub async fn translate(state: &AppState, request: TranslationRequest) -> Result<
     let model = state.model(request.model.as_deref())?;
     let mut units: Vec<Unit> = Vec::new();
     let mut plans = Vec::with_capacity(request.texts.len());
+    let sources: Vec<String> = if state.settings.log_content {
+        request.texts.clone()
+    } else {
+        Vec::new()
+    };
     let mut answers = Vec::with_capacity(request.texts.len());
     for text in request.texts {
         let document = (request.format == Format::Html).then(|| HtmlDocument::parse(&text));
@@ -224,6 +229,7 @@ pub async fn translate(state: &AppState, request: TranslationRequest) -> Result<
         });
     }
 
+    let started = Instant::now();
     let results = run_units(
         &model,
         &units,
@@ -233,6 +239,7 @@ pub async fn translate(state: &AppState, request: TranslationRequest) -> Result<
         deadline(state),
     )
     .await?;
+    let log_content = state.settings.log_content;
     for (plan, answer) in plans.into_iter().zip(answers.iter_mut()) {
         match plan {
             Plan::Verbatim(text) => answer.text = text,
@@ -254,6 +261,22 @@ pub async fn translate(state: &AppState, request: TranslationRequest) -> Result<
                     .collect();
                 answer.text = document.render(&translations);
             }
+        }
+    }
+    // Privacy by default: what was translated is logged by size and language only.
+    for (i, answer) in answers.iter().enumerate() {
+        tracing::info!(
+            text = i,
+            source = answer.source.map_or("none", |s| s.as_str()),
+            target = %request.target,
+            chars = answer.text.chars().count(),
+            ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0,
+            "translated"
+        );
+    }
+    if log_content {
+        for (i, (source, answer)) in sources.iter().zip(&answers).enumerate() {
+            tracing::info!(text = i, source = %source, translation = %answer.text, "content (--log-content)");
         }
     }
     Ok(answers)
