@@ -69,6 +69,12 @@ pub struct ServeArgs {
     /// Seconds to let requests in flight finish after SIGTERM or Ctrl-C [default: 30].
     #[arg(long, env = "TOLK_SHUTDOWN_TIMEOUT")]
     pub shutdown_timeout: Option<u64>,
+    /// PEM certificate chain: serve HTTPS (with --tls-key) where no proxy terminates TLS.
+    #[arg(long, env = "TOLK_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of --tls-cert.
+    #[arg(long, env = "TOLK_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
     /// Log the texts and their translations (for debugging only: off by default, logs then hold
     /// sizes, languages, timings and ids, never content).
     #[arg(long, env = "TOLK_LOG_CONTENT")]
@@ -98,6 +104,8 @@ struct FileSettings {
     cors_origins: Option<Vec<String>>,
     shutdown_timeout: Option<u64>,
     log_content: Option<bool>,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
 }
 
 /// One string or a list, as a config file may write `model`.
@@ -185,6 +193,8 @@ pub struct Settings {
     pub shutdown_timeout: Duration,
     /// Whether texts and translations may be logged.
     pub log_content: bool,
+    /// Certificate chain and key files, when serving HTTPS.
+    pub tls: Option<(PathBuf, PathBuf)>,
 }
 
 impl Settings {
@@ -239,6 +249,11 @@ impl Settings {
             cors_origins: args.cors_origins.or(file.cors_origins).unwrap_or_default(),
             shutdown_timeout: Duration::from_secs(args.shutdown_timeout.or(file.shutdown_timeout).unwrap_or(30)),
             log_content: args.log_content || file.log_content.unwrap_or(false),
+            tls: match (args.tls_cert.or(file.tls_cert), args.tls_key.or(file.tls_key)) {
+                (Some(cert), Some(key)) => Some((cert, key)),
+                (None, None) => None,
+                _ => return Err("--tls-cert and --tls-key go together".to_string()),
+            },
         };
         for (name, value) in [
             ("replicas", settings.replicas),

@@ -162,3 +162,37 @@ fn no_text_reaches_the_logs_unless_asked_for() {
     send_marked_text(&verbose, marker);
     verbose.wait_for_log(marker);
 }
+
+#[test]
+fn https_with_a_certificate_the_test_makes() {
+    let made = rcgen::generate_simple_self_signed(vec!["localhost".to_string(), "127.0.0.1".to_string()]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    std::fs::write(&cert, made.cert.pem()).unwrap();
+    std::fs::write(&key, made.key_pair.serialize_pem()).unwrap();
+    let server = Server::start_tls(
+        &["--tls-cert", cert.to_str().unwrap(), "--tls-key", key.to_str().unwrap()],
+        made.cert.der().to_vec(),
+    );
+    assert!(server.base.starts_with("https://127.0.0.1:"), "{}", server.base);
+    let reply = server.post_json(
+        "/v1/translate",
+        &json!({"text": "Everyone has the right to education.", "target": "fr"}),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+
+    let broken = dir.path().join("broken.pem");
+    std::fs::write(&broken, "not a certificate").unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tolk"))
+        .args(["serve", "--model", common::model_dir().to_str().unwrap(), "--port", "0"])
+        .args([
+            "--tls-cert",
+            broken.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--tls-cert"));
+}

@@ -14,6 +14,7 @@ mod openapi;
 mod service;
 mod state;
 mod stream;
+mod tls;
 mod v1;
 
 use std::sync::Arc;
@@ -53,12 +54,21 @@ pub fn serve(settings: Settings) -> Result<(), String> {
         let app_state = state.clone();
         let server = HttpServer::new(move || app(app_state.clone()))
             .workers(settings.http_workers)
-            .shutdown_timeout(settings.shutdown_timeout.as_secs())
-            .bind((settings.host.as_str(), settings.port))
-            .map_err(|e| format!("cannot listen on {}:{}: {e}", settings.host, settings.port))?;
+            .shutdown_timeout(settings.shutdown_timeout.as_secs());
+        let address = (settings.host.as_str(), settings.port);
+        let cannot = |e: std::io::Error| format!("cannot listen on {}:{}: {e}", settings.host, settings.port);
+        let (server, scheme) = match &settings.tls {
+            Some((cert, key)) => (
+                server
+                    .bind_rustls_0_23(address, tls::config(cert, key)?)
+                    .map_err(cannot)?,
+                "https",
+            ),
+            None => (server.bind(address).map_err(cannot)?, "http"),
+        };
         for address in server.addrs() {
             // Tests and scripts read this line to find a port chosen by the system (--port 0).
-            eprintln!("tolk: listening on http://{address}");
+            eprintln!("tolk: listening on {scheme}://{address}");
             tracing::info!(%address, "listening");
         }
         let running = server.run();

@@ -74,7 +74,23 @@ impl Server {
         Server::launch(models, &[], &[])
     }
 
+    /// A server speaking HTTPS with `args` (its --tls-cert/--tls-key), trusted through `root_der`.
+    pub fn start_tls(args: &[&str], root_der: Vec<u8>) -> Server {
+        let root: &'static [u8] = Box::leak(root_der.into_boxed_slice());
+        let tls = ureq::tls::TlsConfig::builder()
+            .root_certs(ureq::tls::RootCerts::new_with_certs(&[
+                ureq::tls::Certificate::from_der(root),
+            ]))
+            .build();
+        let model = model_dir().display().to_string();
+        Server::launch_with(&[&model], args, &[], Some(tls))
+    }
+
     fn launch(models: &[&str], args: &[&str], env: &[(&str, &str)]) -> Server {
+        Server::launch_with(models, args, env, None)
+    }
+
+    fn launch_with(models: &[&str], args: &[&str], env: &[(&str, &str)], tls: Option<ureq::tls::TlsConfig>) -> Server {
         let mut command = Command::new(env!("CARGO_BIN_EXE_tolk"));
         command.arg("serve");
         for model in models {
@@ -102,19 +118,22 @@ impl Server {
                 writer.grew.notify_all();
             }
         });
-        let agent: ureq::Agent = ureq::Agent::config_builder()
+        let mut config = ureq::Agent::config_builder()
             .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(120)))
-            .build()
-            .into();
+            .timeout_global(Some(Duration::from_secs(120)));
+        if let Some(tls) = tls {
+            config = config.tls_config(tls);
+        }
+        let agent: ureq::Agent = config.build().into();
         let mut server = Server {
             child,
             base: String::new(),
             log,
             agent,
         };
-        let line = server.wait_for_log("listening on http://");
-        server.base = line[line.find("http://").unwrap()..].trim().to_string();
+        let line = server.wait_for_log("listening on ");
+        let start = line.find("listening on ").unwrap() + "listening on ".len();
+        server.base = line[start..].trim().to_string();
         server.wait_for_log("model loaded");
         server
     }
