@@ -3,6 +3,7 @@
 
 mod commands;
 mod http;
+mod models;
 mod settings;
 
 use std::process::ExitCode;
@@ -25,6 +26,8 @@ enum Command {
     Detect(commands::detect::Args),
     /// List the 202 languages: codes, names, script, which are detectable.
     Languages(commands::languages::Args),
+    /// The known NLLB models: list them, download them.
+    Models(commands::models::Args),
     /// Serve the HTTP API (Tolk's own, LibreTranslate- and DeepL-compatible) until SIGTERM.
     Serve(Box<settings::ServeArgs>),
 }
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
         Command::Translate(args) => commands::translate::run(args),
         Command::Detect(args) => commands::detect::run(args),
         Command::Languages(args) => commands::languages::run(args),
+        Command::Models(args) => commands::models::run(args),
         Command::Serve(args) => commands::serve::run(*args),
     };
     match result {

@@ -13,9 +13,10 @@ pub struct ServeArgs {
     /// environment override it.
     #[arg(long, env = "TOLK_CONFIG")]
     pub config: Option<PathBuf>,
-    /// A model to serve: a directory of a CTranslate2-converted NLLB model, or `NAME=DIR` to name
-    /// it; repeat (or separate with commas) to serve several, the first being the default for
-    /// requests that name none.
+    /// A model to serve: a directory of a CTranslate2-converted NLLB model or a known model's
+    /// name (`tolk models list`), or `NAME=DIR` to name it; repeat (or separate with commas) to
+    /// serve several, the first being the default for requests that name none [default:
+    /// nllb-600m, downloaded on first use].
     #[arg(long = "model", env = "TOLK_MODEL", value_delimiter = ',')]
     pub model: Option<Vec<String>>,
     /// Address to listen on [default: 127.0.0.1, this machine only].
@@ -222,7 +223,8 @@ impl Settings {
             models.push(spec);
         }
         if models.is_empty() {
-            return Err("no model: pass --model DIR (or set TOLK_MODEL, or `model` in the config file)".to_string());
+            // The catalogue's default, found in (or pulled into) the model cache at start.
+            models.push(ModelSpec::parse(crate::models::DEFAULT_MODEL)?);
         }
         let replicas = args.replicas.or(file.replicas).unwrap_or(1);
         let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -343,8 +345,8 @@ mod tests {
         })
         .unwrap_err();
         assert!(error.contains("prot"), "{error}");
-        let error = Settings::resolve(ServeArgs::default()).unwrap_err();
-        assert!(error.contains("--model"), "{error}");
+        let default = Settings::resolve(ServeArgs::default()).unwrap();
+        assert_eq!(default.models[0].dir, PathBuf::from(crate::models::DEFAULT_MODEL));
         let error = Settings::resolve(ServeArgs {
             model: Some(vec!["/m".into()]),
             max_texts: Some(0),

@@ -23,6 +23,7 @@ use langs::LangCode;
 
 pub use batch::{BatchLimits, BatchPlan};
 pub use error::{Result, TranslatorError};
+pub use model::ModelFiles;
 pub use options::{decoding_limit, Sampling, TranslateOptions, MAX_BEAM_SIZE};
 pub use pool::{
     BatchReport, MetricsSnapshot, Pool, PoolConfig, PoolError, Priority, QueueLimits, SentenceStream, StreamItem,
@@ -32,7 +33,6 @@ pub use segment::{split_long_sentence, Layout, Part, Renderer};
 pub use tokenizer::{NllbTokenizer, Piece, END_OF_SENTENCE};
 
 use engine::{Engine, EngineOutput};
-use model::ModelFiles;
 
 /// How a translator is set up.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -34,10 +34,20 @@ impl ModelFiles {
                 path: dir.to_path_buf(),
             });
         }
+        // A Hugging Face checkpoint is the commonest wrong directory: say how to convert it.
+        let unconverted = ["pytorch_model.bin", "model.safetensors"]
+            .iter()
+            .any(|f| dir.join(f).is_file());
         let model_bin = require(
             dir,
             "model.bin",
-            "the converted weights (ct2-transformers-converter writes it)",
+            if unconverted {
+                "this is a transformers checkpoint, not a CTranslate2 model; convert it with \
+                 ct2-transformers-converter --model DIR --output_dir OUT --quantization int8 \
+                 --copy_files sentencepiece.bpe.model (docs/models.md)"
+            } else {
+                "the converted weights (ct2-transformers-converter writes it)"
+            },
         )?;
         if fs::metadata(&model_bin).map(|m| m.len()).unwrap_or(0) == 0 {
             return Err(broken(&model_bin, "the file is empty"));

@@ -64,6 +64,16 @@ fn each_missing_file_is_named() {
 }
 
 #[test]
+fn an_unconverted_checkpoint_is_told_how_to_convert() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("config.json"), "{}").unwrap();
+    fs::write(dir.path().join("model.safetensors"), b"weights").unwrap();
+    let message = open_err(dir.path()).to_string();
+    assert!(message.contains("ct2-transformers-converter"), "{message}");
+    assert!(message.contains("transformers checkpoint"), "{message}");
+}
+
+#[test]
 fn a_text_vocabulary_is_accepted() {
     let dir = copy_of_model();
     let json = fs::read_to_string(dir.path().join("shared_vocabulary.json")).unwrap();

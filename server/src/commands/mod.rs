@@ -2,6 +2,7 @@
 
 pub mod detect;
 pub mod languages;
+pub mod models;
 pub mod serve;
 pub mod translate;
 

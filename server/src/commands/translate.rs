@@ -11,8 +11,9 @@ use super::Failure;
 /// Arguments of `tolk translate`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Directory of a CTranslate2-converted NLLB model.
-    #[arg(long, env = "TOLK_MODEL")]
+    /// Directory of a CTranslate2-converted NLLB model, or a known model's name (`tolk models
+    /// list`), downloaded on first use.
+    #[arg(long, env = "TOLK_MODEL", default_value = crate::models::DEFAULT_MODEL)]
     model: PathBuf,
     /// Language of the input: a code or name (eng_Latn, en, English), or "auto" to detect it.
     #[arg(long = "from", default_value = "auto")]
@@ -48,7 +49,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
     if let Some(threads) = args.threads {
         config.threads = threads;
     }
-    let translator = Translator::open(&args.model, config).map_err(Failure::runtime)?;
+    let model = crate::models::locate(&args.model).map_err(Failure::runtime)?;
+    let translator = Translator::open(&model, config).map_err(Failure::runtime)?;
     let source = match source {
         Some(code) => code,
         None => detect_source(&text, translator.languages())?,

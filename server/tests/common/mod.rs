@@ -86,6 +86,11 @@ impl Server {
         Server::launch_with(&[&model], args, &[], Some(tls))
     }
 
+    /// A server for `models` (none: the default model) with environment variables.
+    pub fn start_with_models_env(models: &[&str], env: &[(&str, &str)]) -> Server {
+        Server::launch(models, &[], env)
+    }
+
     fn launch(models: &[&str], args: &[&str], env: &[(&str, &str)]) -> Server {
         Server::launch_with(models, args, env, None)
     }
