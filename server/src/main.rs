@@ -2,6 +2,7 @@
 //! in `http/`, its settings in `settings.rs`.
 
 mod commands;
+mod documents;
 mod http;
 mod models;
 mod settings;
@@ -22,6 +23,8 @@ struct Cli {
 enum Command {
     /// Translate a file or standard input, keeping its layout.
     Translate(commands::translate::Args),
+    /// Translate a folder of documents into one or more languages, mirroring its tree; resumable.
+    Batch(commands::batch::Args),
     /// Tell the language of a text.
     Detect(commands::detect::Args),
     /// List the 202 languages: codes, names, script, which are detectable.
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
         .init();
     let result = match cli.command {
         Command::Translate(args) => commands::translate::run(args),
+        Command::Batch(args) => commands::batch::run(args),
         Command::Detect(args) => commands::detect::run(args),
         Command::Languages(args) => commands::languages::run(args),
         Command::Models(args) => commands::models::run(args),

@@ -7,10 +7,14 @@
 //! nothing of HTTP.
 
 mod batch;
+/// Documents (text, Markdown, HTML, subtitles, i18n and office files) cut into units to translate.
+pub mod documents;
 mod engine;
 mod error;
 /// HTML cut into runs of text to translate and markup to keep, and put back together.
 pub mod html;
+/// HTML fragments translated through runs and inline spans, for the API and documents alike.
+pub mod markup;
 mod model;
 mod options;
 pub mod pool;

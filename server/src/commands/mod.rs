@@ -1,5 +1,6 @@
 //! One module per subcommand of `tolk`.
 
+pub mod batch;
 pub mod detect;
 pub mod languages;
 pub mod models;

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use futures_util::future::try_join_all;
 use langs::{Detector, LangCode};
-use translator::html::{HtmlDocument, RunTranslation};
+use translator::markup::HtmlPlan;
 use translator::{Priority, Submission, TranslateOptions};
 
 use super::error::ApiError;
@@ -155,11 +155,8 @@ enum Plan {
     Verbatim(String),
     /// Plain text: one unit.
     Text { unit: usize },
-    /// HTML: each run's unit followed by its spans' units.
-    Html {
-        document: HtmlDocument,
-        runs: Vec<(usize, Vec<Option<usize>>)>,
-    },
+    /// HTML: the plan's texts are the units from `first` on.
+    Html { plan: HtmlPlan, first: usize },
 }
 
 /// Translates every text of `request`; see the module documentation.
@@ -176,16 +173,9 @@ pub async fn translate(state: &AppState, request: TranslationRequest) -> Result<
     };
     let mut answers = Vec::with_capacity(request.texts.len());
     for text in request.texts {
-        let document = (request.format == Format::Html).then(|| HtmlDocument::parse(&text));
-        let sample = match &document {
-            Some(document) => document
-                .runs()
-                .iter()
-                .map(|r| r.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-            None => text.clone(),
-        };
+        let mut plan_texts = Vec::new();
+        let html = (request.format == Format::Html).then(|| HtmlPlan::new(&text, &mut plan_texts));
+        let sample = html.as_ref().map_or_else(|| text.clone(), HtmlPlan::plain_text);
         let detected = match request.source {
             SourceChoice::Auto => detect(&model, &sample),
             SourceChoice::Given(_) => None,
@@ -204,27 +194,15 @@ pub async fn translate(state: &AppState, request: TranslationRequest) -> Result<
             plans.push(Plan::Verbatim(text));
             continue;
         };
-        let mut add = |text: &str| {
-            units.push(Unit {
-                source,
-                text: text.to_string(),
-            });
-            units.len() - 1
-        };
-        plans.push(match document {
-            None => Plan::Text { unit: add(&text) },
-            Some(document) => {
-                let runs = document
-                    .runs()
-                    .iter()
-                    .map(|run| {
-                        let whole = add(&run.text);
-                        // Only the spans whose own translation helps place their tags.
-                        let spans = run.span_texts().into_iter().map(|t| t.map(&mut add)).collect();
-                        (whole, spans)
-                    })
-                    .collect();
-                Plan::Html { document, runs }
+        let first = units.len();
+        plans.push(match html {
+            None => {
+                units.push(Unit { source, text });
+                Plan::Text { unit: first }
+            }
+            Some(plan) => {
+                units.extend(plan_texts.into_iter().map(|text| Unit { source, text }));
+                Plan::Html { plan, first }
             }
         });
     }
@@ -248,18 +226,8 @@ pub async fn translate(state: &AppState, request: TranslationRequest) -> Result<
                 answer.text = translation.text.clone();
                 answer.alternatives = translation.alternatives.clone();
             }
-            Plan::Html { document, runs } => {
-                let translations: Vec<RunTranslation> = runs
-                    .iter()
-                    .map(|(whole, spans)| RunTranslation {
-                        text: results[*whole].text.clone(),
-                        spans: spans
-                            .iter()
-                            .map(|unit| unit.map_or(String::new(), |u| results[u].text.clone()))
-                            .collect(),
-                    })
-                    .collect();
-                answer.text = document.render(&translations);
+            Plan::Html { plan, first } => {
+                answer.text = plan.render(|i| results[first + i].text.as_str());
             }
         }
     }

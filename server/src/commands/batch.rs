@@ -1,0 +1,495 @@
+//! `tolk batch`: a folder of documents into one or more languages, mirroring the tree, with a
+//! progress bar, a JSON report, and resume: a rerun skips what the report says is done.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use futures_util::stream::{self, StreamExt};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use langs::LangCode;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use translator::documents::{Document, Format, Limits};
+use translator::{Pool, PoolConfig, Priority, QueueLimits, TranslateOptions, Translator, TranslatorConfig};
+
+use super::Failure;
+use crate::documents::translate_document;
+
+/// The report's file name inside the output folder.
+pub const REPORT_FILE: &str = "tolk-batch-report.json";
+/// Documents translated at once: enough to keep the engine's batches full.
+const DOCUMENTS_IN_FLIGHT: usize = 4;
+/// Largest input file read; bigger ones are reported and skipped.
+const MAX_FILE_BYTES: u64 = 256 << 20;
+
+/// Arguments of `tolk batch`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Directory of a CTranslate2-converted NLLB model, or a known model's name.
+    #[arg(long, env = "TOLK_MODEL", default_value = crate::models::DEFAULT_MODEL)]
+    model: PathBuf,
+    /// Languages to translate into, comma-separated (fra_Latn,spa_Latn or French,es).
+    #[arg(long = "to", value_delimiter = ',', required = true)]
+    targets: Vec<String>,
+    /// Language of the documents, or "auto" to detect it per document.
+    #[arg(long = "from", default_value = "auto")]
+    source: String,
+    /// Folder (or single file) to translate.
+    input: PathBuf,
+    /// Folder to write into: one subfolder per target language, mirroring the input.
+    #[arg(long = "out")]
+    output: PathBuf,
+    /// Beam width (1 is greedy decoding, fastest).
+    #[arg(long = "beam", default_value_t = TranslateOptions::default().beam_size)]
+    beam_size: usize,
+    /// CTranslate2 threads; defaults to the number of CPUs.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Translate everything again, ignoring what an earlier run finished.
+    #[arg(long)]
+    force: bool,
+}
+
+/// What happened to one file for one target language.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FileReport {
+    /// Path relative to the input folder, `/`-separated.
+    pub path: String,
+    /// Target language.
+    pub target: String,
+    /// `done`, `failed` or `skipped`.
+    pub status: String,
+    /// Why it failed or was skipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// SHA-256 of the input, so that a changed file is translated again on resume.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input_sha256: Option<String>,
+    /// Language translated from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Detection's confidence, when the language was detected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detection_confidence: Option<f64>,
+    /// `false` when detection was unsure and its best guess was used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detection_reliable: Option<bool>,
+    /// Texts and characters sent to the translator.
+    pub texts: usize,
+    /// Characters sent to the translator.
+    pub chars: usize,
+    /// Seconds it took (0 for files done by an earlier run).
+    pub seconds: f64,
+    /// Done by an earlier run and left as it was.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub earlier_run: bool,
+}
+
+/// The whole run: written after every file, so that a killed run still leaves an honest report.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct BatchReport {
+    /// The model used.
+    pub model: String,
+    /// Per file and target.
+    pub files: Vec<FileReport>,
+    /// Sums of this run.
+    pub totals: Totals,
+}
+
+/// Sums of one run.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct Totals {
+    /// Files translated by this run.
+    pub done: usize,
+    /// Files done by an earlier run and skipped.
+    pub already_done: usize,
+    /// Files that could not be translated.
+    pub failed: usize,
+    /// Files not of a supported format.
+    pub skipped: usize,
+    /// Characters translated by this run.
+    pub chars: usize,
+    /// Wall-clock seconds of this run.
+    pub seconds: f64,
+    /// Characters per second of this run.
+    pub chars_per_second: f64,
+    /// Sentences the engine translated.
+    pub sentences_translated: u64,
+    /// Repeated sentences answered without translating them again.
+    pub sentences_reused: u64,
+}
+
+struct Work {
+    relative: String,
+    input: PathBuf,
+    target: LangCode,
+    format: Option<Format>,
+}
+
+/// Runs the command.
+pub fn run(args: Args) -> Result<(), Failure> {
+    let source = match args.source.trim() {
+        auto if auto.eq_ignore_ascii_case("auto") => None,
+        code => Some(LangCode::parse(code).map_err(|e| Failure::usage(format!("--from: {e}")))?),
+    };
+    let mut targets = Vec::new();
+    for target in &args.targets {
+        let code = LangCode::parse(target).map_err(|e| Failure::usage(format!("--to: {e}")))?;
+        if !targets.contains(&code) {
+            targets.push(code);
+        }
+    }
+    let options = TranslateOptions {
+        beam_size: args.beam_size,
+        ..TranslateOptions::default()
+    };
+    options.validate().map_err(Failure::usage)?;
+    if !args.input.exists() {
+        return Err(Failure::usage(format!(
+            "{}: no such file or folder",
+            args.input.display()
+        )));
+    }
+    let files = list_files(&args.input).map_err(Failure::runtime)?;
+    fs::create_dir_all(&args.output)
+        .map_err(|e| Failure::runtime(format!("cannot create {}: {e}", args.output.display())))?;
+    let report_path = args.output.join(REPORT_FILE);
+    let previous: BatchReport = match (args.force, fs::read(&report_path)) {
+        (false, Ok(bytes)) => serde_json::from_slice(&bytes).unwrap_or_default(),
+        _ => BatchReport::default(),
+    };
+
+    let model_dir = crate::models::locate(&args.model).map_err(Failure::runtime)?;
+    let mut config = TranslatorConfig::default();
+    if let Some(threads) = args.threads {
+        config.threads = threads;
+    }
+    let translator = Translator::open(&model_dir, config).map_err(Failure::runtime)?;
+    for target in &targets {
+        if !translator.languages().contains(target) {
+            return Err(Failure::usage(format!("--to: the model has no {target}")));
+        }
+    }
+    let pool = Pool::new(
+        Arc::new(translator),
+        PoolConfig {
+            model_id: model_dir.display().to_string(),
+            queue: QueueLimits {
+                max_sentences: 1 << 16,
+                ..QueueLimits::default()
+            },
+            // Repeated sentences across the collection (headers, footers, boilerplate) are
+            // translated once.
+            cache_bytes: 256 << 20,
+            ..PoolConfig::default()
+        },
+    )
+    .map_err(|e| Failure::runtime(format!("cannot start the translation threads: {e}")))?;
+
+    let work: Vec<Work> = targets
+        .iter()
+        .flat_map(|&target| {
+            files.iter().map(move |(relative, input)| Work {
+                relative: relative.clone(),
+                input: input.clone(),
+                target,
+                format: Format::from_path(input),
+            })
+        })
+        .collect();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))?;
+    let mut report = BatchReport {
+        model: args.model.display().to_string(),
+        ..BatchReport::default()
+    };
+    let started = Instant::now();
+    let progress = Progress::new(work.len());
+    runtime.block_on(async {
+        let mut results = stream::iter(work.iter())
+            .map(|item| process(item, &args.output, &previous, &pool, source, &options))
+            .buffer_unordered(DOCUMENTS_IN_FLIGHT);
+        while let Some(file) = results.next().await {
+            progress.finished(&file);
+            report.files.push(file);
+            summarize(&mut report, &pool, started);
+            // Written after each file: a run killed now leaves a report that resume can trust.
+            write_report(&report_path, &report)?;
+        }
+        Ok::<(), Failure>(())
+    })?;
+    progress.done();
+    report
+        .files
+        .sort_by(|a, b| (&a.target, &a.path).cmp(&(&b.target, &b.path)));
+    summarize(&mut report, &pool, started);
+    write_report(&report_path, &report)?;
+    let totals = &report.totals;
+    eprintln!(
+        "{} translated, {} already done, {} failed, {} skipped; {} characters in {:.1} s ({:.0} chars/s), {} sentences translated, {} repeats reused; report: {}",
+        totals.done,
+        totals.already_done,
+        totals.failed,
+        totals.skipped,
+        totals.chars,
+        totals.seconds,
+        totals.chars_per_second,
+        totals.sentences_translated,
+        totals.sentences_reused,
+        report_path.display()
+    );
+    if totals.failed > 0 {
+        return Err(Failure {
+            message: format!(
+                "{} file(s) could not be translated; see {}",
+                totals.failed,
+                report_path.display()
+            ),
+            exit_code: 3,
+        });
+    }
+    Ok(())
+}
+
+/// Translates one file into one language, or says why not.
+async fn process(
+    item: &Work,
+    output: &Path,
+    previous: &BatchReport,
+    pool: &Pool,
+    source: Option<LangCode>,
+    options: &TranslateOptions,
+) -> FileReport {
+    let started = Instant::now();
+    let mut report = FileReport {
+        path: item.relative.clone(),
+        target: item.target.to_string(),
+        status: "failed".to_string(),
+        reason: None,
+        input_sha256: None,
+        source: None,
+        detection_confidence: None,
+        detection_reliable: None,
+        texts: 0,
+        chars: 0,
+        seconds: 0.0,
+        earlier_run: false,
+    };
+    let Some(format) = item.format else {
+        report.status = "skipped".to_string();
+        report.reason = Some("not a supported document format".to_string());
+        return report;
+    };
+    let destination = output.join(item.target.as_str()).join(&item.relative);
+    let bytes = match read_bounded(&item.input) {
+        Ok(bytes) => bytes,
+        Err(reason) => {
+            report.reason = Some(reason);
+            return report;
+        }
+    };
+    let sha = hex(&Sha256::digest(&bytes));
+    report.input_sha256 = Some(sha.clone());
+    let earlier = previous.files.iter().find(|f| {
+        f.path == item.relative
+            && f.target == report.target
+            && f.status == "done"
+            && f.input_sha256.as_deref() == Some(sha.as_str())
+    });
+    if let Some(earlier) = earlier.filter(|_| destination.is_file()) {
+        return FileReport {
+            seconds: 0.0,
+            earlier_run: true,
+            ..earlier.clone()
+        };
+    }
+    let document = match Document::parse(format, &bytes, &Limits::default()) {
+        Ok(document) => document,
+        Err(e) => {
+            report.reason = Some(e.to_string());
+            return report;
+        }
+    };
+    drop(bytes);
+    match translate_document(pool, &document, source, item.target, options, Priority::Bulk).await {
+        Ok(translated) => {
+            report.texts = translated.texts;
+            report.chars = translated.chars;
+            report.source = translated.source.map(|s| s.language.to_string());
+            report.detection_confidence = translated.source.and_then(|s| s.confidence);
+            report.detection_reliable = translated.source.and_then(|s| s.confidence.map(|_| s.reliable));
+            match write_atomically(&destination, &translated.bytes) {
+                Ok(()) => report.status = "done".to_string(),
+                Err(reason) => report.reason = Some(reason),
+            }
+        }
+        Err(e) => report.reason = Some(e.to_string()),
+    }
+    report.seconds = started.elapsed().as_secs_f64();
+    report
+}
+
+fn summarize(report: &mut BatchReport, pool: &Pool, started: Instant) {
+    let metrics = pool.metrics();
+    let count = |status: &str| report.files.iter().filter(|f| f.status == status).count();
+    let this_run = |f: &&FileReport| f.status == "done" && !f.earlier_run;
+    let seconds = started.elapsed().as_secs_f64();
+    let chars = report.files.iter().filter(this_run).map(|f| f.chars).sum();
+    report.totals = Totals {
+        done: report.files.iter().filter(this_run).count(),
+        already_done: report.files.iter().filter(|f| f.earlier_run).count(),
+        failed: count("failed"),
+        skipped: count("skipped"),
+        chars,
+        seconds: (seconds * 10.0).round() / 10.0,
+        chars_per_second: if seconds > 0.0 {
+            (chars as f64 / seconds).round()
+        } else {
+            0.0
+        },
+        sentences_translated: metrics.cache_misses,
+        sentences_reused: metrics.cache_hits + metrics.deduplicated,
+    };
+}
+
+/// Every regular file under `input` (or `input` itself), sorted, as (relative path, path).
+/// Hidden files and folders and symbolic links are left out: a link could lead outside the input.
+fn list_files(input: &Path) -> Result<Vec<(String, PathBuf)>, String> {
+    if input.is_file() {
+        let name = input
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "input".to_string());
+        return Ok(vec![(name, input.to_path_buf())]);
+    }
+    let mut found = BTreeMap::new();
+    let mut folders = vec![input.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        let entries = fs::read_dir(&folder).map_err(|e| format!("cannot read {}: {e}", folder.display()))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| format!("cannot read {}: {e}", folder.display()))?;
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let path = entry.path();
+            let kind = entry.file_type().map_err(|e| format!("{}: {e}", path.display()))?;
+            if kind.is_dir() {
+                folders.push(path);
+            } else if kind.is_file() {
+                let relative = path
+                    .strip_prefix(input)
+                    .map_err(|e| e.to_string())?
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                found.insert(relative, path);
+            }
+        }
+    }
+    Ok(found.into_iter().collect())
+}
+
+fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
+    let size = fs::metadata(path).map_err(|e| format!("cannot read it: {e}"))?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(format!(
+            "{size} bytes; files over {MAX_FILE_BYTES} bytes are not translated"
+        ));
+    }
+    fs::read(path).map_err(|e| format!("cannot read it: {e}"))
+}
+
+/// Writes through a temporary file and a rename, so that an output either is complete or is not
+/// there: a run killed mid-write never leaves a half file that resume would take for done.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let parent = path.parent().ok_or("no parent folder")?;
+    fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".tolk-partial");
+    let temporary = PathBuf::from(temporary);
+    fs::write(&temporary, bytes).map_err(|e| format!("cannot write {}: {e}", temporary.display()))?;
+    fs::rename(&temporary, path).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn write_report(path: &Path, report: &BatchReport) -> Result<(), Failure> {
+    let text = serde_json::to_vec_pretty(report).map_err(Failure::runtime)?;
+    write_atomically(path, &text).map_err(Failure::runtime)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A bar at a terminal (files, characters, throughput, ETA); one line per file otherwise.
+struct Progress {
+    bar: Option<ProgressBar>,
+    total: usize,
+    started: Instant,
+    chars: std::cell::Cell<usize>,
+    finished: std::cell::Cell<usize>,
+}
+
+impl Progress {
+    fn new(total: usize) -> Progress {
+        let bar = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| {
+            let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template("[{bar:30}] {pos}/{len} files · {msg} · ETA {eta}")
+                    .expect("a valid template")
+                    .progress_chars("=> "),
+            );
+            bar
+        });
+        Progress {
+            bar,
+            total,
+            started: Instant::now(),
+            chars: std::cell::Cell::new(0),
+            finished: std::cell::Cell::new(0),
+        }
+    }
+
+    fn finished(&self, file: &FileReport) {
+        self.finished.set(self.finished.get() + 1);
+        if file.status == "done" && !file.earlier_run {
+            self.chars.set(self.chars.get() + file.chars);
+        }
+        let rate = self.chars.get() as f64 / self.started.elapsed().as_secs_f64().max(1e-3);
+        match &self.bar {
+            Some(bar) => {
+                bar.set_message(format!("{} chars, {rate:.0} chars/s", self.chars.get()));
+                bar.inc(1);
+                if file.status == "failed" {
+                    bar.println(format!(
+                        "failed: {} → {}: {}",
+                        file.path,
+                        file.target,
+                        file.reason.as_deref().unwrap_or("")
+                    ));
+                }
+            }
+            None => eprintln!(
+                "[{}/{}] {} {} → {}{} ({:.1} s, {rate:.0} chars/s overall)",
+                self.finished.get(),
+                self.total,
+                if file.earlier_run { "already done" } else { &file.status },
+                file.path,
+                file.target,
+                file.reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default(),
+                file.seconds
+            ),
+        }
+    }
+
+    fn done(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! A parsed document translated through a pool: its units become submissions of bounded size,
+//! HTML units going through [`HtmlPlan`], and the translations are put back into the document.
+//! The batch command uses it; server jobs and file uploads will too.
+
+use futures_util::stream::{self, StreamExt, TryStreamExt};
+use langs::{Detector, LangCode};
+use translator::documents::{Document, DocumentError, UnitKind};
+use translator::markup::HtmlPlan;
+use translator::{Pool, PoolError, Priority, Submission, TranslateOptions};
+
+/// Characters per submission: small enough for the queue's bounds, large enough for full batches.
+const SUBMISSION_CHARS: usize = 32 * 1024;
+/// Submissions of one document in flight at once.
+const SUBMISSIONS_IN_FLIGHT: usize = 4;
+/// Characters of a document that language detection reads.
+const DETECTION_SAMPLE: usize = 4096;
+
+/// A translated document.
+#[derive(Debug)]
+pub struct TranslatedDocument {
+    /// The document in the target language.
+    pub bytes: Vec<u8>,
+    /// The language it was translated from.
+    pub source: Option<SourceLanguage>,
+    /// Texts sent to the translator.
+    pub texts: usize,
+    /// Characters sent to the translator.
+    pub chars: usize,
+}
+
+/// The language a document was translated from, and how it was known.
+#[derive(Debug, Clone, Copy)]
+pub struct SourceLanguage {
+    /// The language.
+    pub language: LangCode,
+    /// Detection's confidence (0–1), when detected.
+    pub confidence: Option<f64>,
+    /// Whether detection was sure; `false` means its best guess was used.
+    pub reliable: bool,
+}
+
+/// Why a document was not translated.
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentFailure {
+    /// The document could not be put back together.
+    #[error("{0}")]
+    Document(#[from] DocumentError),
+    /// The translator refused or failed.
+    #[error("translation failed: {0}")]
+    Pool(#[from] PoolError),
+}
+
+/// Translates `document` into `target`; `source` `None` detects the language from its text. A
+/// document with no letters comes back as it was.
+pub async fn translate_document(
+    pool: &Pool,
+    document: &Document,
+    source: Option<LangCode>,
+    target: LangCode,
+    options: &TranslateOptions,
+    priority: Priority,
+) -> Result<TranslatedDocument, DocumentFailure> {
+    let mut texts: Vec<String> = Vec::new();
+    let mut plans: Vec<Plan> = Vec::with_capacity(document.units().len());
+    for unit in document.units() {
+        let first = texts.len();
+        match unit.kind {
+            UnitKind::Text => {
+                texts.push(unit.text.clone());
+                plans.push(Plan::Text(first));
+            }
+            UnitKind::Html => plans.push(Plan::Html(HtmlPlan::new(&unit.text, &mut texts), first)),
+        }
+    }
+    let source = match source {
+        Some(language) => Some(SourceLanguage {
+            language,
+            confidence: None,
+            reliable: true,
+        }),
+        None => detect(pool, &texts),
+    };
+    let chars = texts.iter().map(|t| t.chars().count()).sum();
+    let translated: Vec<String> = match source {
+        None => texts.clone(),
+        Some(source) => translate_texts(pool, &texts, source.language, target, options, priority).await?,
+    };
+    let translations: Vec<String> = plans
+        .iter()
+        .map(|plan| match plan {
+            Plan::Text(i) => translated[*i].clone(),
+            Plan::Html(plan, first) => plan.render(|i| translated[first + i].as_str()),
+        })
+        .collect();
+    let bytes = document.render(&translations, target)?;
+    Ok(TranslatedDocument {
+        bytes,
+        source,
+        texts: texts.len(),
+        chars,
+    })
+}
+
+enum Plan {
+    Text(usize),
+    Html(HtmlPlan, usize),
+}
+
+/// The document's language among the model's, from the start of its text; the best guess is
+/// used when detection is unsure, and reported as such.
+fn detect(pool: &Pool, texts: &[String]) -> Option<SourceLanguage> {
+    let mut sample = String::new();
+    for text in texts {
+        if sample.len() >= DETECTION_SAMPLE {
+            break;
+        }
+        sample.push_str(text);
+        sample.push('\n');
+    }
+    let known = pool.translator().languages();
+    let found = Detector::shared().detect_among(&sample, Some(known))?;
+    Some(SourceLanguage {
+        language: found.language,
+        confidence: Some(found.confidence),
+        reliable: found.reliable,
+    })
+}
+
+/// Translates `texts` in submissions of about [`SUBMISSION_CHARS`], a few in flight; results in
+/// order.
+async fn translate_texts(
+    pool: &Pool,
+    texts: &[String],
+    source: LangCode,
+    target: LangCode,
+    options: &TranslateOptions,
+    priority: Priority,
+) -> Result<Vec<String>, PoolError> {
+    let mut chunks: Vec<Vec<String>> = Vec::new();
+    let mut size = 0;
+    for text in texts {
+        if chunks.is_empty() || size + text.len() > SUBMISSION_CHARS {
+            chunks.push(Vec::new());
+            size = 0;
+        }
+        size += text.len();
+        chunks.last_mut().expect("a chunk was pushed").push(text.clone());
+    }
+    let answers: Vec<Vec<translator::TextTranslation>> = stream::iter(chunks)
+        .map(|chunk| {
+            let submission = Submission::new(chunk, source, target)
+                .options(options.clone())
+                .priority(priority);
+            async move { pool.submit(submission)?.wait().await }
+        })
+        .buffered(SUBMISSIONS_IN_FLIGHT)
+        .try_collect()
+        .await?;
+    Ok(answers.into_iter().flatten().map(|t| t.text).collect())
+}

@@ -1,0 +1,218 @@
+//! `tolk batch` end to end: the real binary and engine on the test model, a folder of documents
+//! into two languages, the report, resume, and a broken file among good ones.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use common::model_dir;
+use serde_json::Value;
+
+fn tolk(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tolk"))
+        .args(args)
+        .env_remove("TOLK_MODEL")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("tolk runs")
+}
+
+fn batch(input: &Path, output: &Path, extra: &[&str]) -> Output {
+    let model = model_dir().display().to_string();
+    let mut args = vec![
+        "batch",
+        "--model",
+        &model,
+        "--to",
+        "fra_Latn,deu_Latn",
+        "--threads",
+        "2",
+        "--beam",
+        "1",
+    ];
+    let input = input.display().to_string();
+    let output = output.display().to_string();
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&[&input, "--out", &output]);
+    tolk(&args)
+}
+
+fn report(output: &Path) -> Value {
+    serde_json::from_slice(&fs::read(output.join("tolk-batch-report.json")).unwrap()).unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+const BOILERPLATE: &str = "All rights reserved. Contact the office for more information.";
+
+/// A small collection: nested folders, repeated boilerplate, one broken file, one unsupported.
+fn collection() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("guides/deep")).unwrap();
+    fs::create_dir_all(root.join(".git")).unwrap();
+    fs::write(
+        root.join("intro.txt"),
+        format!("Everyone has the right to education.\n\n  No one shall be held in slavery.\n\n{BOILERPLATE}\n"),
+    )
+    .unwrap();
+    fs::write(
+        root.join("guides/rights.txt"),
+        format!("All human beings are born free and equal in dignity and rights.\n\n{BOILERPLATE}\n"),
+    )
+    .unwrap();
+    fs::write(
+        root.join("guides/deep/es.txt"),
+        format!("Toda persona tiene derecho a la educación.\n\n{BOILERPLATE}\n"),
+    )
+    .unwrap();
+    fs::write(root.join("guides/broken.txt"), b"\xff\xfe\x00binary").unwrap();
+    fs::write(root.join("guides/scan.pdf"), b"%PDF-1.7").unwrap();
+    fs::write(root.join(".git/config.txt"), "not part of the collection").unwrap();
+    dir
+}
+
+#[test]
+fn a_collection_is_translated_into_each_language_mirroring_the_tree() {
+    let input = collection();
+    let output = tempfile::tempdir().unwrap();
+    let out = batch(input.path(), output.path(), &[]);
+    let log = stderr(&out);
+    // One broken file: reported, the run goes on, the exit code says some failed.
+    assert_eq!(out.status.code(), Some(3), "{log}");
+    assert!(log.contains("guides/broken.txt"), "{log}");
+
+    for target in ["fra_Latn", "deu_Latn"] {
+        for file in ["intro.txt", "guides/rights.txt", "guides/deep/es.txt"] {
+            let translated = fs::read_to_string(output.path().join(target).join(file)).unwrap();
+            // The same as `tolk translate` gives for the file alone, with the detected language.
+            let model = model_dir().display().to_string();
+            let input_file = input.path().join(file).display().to_string();
+            let alone = tolk(&[
+                "translate",
+                "--model",
+                &model,
+                "--to",
+                target,
+                "--beam",
+                "1",
+                "--threads",
+                "2",
+                &input_file,
+            ]);
+            assert!(alone.status.success(), "{}", stderr(&alone));
+            assert_eq!(translated, String::from_utf8(alone.stdout).unwrap(), "{target} {file}");
+        }
+        assert!(!output.path().join(target).join("guides/broken.txt").exists());
+        assert!(
+            !output.path().join(target).join(".git").exists(),
+            "hidden folders are left out"
+        );
+    }
+
+    let report = report(output.path());
+    let files = report["files"].as_array().unwrap();
+    assert_eq!(files.len(), 10, "5 files × 2 languages: {report}");
+    let status = |path: &str, target: &str| {
+        files
+            .iter()
+            .find(|f| f["path"] == path && f["target"] == target)
+            .unwrap_or_else(|| panic!("{path} {target} in the report"))
+            .clone()
+    };
+    assert_eq!(status("intro.txt", "fra_Latn")["status"], "done");
+    assert_eq!(status("intro.txt", "fra_Latn")["source"], "eng_Latn");
+    assert_eq!(status("guides/deep/es.txt", "deu_Latn")["source"], "spa_Latn");
+    let broken = status("guides/broken.txt", "deu_Latn");
+    assert_eq!(broken["status"], "failed");
+    assert!(broken["reason"].as_str().unwrap().contains("UTF-8"), "{broken}");
+    assert_eq!(status("guides/scan.pdf", "fra_Latn")["status"], "skipped");
+    let totals = &report["totals"];
+    assert_eq!(
+        (
+            totals["done"].as_u64(),
+            totals["failed"].as_u64(),
+            totals["skipped"].as_u64()
+        ),
+        (Some(6), Some(2), Some(2))
+    );
+    assert!(totals["chars_per_second"].as_f64().unwrap() > 0.0, "{totals}");
+    // The boilerplate paragraph appears three times per language and is translated once.
+    assert!(totals["sentences_reused"].as_u64().unwrap() >= 4, "{totals}");
+}
+
+#[test]
+fn a_rerun_skips_what_is_done_and_redoes_what_changed() {
+    let input = collection();
+    fs::remove_file(input.path().join("guides/broken.txt")).unwrap();
+    let output = tempfile::tempdir().unwrap();
+    let first = batch(input.path(), output.path(), &[]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let before = fs::read(output.path().join("fra_Latn/intro.txt")).unwrap();
+
+    let again = batch(input.path(), output.path(), &[]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    let totals = report(output.path())["totals"].clone();
+    assert_eq!(totals["done"], 0, "{totals}");
+    assert_eq!(totals["already_done"], 6, "{totals}");
+    assert_eq!(
+        totals["sentences_translated"], 0,
+        "nothing reaches the engine: {totals}"
+    );
+    assert_eq!(fs::read(output.path().join("fra_Latn/intro.txt")).unwrap(), before);
+
+    // One file changed, one output deleted: exactly those are done again.
+    fs::write(
+        input.path().join("guides/rights.txt"),
+        "Everyone has the right to rest and leisure.\n",
+    )
+    .unwrap();
+    fs::remove_file(output.path().join("deu_Latn/intro.txt")).unwrap();
+    let third = batch(input.path(), output.path(), &[]);
+    assert!(third.status.success(), "{}", stderr(&third));
+    let report = report(output.path());
+    let redone: Vec<String> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "done" && f.get("earlier_run").is_none())
+        .map(|f| format!("{} {}", f["target"].as_str().unwrap(), f["path"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        redone,
+        [
+            "deu_Latn guides/rights.txt",
+            "deu_Latn intro.txt",
+            "fra_Latn guides/rights.txt"
+        ]
+    );
+    assert!(!fs::read(output.path().join("deu_Latn/intro.txt")).unwrap().is_empty());
+}
+
+#[test]
+fn wrong_arguments_are_usage_errors() {
+    let output = tempfile::tempdir().unwrap();
+    let out = batch(Path::new("/nonexistent/collection"), output.path(), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no such file or folder"));
+    let input = collection();
+    let model = model_dir().display().to_string();
+    let out = tolk(&[
+        "batch",
+        "--model",
+        &model,
+        "--to",
+        "Frnech",
+        &input.path().display().to_string(),
+        "--out",
+        &output.path().display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--to"), "{}", stderr(&out));
+}

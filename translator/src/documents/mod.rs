@@ -1,0 +1,163 @@
+//! Documents in many formats cut into units of human text to translate, and put back together
+//! with their structure intact. Each format is one module; none of them calls the translator: the
+//! caller translates the units (plain text, or HTML fragments through [`crate::markup`]) and hands
+//! the translations back to [`Document::render`].
+
+mod text;
+
+use std::path::Path;
+
+use langs::LangCode;
+
+/// A document format, known by its file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// `.txt`
+    Text,
+}
+
+impl Format {
+    /// Every supported format.
+    pub const ALL: [Format; 1] = [Format::Text];
+
+    /// The format a file name's extension says (case-insensitive), if supported.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        Format::ALL.into_iter().find(|f| f.extensions().contains(&extension.as_str()))
+    }
+
+    /// The extensions of this format, without the dot, the usual one first.
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            Format::Text => &["txt"],
+        }
+    }
+}
+
+/// How a unit is to be translated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitKind {
+    /// Plain text; its line breaks and indentation are kept by the translator.
+    Text,
+    /// An HTML fragment: translate it as the API's `format: html` does ([`crate::markup`]).
+    Html,
+}
+
+/// One piece of human text to translate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    /// The text.
+    pub text: String,
+    /// How to translate it.
+    pub kind: UnitKind,
+}
+
+/// Bounds on what a document may unpack to, so that a small hostile file cannot exhaust memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most bytes an archive's entries may unpack to, all together.
+    pub max_unpacked_bytes: u64,
+    /// Most an entry may expand relative to its compressed size.
+    pub max_ratio: u64,
+    /// Most entries in an archive.
+    pub max_entries: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_unpacked_bytes: 512 << 20,
+            max_ratio: 200,
+            max_entries: 10_000,
+        }
+    }
+}
+
+/// Why a document cannot be read or written.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum DocumentError {
+    /// The content is not what the format says (broken, or another format under this extension).
+    #[error("not a valid {format} file: {reason}")]
+    Invalid {
+        /// The format's usual extension.
+        format: &'static str,
+        /// What is wrong, for the user.
+        reason: String,
+    },
+    /// It would unpack past [`Limits`], or holds something dangerous (paths leaving the archive,
+    /// XML entity declarations).
+    #[error("refused: {0}")]
+    Refused(String),
+    /// [`Document::render`] got a different number of translations than units.
+    #[error("{given} translations for {expected} units")]
+    TranslationCount {
+        /// Units.
+        expected: usize,
+        /// Translations.
+        given: usize,
+    },
+}
+
+/// What each format implements.
+trait Parsed: Send + Sync {
+    fn units(&self) -> &[Unit];
+    fn render(&self, translations: &[String], target: LangCode) -> Result<Vec<u8>, DocumentError>;
+}
+
+/// A parsed document.
+pub struct Document {
+    format: Format,
+    parsed: Box<dyn Parsed>,
+}
+
+impl std::fmt::Debug for Document {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Document")
+            .field("format", &self.format)
+            .field("units", &self.parsed.units().len())
+            .finish()
+    }
+}
+
+impl Document {
+    /// Reads `bytes` as `format`. Never panics, whatever the bytes.
+    pub fn parse(format: Format, bytes: &[u8], limits: &Limits) -> Result<Document, DocumentError> {
+        let _ = limits;
+        let parsed: Box<dyn Parsed> = match format {
+            Format::Text => Box::new(text::TextDocument::parse(bytes)?),
+        };
+        Ok(Document { format, parsed })
+    }
+
+    /// Its format.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// The units to translate, in document order.
+    pub fn units(&self) -> &[Unit] {
+        self.parsed.units()
+    }
+
+    /// The document with each unit replaced by its translation (same order), marked as being
+    /// in `target` where the format records a language.
+    pub fn render(&self, translations: &[String], target: LangCode) -> Result<Vec<u8>, DocumentError> {
+        let expected = self.units().len();
+        if translations.len() != expected {
+            return Err(DocumentError::TranslationCount {
+                expected,
+                given: translations.len(),
+            });
+        }
+        self.parsed.render(translations, target)
+    }
+}
+
+/// Decodes UTF-8 (a byte-order mark dropped), or says where it is not.
+pub(crate) fn utf8<'a>(bytes: &'a [u8], format: &'static str) -> Result<&'a str, DocumentError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| DocumentError::Invalid {
+        format,
+        reason: format!("not UTF-8 text (byte {})", e.valid_up_to()),
+    })
+}
