@@ -35,3 +35,14 @@ ensure_prereqs() {
   # The build directory lives outside the clone so CTranslate2 (minutes to build) is built once.
   export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tolk/target}"
 }
+
+# The job tests start a PostgreSQL server on loopback (several Tolk servers sharing one queue).
+ensure_postgres() {
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    say "Installing PostgreSQL (the job tests start one on loopback)..."
+    if ! apt_install postgresql; then
+      say "Install the PostgreSQL server (Debian/Ubuntu: sudo apt-get install postgresql) and run this again."
+      exit 1
+    fi
+  fi
+}

@@ -50,6 +50,101 @@ pub enum DocumentFailure {
     Pool(#[from] PoolError),
 }
 
+/// A document's texts to translate (HTML units expanded into runs and spans) and how to put
+/// their translations back.
+pub struct DocumentPlan {
+    texts: Vec<String>,
+    plans: Vec<Plan>,
+}
+
+enum Plan {
+    Text(usize),
+    Html(HtmlPlan, usize),
+}
+
+impl DocumentPlan {
+    /// The plan of `document`.
+    pub fn new(document: &Document) -> DocumentPlan {
+        let mut texts: Vec<String> = Vec::new();
+        let mut plans: Vec<Plan> = Vec::with_capacity(document.units().len());
+        for unit in document.units() {
+            let first = texts.len();
+            match unit.kind {
+                UnitKind::Text => {
+                    texts.push(unit.text.clone());
+                    plans.push(Plan::Text(first));
+                }
+                UnitKind::Html => plans.push(Plan::Html(HtmlPlan::new(&unit.text, &mut texts), first)),
+            }
+        }
+        DocumentPlan { texts, plans }
+    }
+
+    /// The texts to translate.
+    pub fn texts(&self) -> &[String] {
+        &self.texts
+    }
+
+    /// Characters to translate.
+    pub fn chars(&self) -> usize {
+        self.texts.iter().map(|t| t.chars().count()).sum()
+    }
+
+    /// The document's language among the pool's, from the start of its text; the best guess is
+    /// used when detection is unsure, and reported as such. `None`: no letters.
+    pub fn detect(&self, pool: &Pool) -> Option<SourceLanguage> {
+        let mut sample = String::new();
+        for text in &self.texts {
+            if sample.len() >= DETECTION_SAMPLE {
+                break;
+            }
+            sample.push_str(text);
+            sample.push('\n');
+        }
+        let known = pool.translator().languages();
+        let found = Detector::shared().detect_among(&sample, Some(known))?;
+        Some(SourceLanguage {
+            language: found.language,
+            confidence: Some(found.confidence),
+            reliable: found.reliable,
+        })
+    }
+
+    /// The document with `translated` (one per text, in order) put back.
+    pub fn render(
+        &self,
+        document: &Document,
+        translated: &[String],
+        target: LangCode,
+    ) -> Result<Vec<u8>, DocumentError> {
+        let translations: Vec<String> = self
+            .plans
+            .iter()
+            .map(|plan| match plan {
+                Plan::Text(i) => translated[*i].clone(),
+                Plan::Html(plan, first) => plan.render(|i| translated[first + i].as_str()),
+            })
+            .collect();
+        document.render(&translations, target)
+    }
+}
+
+/// Indices of `texts` in groups of at most `max_chars` characters (a longer text alone), in order.
+pub fn chunks(indices: &[usize], texts: &[String], max_chars: usize) -> Vec<Vec<usize>> {
+    let mut chunks: Vec<Vec<usize>> = Vec::new();
+    let mut size = 0;
+    for &i in indices {
+        let len = texts[i].len();
+        if chunks.is_empty() || (size + len > max_chars && size > 0) {
+            chunks.push(Vec::new());
+            size = 0;
+        }
+        size += len;
+        chunks.last_mut().expect("a chunk was pushed").push(i);
+    }
+    chunks
+}
+
 /// Translates `document` into `target`; `source` `None` detects the language from its text. A
 /// document with no letters comes back as it was.
 pub async fn translate_document(
@@ -60,69 +155,26 @@ pub async fn translate_document(
     options: &TranslateOptions,
     priority: Priority,
 ) -> Result<TranslatedDocument, DocumentFailure> {
-    let mut texts: Vec<String> = Vec::new();
-    let mut plans: Vec<Plan> = Vec::with_capacity(document.units().len());
-    for unit in document.units() {
-        let first = texts.len();
-        match unit.kind {
-            UnitKind::Text => {
-                texts.push(unit.text.clone());
-                plans.push(Plan::Text(first));
-            }
-            UnitKind::Html => plans.push(Plan::Html(HtmlPlan::new(&unit.text, &mut texts), first)),
-        }
-    }
+    let plan = DocumentPlan::new(document);
     let source = match source {
         Some(language) => Some(SourceLanguage {
             language,
             confidence: None,
             reliable: true,
         }),
-        None => detect(pool, &texts),
+        None => plan.detect(pool),
     };
-    let chars = texts.iter().map(|t| t.chars().count()).sum();
+    let texts = plan.texts();
     let translated: Vec<String> = match source {
-        None => texts.clone(),
-        Some(source) => translate_texts(pool, &texts, source.language, target, options, priority).await?,
+        None => texts.to_vec(),
+        Some(source) => translate_texts(pool, texts, source.language, target, options, priority).await?,
     };
-    let translations: Vec<String> = plans
-        .iter()
-        .map(|plan| match plan {
-            Plan::Text(i) => translated[*i].clone(),
-            Plan::Html(plan, first) => plan.render(|i| translated[first + i].as_str()),
-        })
-        .collect();
-    let bytes = document.render(&translations, target)?;
+    let bytes = plan.render(document, &translated, target)?;
     Ok(TranslatedDocument {
         bytes,
         source,
         texts: texts.len(),
-        chars,
-    })
-}
-
-enum Plan {
-    Text(usize),
-    Html(HtmlPlan, usize),
-}
-
-/// The document's language among the model's, from the start of its text; the best guess is
-/// used when detection is unsure, and reported as such.
-fn detect(pool: &Pool, texts: &[String]) -> Option<SourceLanguage> {
-    let mut sample = String::new();
-    for text in texts {
-        if sample.len() >= DETECTION_SAMPLE {
-            break;
-        }
-        sample.push_str(text);
-        sample.push('\n');
-    }
-    let known = pool.translator().languages();
-    let found = Detector::shared().detect_among(&sample, Some(known))?;
-    Some(SourceLanguage {
-        language: found.language,
-        confidence: Some(found.confidence),
-        reliable: found.reliable,
+        chars: plan.chars(),
     })
 }
 
@@ -136,16 +188,11 @@ async fn translate_texts(
     options: &TranslateOptions,
     priority: Priority,
 ) -> Result<Vec<String>, PoolError> {
-    let mut chunks: Vec<Vec<String>> = Vec::new();
-    let mut size = 0;
-    for text in texts {
-        if chunks.is_empty() || size + text.len() > SUBMISSION_CHARS {
-            chunks.push(Vec::new());
-            size = 0;
-        }
-        size += text.len();
-        chunks.last_mut().expect("a chunk was pushed").push(text.clone());
-    }
+    let all: Vec<usize> = (0..texts.len()).collect();
+    let chunks: Vec<Vec<String>> = chunks(&all, texts, SUBMISSION_CHARS)
+        .into_iter()
+        .map(|chunk| chunk.into_iter().map(|i| texts[i].clone()).collect())
+        .collect();
     let answers: Vec<Vec<translator::TextTranslation>> = stream::iter(chunks)
         .map(|chunk| {
             let submission = Submission::new(chunk, source, target)

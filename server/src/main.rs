@@ -4,6 +4,7 @@
 mod commands;
 mod documents;
 mod http;
+mod jobs;
 mod models;
 mod settings;
 

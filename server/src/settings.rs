@@ -80,6 +80,26 @@ pub struct ServeArgs {
     /// sizes, languages, timings and ids, never content).
     #[arg(long, env = "TOLK_LOG_CONTENT")]
     pub log_content: bool,
+    /// Folder for Tolk's data: the embedded job database [default: ~/.local/share/tolk].
+    #[arg(long, env = "TOLK_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Job database: `postgres://…` for several servers sharing one queue [default:
+    /// sqlite://DATA_DIR/tolk.db].
+    #[arg(long, env = "TOLK_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Files of jobs translated at once by this server [default: 2].
+    #[arg(long, env = "TOLK_JOB_WORKERS")]
+    pub job_workers: Option<usize>,
+    /// Seconds a server holds a unit of job work without news before another may take it over
+    /// [default: 60].
+    #[arg(long, env = "TOLK_JOB_LEASE")]
+    pub job_lease: Option<u64>,
+    /// Hours a finished job (files and results) is kept before it is deleted [default: 24].
+    #[arg(long, env = "TOLK_JOB_RETENTION_HOURS")]
+    pub job_retention_hours: Option<u64>,
+    /// Largest job upload in bytes [default: 268435456].
+    #[arg(long, env = "TOLK_MAX_JOB_BYTES")]
+    pub max_job_bytes: Option<usize>,
 }
 
 /// The same settings as read from the config file.
@@ -107,6 +127,22 @@ struct FileSettings {
     log_content: Option<bool>,
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    job_workers: Option<usize>,
+    job_lease: Option<u64>,
+    job_retention_hours: Option<u64>,
+    max_job_bytes: Option<usize>,
+}
+
+/// `$XDG_DATA_HOME/tolk`, or `~/.local/share/tolk`.
+fn default_data_dir() -> PathBuf {
+    std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("tolk")
 }
 
 /// One string or a list, as a config file may write `model`.
@@ -196,6 +232,16 @@ pub struct Settings {
     pub log_content: bool,
     /// Certificate chain and key files, when serving HTTPS.
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// Job database URL.
+    pub database_url: String,
+    /// Job units this server works on at once.
+    pub job_workers: usize,
+    /// How long a claimed unit stays claimed without news.
+    pub job_lease: Duration,
+    /// How long finished jobs are kept.
+    pub job_retention: Duration,
+    /// Largest job upload.
+    pub max_job_bytes: usize,
 }
 
 impl Settings {
@@ -256,6 +302,19 @@ impl Settings {
                 (None, None) => None,
                 _ => return Err("--tls-cert and --tls-key go together".to_string()),
             },
+            database_url: match args.database_url.or(file.database_url) {
+                Some(url) => url,
+                None => {
+                    let dir = args.data_dir.or(file.data_dir).unwrap_or_else(default_data_dir);
+                    format!("sqlite://{}?mode=rwc", dir.join("tolk.db").display())
+                }
+            },
+            job_workers: args.job_workers.or(file.job_workers).unwrap_or(2),
+            job_lease: Duration::from_secs(args.job_lease.or(file.job_lease).unwrap_or(60)),
+            job_retention: Duration::from_secs(
+                3600 * args.job_retention_hours.or(file.job_retention_hours).unwrap_or(24),
+            ),
+            max_job_bytes: args.max_job_bytes.or(file.max_job_bytes).unwrap_or(256 << 20),
         };
         for (name, value) in [
             ("replicas", settings.replicas),
@@ -265,10 +324,21 @@ impl Settings {
             ("max-texts", settings.max_texts),
             ("max-body-bytes", settings.max_body_bytes),
             ("queue-sentences", settings.queue_sentences),
+            ("job-workers", settings.job_workers),
+            ("max-job-bytes", settings.max_job_bytes),
         ] {
             if value == 0 {
                 return Err(format!("--{name} must be at least 1"));
             }
+        }
+        if settings.job_lease.is_zero() {
+            return Err("--job-lease must be at least 1 second".to_string());
+        }
+        if !(settings.database_url.starts_with("sqlite:")
+            || settings.database_url.starts_with("postgres://")
+            || settings.database_url.starts_with("postgresql://"))
+        {
+            return Err("--database-url must start with sqlite: or postgres://".to_string());
         }
         if settings.request_timeout.is_zero() {
             return Err("--request-timeout must be at least 1 second".to_string());

@@ -86,6 +86,9 @@ pub enum ApiError {
     /// Nothing here.
     #[error("no such resource: {0}")]
     NotFound(String),
+    /// The resource exists but is not ready for this (a job not finished yet).
+    #[error("{0}")]
+    NotFinished(String),
     /// The queue is full.
     #[error("the server is busy; retry after {} s", retry_after.as_secs())]
     Busy {
@@ -142,6 +145,7 @@ impl ApiError {
             ApiError::InvalidKey => StatusCode::FORBIDDEN,
             ApiError::RateLimited { .. } | ApiError::QuotaExceeded => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::NotFinished(_) => StatusCode::CONFLICT,
             ApiError::Busy { .. } | ApiError::NotReady | ApiError::Timeout | ApiError::ShuttingDown => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -169,6 +173,7 @@ impl ApiError {
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::QuotaExceeded => "quota_exceeded",
             ApiError::NotFound(_) => "not_found",
+            ApiError::NotFinished(_) => "not_finished",
             ApiError::Busy { .. } => "busy",
             ApiError::NotReady => "not_ready",
             ApiError::Timeout => "timeout",

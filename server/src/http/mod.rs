@@ -7,12 +7,13 @@ mod body;
 mod deepl;
 mod error;
 mod files;
+mod jobs;
 mod keys;
 mod libre;
 mod metrics;
 mod openapi;
 mod service;
-mod state;
+pub(crate) mod state;
 mod stream;
 mod tls;
 mod v1;
@@ -50,6 +51,10 @@ pub fn serve(settings: Settings) -> Result<(), String> {
         }
     }
     let state = web::Data::new(AppState::new(settings.clone(), keys));
+    let jobs = crate::jobs::Jobs::start(state.clone().into_inner())?;
+    if state.jobs.set(jobs).is_err() {
+        return Err("the job service started twice".to_string());
+    }
     actix_web::rt::System::new().block_on(async move {
         let app_state = state.clone();
         let server = HttpServer::new(move || app(app_state.clone()))
@@ -136,7 +141,7 @@ fn app(
 > {
     let origins = state.settings.cors_origins.clone();
     let mut cors = Cors::default()
-        .allowed_methods(["GET", "POST", "OPTIONS"])
+        .allowed_methods(["GET", "POST", "DELETE", "OPTIONS"])
         .allow_any_header()
         .expose_headers(["x-request-id", "retry-after"])
         .max_age(3600);
@@ -167,6 +172,13 @@ fn app(
         .service(get("/readyz", v1::readyz))
         .service(get("/metrics", v1::metrics))
         .service(get("/v1/settings", v1::settings))
+        .service(post("/v1/jobs", jobs::create))
+        .service(
+            resource("/v1/jobs/{id}", "GET, DELETE")
+                .route(web::get().to(jobs::get))
+                .route(web::delete().to(jobs::delete)),
+        )
+        .service(get("/v1/jobs/{id}/result", jobs::result))
         .service(get("/", openapi::page))
         .service(get("/app/{file}", openapi::page_asset))
         .service(post("/translate", libre::translate))

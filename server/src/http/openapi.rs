@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{deepl, libre, stream, v1};
+use super::{deepl, jobs, libre, stream, v1};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,6 +21,7 @@ use super::{deepl, libre, stream, v1};
     paths(
         v1::translate, stream::translate_stream, v1::detect, v1::languages, v1::models,
         v1::healthz, v1::readyz, v1::metrics, v1::settings,
+        jobs::create, jobs::get, jobs::result, jobs::delete,
         libre::translate, libre::detect, libre::languages, libre::translate_file, libre::download_file,
         libre::frontend_settings,
         deepl::translate, deepl::languages, deepl::usage,
@@ -29,6 +30,7 @@ use super::{deepl, libre, stream, v1};
     modifiers(&Security),
     tags(
         (name = "tolk", description = "Tolk's own API"),
+        (name = "jobs", description = "Documents translated in the background"),
         (name = "operations", description = "Health, readiness, metrics"),
         (name = "libretranslate", description = "LibreTranslate-compatible API"),
         (name = "deepl", description = "DeepL-compatible API (v2)"),

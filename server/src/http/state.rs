@@ -66,6 +66,8 @@ pub struct AppState {
     pub http: HttpMetrics,
     /// When the server started.
     pub started: Instant,
+    /// Background jobs, once their database is open.
+    pub jobs: OnceLock<crate::jobs::Jobs>,
 }
 
 impl AppState {
@@ -86,6 +88,7 @@ impl AppState {
             files: FileStore::new(),
             http: HttpMetrics::default(),
             started: Instant::now(),
+            jobs: OnceLock::new(),
         }
     }
 

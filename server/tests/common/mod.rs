@@ -24,6 +24,8 @@ struct Log {
 /// A running server; killed when dropped.
 pub struct Server {
     child: Child,
+    /// The server's own data folder (job database), unless the test gave one.
+    _data: Option<tempfile::TempDir>,
     /// `http://127.0.0.1:PORT`.
     pub base: String,
     log: Arc<Log>,
@@ -38,7 +40,9 @@ pub struct Reply {
     pub retry_after: Option<String>,
     pub request_id: Option<String>,
     pub headers: Vec<(String, String)>,
+    /// The body as text (lossy for binary bodies; see `bytes`).
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -111,6 +115,12 @@ impl Server {
         for (name, value) in env {
             command.env(name, value);
         }
+        // Each server its own job database, unless the test shares one on purpose.
+        let data = (!args.iter().any(|a| *a == "--data-dir" || *a == "--database-url")).then(|| {
+            let dir = tempfile::tempdir().expect("a temporary folder");
+            command.arg("--data-dir").arg(dir.path());
+            dir
+        });
         let mut child = command.spawn().expect("tolk starts");
         let stderr = child.stderr.take().expect("stderr is piped");
         let log = Arc::new(Log::default());
@@ -132,6 +142,7 @@ impl Server {
         let agent: ureq::Agent = config.build().into();
         let mut server = Server {
             child,
+            _data: data,
             base: String::new(),
             log,
             agent,
@@ -249,6 +260,34 @@ impl Server {
         self.child.wait().unwrap()
     }
 
+    /// Kills the server at once (SIGKILL): no shutdown, nothing flushed.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// POSTs a multipart form: `(name, Some(file name), bytes)` for files, `(name, None, value)`
+    /// for fields.
+    pub fn post_multipart(&self, path: &str, parts: &[(&str, Option<&str>, &[u8])]) -> Reply {
+        let boundary = "tolk-test-boundary-7d1f";
+        let mut body = Vec::new();
+        for (name, file, bytes) in parts {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").as_bytes(),
+            );
+            if let Some(file) = file {
+                body.extend_from_slice(
+                    format!("; filename=\"{file}\"\r\nContent-Type: application/octet-stream").as_bytes(),
+                );
+            }
+            body.extend_from_slice(b"\r\n\r\n");
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        self.post(path, &format!("multipart/form-data; boundary={boundary}"), &body, &[])
+    }
+
     /// The value of a Prometheus metric (first sample with that exact name).
     pub fn metric(&self, name: &str) -> f64 {
         let text = self.get("/metrics").body;
@@ -276,12 +315,13 @@ fn reply(response: ureq::http::Response<ureq::Body>) -> Reply {
         .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or_default().to_string()))
         .collect();
     let find = |name: &str| headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
-    let mut body = String::new();
+    let mut bytes = Vec::new();
     response
         .into_body()
         .into_reader()
-        .read_to_string(&mut body)
-        .expect("the body is UTF-8");
+        .read_to_end(&mut bytes)
+        .expect("the body is read");
+    let body = String::from_utf8_lossy(&bytes).into_owned();
     Reply {
         status,
         content_type: find("content-type").unwrap_or_default(),
@@ -289,6 +329,7 @@ fn reply(response: ureq::http::Response<ureq::Body>) -> Reply {
         request_id: find("x-request-id"),
         headers,
         body,
+        bytes,
     }
 }
 

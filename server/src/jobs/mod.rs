@@ -1,0 +1,444 @@
+//! Batch jobs on the server: uploaded documents translated in the background at bulk priority,
+//! durable in a database (see `store`), worked on by this server's workers (see `worker`) and,
+//! with PostgreSQL, by every server sharing the database.
+
+pub mod store;
+mod worker;
+
+use std::io::{Cursor, Read, Write};
+use std::sync::Arc;
+use std::time::Duration;
+
+use langs::LangCode;
+use serde::Serialize;
+use translator::documents::{Document, Format, Limits};
+use utoipa::ToSchema;
+
+use crate::documents::DocumentPlan;
+use crate::http::state::AppState;
+use store::{now_ms, Dialect, JobRow, NewUnit, Store, StoreError};
+
+/// Most files in one job.
+const MAX_FILES: usize = 10_000;
+
+/// The job service of one server.
+pub struct Jobs {
+    store: Store,
+    runtime: tokio::runtime::Handle,
+    wake: Arc<tokio::sync::Notify>,
+}
+
+/// Why a job request failed, before HTTP.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// The request is wrong: no files, a bad archive, too many files.
+    #[error("{0}")]
+    Invalid(String),
+    /// No such job.
+    #[error("no job {0}")]
+    NotFound(String),
+    /// The job is not finished.
+    #[error("job {0} is not finished yet")]
+    NotFinished(String),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A job as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobView {
+    /// Its id.
+    pub id: String,
+    /// `queued`, `running` or `done` (done also when some files failed: see `files`).
+    pub state: String,
+    /// The source language asked for; absent when each file's language is detected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Target languages.
+    pub targets: Vec<String>,
+    /// When it was created, milliseconds since 1970.
+    pub created_at: i64,
+    /// When it finished, milliseconds since 1970.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<i64>,
+    /// Sums over its files.
+    pub progress: JobProgress,
+    /// Each file in each target language.
+    pub files: Vec<JobFileView>,
+}
+
+/// Sums over a job's files.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobProgress {
+    /// Files × target languages.
+    pub total: usize,
+    /// Translated.
+    pub done: usize,
+    /// Could not be translated.
+    pub failed: usize,
+    /// Not a supported format.
+    pub skipped: usize,
+    /// Texts to translate in all.
+    pub segments_total: i64,
+    /// Texts translated so far.
+    pub segments_done: i64,
+}
+
+/// One file of a job in one language.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobFileView {
+    /// Path in the upload.
+    pub path: String,
+    /// Target language.
+    pub target: String,
+    /// `pending`, `running`, `done`, `failed` or `skipped`.
+    pub state: String,
+    /// Why it failed or was skipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The language it is translated from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Texts to translate.
+    pub segments_total: i64,
+    /// Texts translated so far.
+    pub segments_done: i64,
+    /// Times a worker took it up (more than 1 after a worker died).
+    pub attempts: i64,
+}
+
+impl Jobs {
+    /// Opens the database and starts this server's workers on their own thread and runtime,
+    /// which also runs every database call (HTTP handlers hand theirs over), so that database
+    /// connections live on one runtime.
+    pub fn start(state: Arc<AppState>) -> Result<Jobs, String> {
+        let settings = state.settings.clone();
+        if let Some(path) = settings.database_url.strip_prefix("sqlite://") {
+            let file = path.split('?').next().unwrap_or(path);
+            if let Some(parent) = std::path::Path::new(file)
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| format!("cannot create the data folder {}: {e}", parent.display()))?;
+            }
+        }
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("tolk-jobs".into())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(1)
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(format!("cannot start the job runtime: {e}")));
+                        return;
+                    }
+                };
+                runtime.block_on(async move {
+                    let store = match Store::open(&settings.database_url).await {
+                        Ok(store) => store,
+                        Err(e) => {
+                            let _ = ready_tx.send(Err(format!("cannot open the job database: {e}")));
+                            return;
+                        }
+                    };
+                    if store.dialect() == Dialect::Sqlite {
+                        match store.release_all_leases().await {
+                            Ok(0) => {}
+                            Ok(n) => tracing::info!(units = n, "resuming job work left by the last run"),
+                            Err(e) => tracing::error!(error = %e, "cannot release old leases"),
+                        }
+                    }
+                    let wake = Arc::new(tokio::sync::Notify::new());
+                    let owner = format!("{}-{}", std::process::id(), now_ms());
+                    for n in 0..settings.job_workers {
+                        tokio::spawn(worker::run(
+                            Arc::clone(&state),
+                            store.clone(),
+                            format!("{owner}-{n}"),
+                            Arc::clone(&wake),
+                        ));
+                    }
+                    tokio::spawn(retention(store.clone(), settings.job_retention));
+                    let _ = ready_tx.send(Ok((store, tokio::runtime::Handle::current(), wake)));
+                    std::future::pending::<()>().await;
+                });
+            })
+            .map_err(|e| format!("cannot start the job thread: {e}"))?;
+        let (store, runtime, wake) = ready_rx.recv().map_err(|_| "the job thread stopped".to_string())??;
+        Ok(Jobs { store, runtime, wake })
+    }
+
+    /// Runs a database call on the job runtime.
+    async fn on_runtime<T: Send + 'static>(
+        &self,
+        call: impl FnOnce(Store) -> futures_util::future::BoxFuture<'static, Result<T, JobError>> + Send + 'static,
+    ) -> Result<T, JobError> {
+        let store = self.store.clone();
+        self.runtime
+            .spawn(async move { call(store).await })
+            .await
+            .map_err(|e| JobError::Invalid(format!("job runtime: {e}")))?
+    }
+
+    /// Creates a job from uploaded files (a `.zip` is unpacked): each file's format is checked,
+    /// its language detected when `source` is `None` (with `model_pool`), and one unit per target
+    /// queued. Returns the new job's id.
+    pub async fn create(
+        &self,
+        files: Vec<(String, Vec<u8>)>,
+        source: Option<LangCode>,
+        targets: Vec<LangCode>,
+        pool: &translator::Pool,
+    ) -> Result<String, JobError> {
+        let mut unpacked = Vec::new();
+        for (name, bytes) in files {
+            if name.to_ascii_lowercase().ends_with(".zip") {
+                unpacked.extend(unzip(&bytes, &Limits::default()).map_err(JobError::Invalid)?);
+            } else {
+                unpacked.push((clean_path(&name).map_err(JobError::Invalid)?, bytes));
+            }
+        }
+        if unpacked.is_empty() {
+            return Err(JobError::Invalid(
+                "no files: send them as `file` parts, or one zip".to_string(),
+            ));
+        }
+        if unpacked.len() > MAX_FILES {
+            return Err(JobError::Invalid(format!(
+                "{} files; a job takes at most {MAX_FILES}",
+                unpacked.len()
+            )));
+        }
+        unpacked.sort_by(|a, b| a.0.cmp(&b.0));
+        unpacked.dedup_by(|a, b| a.0 == b.0);
+        let mut units = Vec::new();
+        for (idx, (path, bytes)) in unpacked.iter().enumerate() {
+            let (state, reason, detected, segments) = match Format::from_path(std::path::Path::new(path)) {
+                None => ("skipped", Some("not a supported document format".to_string()), None, 0),
+                Some(format) => match Document::parse(format, bytes, &Limits::default()) {
+                    Err(e) => ("failed", Some(e.to_string()), None, 0),
+                    Ok(document) => {
+                        let plan = DocumentPlan::new(&document);
+                        let language = source.or_else(|| plan.detect(pool).map(|d| d.language));
+                        ("pending", None, language, plan.texts().len() as i64)
+                    }
+                },
+            };
+            for target in &targets {
+                units.push(NewUnit {
+                    file_idx: idx as i64,
+                    target: target.to_string(),
+                    state,
+                    reason: reason.clone(),
+                    source: detected.map(|d| d.to_string()),
+                    segments_total: segments,
+                });
+            }
+        }
+        let job = JobRow {
+            id: new_id(),
+            state: "queued".to_string(),
+            source: source.map(|s| s.to_string()),
+            targets: targets.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(","),
+            created_at: now_ms(),
+            finished_at: None,
+        };
+        let id = job.id.clone();
+        self.on_runtime(move |store| Box::pin(async move { Ok(store.create_job(&job, &unpacked, &units).await?) }))
+            .await?;
+        self.wake.notify_waiters();
+        Ok(id)
+    }
+
+    /// A job's state and per-file progress.
+    pub async fn view(&self, id: &str) -> Result<JobView, JobError> {
+        let id = id.to_string();
+        let (job, units) = self
+            .on_runtime(move |store| {
+                Box::pin(async move {
+                    let job = store.job(&id).await?.ok_or(JobError::NotFound(id.clone()))?;
+                    let units = store.units(&id).await?;
+                    Ok((job, units))
+                })
+            })
+            .await?;
+        let count = |state: &str| units.iter().filter(|u| u.state == state).count();
+        Ok(JobView {
+            progress: JobProgress {
+                total: units.len(),
+                done: count("done"),
+                failed: count("failed"),
+                skipped: count("skipped"),
+                segments_total: units.iter().map(|u| u.segments_total).sum(),
+                segments_done: units
+                    .iter()
+                    .map(|u| {
+                        if u.state == "done" {
+                            u.segments_total
+                        } else {
+                            u.segments_done
+                        }
+                    })
+                    .sum(),
+            },
+            id: job.id,
+            state: job.state,
+            source: job.source,
+            targets: job.targets.split(',').map(str::to_string).collect(),
+            created_at: job.created_at,
+            finished_at: job.finished_at,
+            files: units
+                .into_iter()
+                .map(|u| JobFileView {
+                    segments_done: if u.state == "done" {
+                        u.segments_total
+                    } else {
+                        u.segments_done
+                    },
+                    path: u.path,
+                    target: u.target,
+                    state: u.state,
+                    reason: u.reason,
+                    source: u.source,
+                    segments_total: u.segments_total,
+                    attempts: u.attempts,
+                })
+                .collect(),
+        })
+    }
+
+    /// A finished job's translations as a zip: `TARGET/PATH` for each file done, and
+    /// `report.json` (the job as [`Jobs::view`] shows it).
+    pub async fn result(&self, id: &str) -> Result<Vec<u8>, JobError> {
+        let view = self.view(id).await?;
+        if view.state != "done" {
+            return Err(JobError::NotFinished(id.to_string()));
+        }
+        let id = id.to_string();
+        let outputs = self
+            .on_runtime(move |store| Box::pin(async move { Ok(store.outputs(&id).await?) }))
+            .await?;
+        let report = serde_json::to_vec_pretty(&view).map_err(|e| JobError::Invalid(e.to_string()))?;
+        zip_outputs(&outputs, &report).map_err(|e| JobError::Invalid(format!("cannot write the zip: {e}")))
+    }
+
+    /// Cancels and deletes a job with its files and results.
+    pub async fn delete(&self, id: &str) -> Result<(), JobError> {
+        let id = id.to_string();
+        self.on_runtime(move |store| {
+            Box::pin(async move {
+                if store.delete_job(&id).await? {
+                    Ok(())
+                } else {
+                    Err(JobError::NotFound(id))
+                }
+            })
+        })
+        .await
+    }
+}
+
+/// Deletes finished jobs older than `keep`, once a minute.
+async fn retention(store: Store, keep: Duration) {
+    loop {
+        let before = now_ms() - keep.as_millis() as i64;
+        match store.expired_jobs(before).await {
+            Ok(ids) => {
+                for id in ids {
+                    match store.delete_job(&id).await {
+                        Ok(_) => tracing::info!(job = %id, "finished job deleted after its retention"),
+                        Err(e) => tracing::error!(job = %id, error = %e, "cannot delete an expired job"),
+                    }
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "cannot look for expired jobs"),
+        }
+        tokio::time::sleep(Duration::from_secs(60)).await;
+    }
+}
+
+/// A random id: 128 bits from the system's randomness source, hex.
+fn new_id() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    // RandomState is seeded from the OS; two of them give 128 unpredictable bits without a
+    // dependency.
+    let mut id = String::with_capacity(32);
+    for _ in 0..2 {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_i64(now_ms());
+        id.push_str(&format!("{:016x}", hasher.finish()));
+    }
+    id
+}
+
+/// A relative path with `/` separators and no way out of its folder, or why not.
+fn clean_path(name: &str) -> Result<String, String> {
+    let name = name.replace('\\', "/");
+    let parts: Vec<&str> = name.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    if name.starts_with('/') || parts.contains(&"..") || parts.is_empty() || name.contains('\0') {
+        return Err(format!("{name:?}: file names must be relative paths inside the upload"));
+    }
+    Ok(parts.join("/"))
+}
+
+/// The files of a zip upload, refusing archives that escape their folder or unpack past `limits`.
+fn unzip(bytes: &[u8], limits: &Limits) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("not a valid zip archive: {e}"))?;
+    if archive.len() > limits.max_entries {
+        return Err(format!(
+            "the zip holds {} entries; at most {}",
+            archive.len(),
+            limits.max_entries
+        ));
+    }
+    let mut files = Vec::new();
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).map_err(|e| format!("broken zip entry: {e}"))?;
+        if entry.is_dir() {
+            continue;
+        }
+        let path = clean_path(entry.name())?;
+        let budget = limits.max_unpacked_bytes.saturating_sub(total);
+        let ratio_cap = entry
+            .compressed_size()
+            .max(1)
+            .saturating_mul(limits.max_ratio)
+            .max(1 << 16);
+        let cap = budget.min(ratio_cap);
+        let mut content = Vec::new();
+        // Read one byte past the cap to tell "exactly at the cap" from "over it", whatever the
+        // entry's header claims.
+        (&mut entry)
+            .take(cap + 1)
+            .read_to_end(&mut content)
+            .map_err(|e| format!("{path}: cannot unpack: {e}"))?;
+        if content.len() as u64 > cap {
+            return Err(format!(
+                "{path}: unpacks past the limits (at most {} bytes in all, {}× compression)",
+                limits.max_unpacked_bytes, limits.max_ratio
+            ));
+        }
+        total += content.len() as u64;
+        files.push((path, content));
+    }
+    Ok(files)
+}
+
+fn zip_outputs(outputs: &[(String, String, Vec<u8>)], report: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
+    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (target, path, bytes) in outputs {
+        writer.start_file(format!("{target}/{path}"), options)?;
+        writer.write_all(bytes)?;
+    }
+    writer.start_file("report.json", options)?;
+    writer.write_all(report)?;
+    Ok(writer.finish()?.into_inner())
+}

@@ -1,0 +1,466 @@
+//! The job queue in a database: SQLite embedded (one process), or PostgreSQL shared by several
+//! servers, which claim units of work with `FOR UPDATE SKIP LOCKED` and hold them with leases.
+//! One code path through sqlx's Any driver; the two dialects differ only where written below.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Row};
+
+/// Why the database failed.
+#[derive(Debug, thiserror::Error)]
+#[error("job database: {0}")]
+pub struct StoreError(#[from] sqlx::Error);
+
+/// Which database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// Embedded, one process.
+    Sqlite,
+    /// Shared by several processes.
+    Postgres,
+}
+
+/// A unit of work: one file into one language.
+#[derive(Debug, Clone)]
+pub struct ClaimedUnit {
+    /// Its id.
+    pub id: i64,
+    /// Its job.
+    pub job_id: String,
+    /// Its file, by index in the job.
+    pub file_idx: i64,
+    /// The language to translate into.
+    pub target: String,
+    /// The language to translate from, when known.
+    pub source: Option<String>,
+}
+
+/// One file of a job and its translation into one language, as the API shows it.
+#[derive(Debug, Clone)]
+pub struct UnitRow {
+    /// File path in the job.
+    pub path: String,
+    /// Target language.
+    pub target: String,
+    /// pending, running, done, failed, skipped.
+    pub state: String,
+    /// Why it failed or was skipped.
+    pub reason: Option<String>,
+    /// Language translated from.
+    pub source: Option<String>,
+    /// Texts to translate.
+    pub segments_total: i64,
+    /// Texts translated and stored.
+    pub segments_done: i64,
+    /// How many times a worker took it.
+    pub attempts: i64,
+}
+
+/// A job as stored.
+#[derive(Debug, Clone)]
+pub struct JobRow {
+    /// Its id.
+    pub id: String,
+    /// queued, running, done.
+    pub state: String,
+    /// Source language asked for, `None` for detection per file.
+    pub source: Option<String>,
+    /// Target languages, comma-separated.
+    pub targets: String,
+    /// Milliseconds since the epoch.
+    pub created_at: i64,
+    /// Milliseconds since the epoch, once done.
+    pub finished_at: Option<i64>,
+}
+
+/// A new file's unit, as the job's creator decided it.
+#[derive(Debug, Clone)]
+pub struct NewUnit {
+    /// The file, by index.
+    pub file_idx: i64,
+    /// Target language.
+    pub target: String,
+    /// pending, failed or skipped.
+    pub state: &'static str,
+    /// Why it failed or was skipped.
+    pub reason: Option<String>,
+    /// Language to translate from.
+    pub source: Option<String>,
+    /// Texts to translate.
+    pub segments_total: i64,
+}
+
+/// The database.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    dialect: Dialect,
+}
+
+/// Milliseconds since the epoch.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+impl Store {
+    /// Connects (creating an SQLite file if needed) and creates the tables.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let dialect = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Dialect::Postgres
+        } else {
+            Dialect::Sqlite
+        };
+        let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
+        let pool = match dialect {
+            // One connection: SQLite has one writer anyway, and a single connection never meets
+            // SQLITE_BUSY.
+            Dialect::Sqlite => options.max_connections(1).connect(url).await?,
+            Dialect::Postgres => options.max_connections(8).connect(url).await?,
+        };
+        let store = Store { pool, dialect };
+        store.create_tables().await?;
+        Ok(store)
+    }
+
+    /// Which database this is.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    async fn create_tables(&self) -> Result<(), StoreError> {
+        let (blob, id) = match self.dialect {
+            Dialect::Sqlite => ("BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT"),
+            Dialect::Postgres => ("BYTEA", "BIGSERIAL PRIMARY KEY"),
+        };
+        if self.dialect == Dialect::Sqlite {
+            sqlx::query("PRAGMA journal_mode = WAL").execute(&self.pool).await?;
+        }
+        let statements = [
+            "CREATE TABLE IF NOT EXISTS tolk_jobs (id TEXT PRIMARY KEY, state TEXT NOT NULL, source TEXT, \
+             targets TEXT NOT NULL, created_at BIGINT NOT NULL, finished_at BIGINT)"
+                .to_string(),
+            format!(
+                "CREATE TABLE IF NOT EXISTS tolk_job_files (job_id TEXT NOT NULL, idx BIGINT NOT NULL, \
+                 path TEXT NOT NULL, content {blob} NOT NULL, PRIMARY KEY (job_id, idx))"
+            ),
+            format!(
+                "CREATE TABLE IF NOT EXISTS tolk_job_units (id {id}, job_id TEXT NOT NULL, file_idx BIGINT NOT NULL, \
+                 target TEXT NOT NULL, state TEXT NOT NULL, reason TEXT, source TEXT, \
+                 segments_total BIGINT NOT NULL DEFAULT 0, segments_done BIGINT NOT NULL DEFAULT 0, \
+                 attempts BIGINT NOT NULL DEFAULT 0, lease_owner TEXT, lease_until BIGINT, output {blob})"
+            ),
+            "CREATE INDEX IF NOT EXISTS tolk_job_units_by_state ON tolk_job_units (state, id)".to_string(),
+            "CREATE INDEX IF NOT EXISTS tolk_job_units_by_job ON tolk_job_units (job_id)".to_string(),
+            "CREATE TABLE IF NOT EXISTS tolk_job_segments (unit_id BIGINT NOT NULL, idx BIGINT NOT NULL, \
+             translation TEXT NOT NULL, PRIMARY KEY (unit_id, idx))"
+                .to_string(),
+        ];
+        for statement in statements {
+            sqlx::query(&statement).execute(&self.pool).await?;
+        }
+        Ok(())
+    }
+
+    /// An embedded database belongs to this process alone: work a killed run left running is
+    /// free again at once instead of after its lease.
+    pub async fn release_all_leases(&self) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE tolk_job_units SET state = 'pending', lease_owner = NULL, lease_until = NULL WHERE state = 'running'",
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Stores a new job, its files and units, in one transaction.
+    pub async fn create_job(
+        &self,
+        job: &JobRow,
+        files: &[(String, Vec<u8>)],
+        units: &[NewUnit],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO tolk_jobs (id, state, source, targets, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&job.id)
+            .bind(&job.state)
+            .bind(job.source.clone())
+            .bind(&job.targets)
+            .bind(job.created_at)
+            .execute(&mut *tx)
+            .await?;
+        for (idx, (path, content)) in files.iter().enumerate() {
+            sqlx::query("INSERT INTO tolk_job_files (job_id, idx, path, content) VALUES ($1, $2, $3, $4)")
+                .bind(&job.id)
+                .bind(idx as i64)
+                .bind(path)
+                .bind(content.as_slice())
+                .execute(&mut *tx)
+                .await?;
+        }
+        for unit in units {
+            sqlx::query(
+                "INSERT INTO tolk_job_units (job_id, file_idx, target, state, reason, source, segments_total) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(&job.id)
+            .bind(unit.file_idx)
+            .bind(&unit.target)
+            .bind(unit.state)
+            .bind(unit.reason.clone())
+            .bind(unit.source.clone())
+            .bind(unit.segments_total)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        self.finish_job_if_complete(&job.id).await?;
+        Ok(())
+    }
+
+    /// Takes the oldest free unit for `owner` until `lease` from now: a pending one, or one whose
+    /// holder's lease ran out (it died). PostgreSQL skips rows other servers are claiming.
+    pub async fn claim(&self, owner: &str, lease: Duration) -> Result<Option<ClaimedUnit>, StoreError> {
+        let now = now_ms();
+        let lock = match self.dialect {
+            Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
+            Dialect::Sqlite => "",
+        };
+        let query = format!(
+            "UPDATE tolk_job_units SET state = 'running', lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
+             WHERE id = (SELECT id FROM tolk_job_units WHERE state = 'pending' OR (state = 'running' AND lease_until < $3) \
+             ORDER BY id LIMIT 1{lock}) \
+             RETURNING id, job_id, file_idx, target, source"
+        );
+        let row = sqlx::query(&query)
+            .bind(owner)
+            .bind(now + lease.as_millis() as i64)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let unit = ClaimedUnit {
+            id: row.try_get("id")?,
+            job_id: row.try_get("job_id")?,
+            file_idx: row.try_get("file_idx")?,
+            target: row.try_get("target")?,
+            source: row.try_get("source")?,
+        };
+        sqlx::query("UPDATE tolk_jobs SET state = 'running' WHERE id = $1 AND state = 'queued'")
+            .bind(&unit.job_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(Some(unit))
+    }
+
+    /// A file's path and content.
+    pub async fn file(&self, job_id: &str, idx: i64) -> Result<Option<(String, Vec<u8>)>, StoreError> {
+        let row = sqlx::query("SELECT path, content FROM tolk_job_files WHERE job_id = $1 AND idx = $2")
+            .bind(job_id)
+            .bind(idx)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok((r.try_get("path")?, r.try_get("content")?))).transpose()
+    }
+
+    /// The translations a unit already has, by text index.
+    pub async fn segments(&self, unit_id: i64) -> Result<Vec<(i64, String)>, StoreError> {
+        let rows = sqlx::query("SELECT idx, translation FROM tolk_job_segments WHERE unit_id = $1")
+            .bind(unit_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("idx")?, r.try_get("translation")?)))
+            .collect()
+    }
+
+    /// Stores translated texts and extends the lease, if `owner` still holds the unit; `false`
+    /// when it does not (the job was deleted, or the lease ran out and another took it).
+    pub async fn save_segments(
+        &self,
+        unit_id: i64,
+        owner: &str,
+        lease: Duration,
+        segments: &[(i64, String)],
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let held = sqlx::query(
+            "UPDATE tolk_job_units SET lease_until = $1, segments_done = segments_done + $2 \
+             WHERE id = $3 AND lease_owner = $4 AND state = 'running'",
+        )
+        .bind(now_ms() + lease.as_millis() as i64)
+        .bind(segments.len() as i64)
+        .bind(unit_id)
+        .bind(owner)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if !held {
+            return Ok(false);
+        }
+        for (idx, translation) in segments {
+            sqlx::query(
+                "INSERT INTO tolk_job_segments (unit_id, idx, translation) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(unit_id)
+            .bind(*idx)
+            .bind(translation)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Records the unit's outcome (`done` with its output, or `failed` with a reason), if `owner`
+    /// still holds it, and finishes the job when nothing is left.
+    pub async fn finish_unit(
+        &self,
+        unit: &ClaimedUnit,
+        owner: &str,
+        outcome: Result<(Vec<u8>, Option<String>), String>,
+    ) -> Result<bool, StoreError> {
+        let (state, output, reason, source) = match outcome {
+            Ok((bytes, source)) => ("done", Some(bytes), None, source),
+            Err(reason) => ("failed", None, Some(reason), None),
+        };
+        let mut tx = self.pool.begin().await?;
+        let held = sqlx::query(
+            "UPDATE tolk_job_units SET state = $1, output = $2, reason = $3, source = COALESCE($4, source), \
+             lease_owner = NULL, lease_until = NULL WHERE id = $5 AND lease_owner = $6 AND state = 'running'",
+        )
+        .bind(state)
+        .bind(output)
+        .bind(reason)
+        .bind(source)
+        .bind(unit.id)
+        .bind(owner)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if held {
+            sqlx::query("DELETE FROM tolk_job_segments WHERE unit_id = $1")
+                .bind(unit.id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        if held {
+            self.finish_job_if_complete(&unit.job_id).await?;
+        }
+        Ok(held)
+    }
+
+    async fn finish_job_if_complete(&self, job_id: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE tolk_jobs SET state = 'done', finished_at = $1 WHERE id = $2 AND state <> 'done' AND NOT EXISTS \
+             (SELECT 1 FROM tolk_job_units WHERE job_id = $2 AND state IN ('pending', 'running'))",
+        )
+        .bind(now_ms())
+        .bind(job_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// A job, if it exists.
+    pub async fn job(&self, id: &str) -> Result<Option<JobRow>, StoreError> {
+        let row =
+            sqlx::query("SELECT id, state, source, targets, created_at, finished_at FROM tolk_jobs WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|r| job_row(&r)).transpose()
+    }
+
+    /// A job's units with their files' paths, in file then target order.
+    pub async fn units(&self, job_id: &str) -> Result<Vec<UnitRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT f.path, u.target, u.state, u.reason, u.source, u.segments_total, u.segments_done, u.attempts \
+             FROM tolk_job_units u JOIN tolk_job_files f ON f.job_id = u.job_id AND f.idx = u.file_idx \
+             WHERE u.job_id = $1 ORDER BY u.file_idx, u.target",
+        )
+        .bind(job_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(UnitRow {
+                    path: r.try_get("path")?,
+                    target: r.try_get("target")?,
+                    state: r.try_get("state")?,
+                    reason: r.try_get("reason")?,
+                    source: r.try_get("source")?,
+                    segments_total: r.try_get("segments_total")?,
+                    segments_done: r.try_get("segments_done")?,
+                    attempts: r.try_get("attempts")?,
+                })
+            })
+            .collect()
+    }
+
+    /// A finished job's outputs: (target, path, bytes).
+    pub async fn outputs(&self, job_id: &str) -> Result<Vec<(String, String, Vec<u8>)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT u.target, f.path, u.output FROM tolk_job_units u \
+             JOIN tolk_job_files f ON f.job_id = u.job_id AND f.idx = u.file_idx \
+             WHERE u.job_id = $1 AND u.state = 'done' ORDER BY u.target, f.path",
+        )
+        .bind(job_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("target")?, r.try_get("path")?, r.try_get("output")?)))
+            .collect()
+    }
+
+    /// Deletes a job and everything it holds; `false` if there was none.
+    pub async fn delete_job(&self, id: &str) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM tolk_job_segments WHERE unit_id IN (SELECT id FROM tolk_job_units WHERE job_id = $1)")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM tolk_job_units WHERE job_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM tolk_job_files WHERE job_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let existed = sqlx::query("DELETE FROM tolk_jobs WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            > 0;
+        tx.commit().await?;
+        Ok(existed)
+    }
+
+    /// Ids of jobs finished before `before_ms`.
+    pub async fn expired_jobs(&self, before_ms: i64) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query("SELECT id FROM tolk_jobs WHERE state = 'done' AND finished_at < $1")
+            .bind(before_ms)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+    }
+}
+
+fn job_row(r: &AnyRow) -> Result<JobRow, StoreError> {
+    Ok(JobRow {
+        id: r.try_get("id")?,
+        state: r.try_get("state")?,
+        source: r.try_get("source")?,
+        targets: r.try_get("targets")?,
+        created_at: r.try_get("created_at")?,
+        finished_at: r.try_get("finished_at")?,
+    })
+}

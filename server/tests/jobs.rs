@@ -1,0 +1,403 @@
+//! Jobs on the server: upload, progress, result zip, cancel; a server killed with SIGKILL
+//! mid-job resumes from the last stored chunk and produces the same result as an uninterrupted
+//! run; two servers sharing PostgreSQL finish a job one of them died in.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read, Write};
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::Server;
+use serde_json::{json, Value};
+
+const SENTENCES: [&str; 8] = [
+    "Everyone has the right to education.",
+    "No one shall be held in slavery or servitude.",
+    "All human beings are born free and equal in dignity and rights.",
+    "Everyone has the right to rest and leisure.",
+    "Everyone has the right to freedom of movement within the borders of each state.",
+    "No one shall be subjected to arbitrary arrest, detention or exile.",
+    "Everyone has the right to a nationality.",
+    "Men and women of full age have the right to marry and to found a family.",
+];
+
+/// A text of `paragraphs` paragraphs, different for each `seed`.
+fn text(seed: usize, paragraphs: usize) -> String {
+    (0..paragraphs)
+        .map(|p| {
+            let a = SENTENCES[(seed + p) % SENTENCES.len()];
+            let b = SENTENCES[(seed * 3 + p * 5 + 1) % SENTENCES.len()];
+            format!("Article {}. {a} {b}", seed * 100 + p)
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        writer.start_file(*name, options).unwrap();
+        writer.write_all(bytes).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("the result is a zip");
+    (0..archive.len())
+        .map(|i| {
+            let mut entry = archive.by_index(i).unwrap();
+            let mut content = Vec::new();
+            entry.read_to_end(&mut content).unwrap();
+            (entry.name().to_string(), content)
+        })
+        .collect()
+}
+
+/// Polls the job until `done` says so (or two minutes pass).
+fn wait_for(server: &Server, id: &str, mut done: impl FnMut(&Value) -> bool) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let job = server.get(&format!("/v1/jobs/{id}")).json();
+        if done(&job) {
+            return job;
+        }
+        assert!(Instant::now() < deadline, "the job did not get there: {job}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn create(server: &Server, files: &[(String, Vec<u8>)], targets: &str) -> String {
+    let mut parts: Vec<(&str, Option<&str>, &[u8])> = files
+        .iter()
+        .map(|(name, bytes)| ("file", Some(name.as_str()), bytes.as_slice()))
+        .collect();
+    parts.push(("target", None, targets.as_bytes()));
+    let reply = server.post_multipart("/v1/jobs", &parts);
+    assert_eq!(reply.status, 202, "{}", reply.body);
+    let id = reply.json()["id"].as_str().unwrap().to_string();
+    assert_eq!(reply.header("location"), Some(format!("/v1/jobs/{id}").as_str()));
+    id
+}
+
+fn result(server: &Server, id: &str) -> BTreeMap<String, Vec<u8>> {
+    let reply = server.get(&format!("/v1/jobs/{id}/result"));
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.content_type, "application/zip");
+    let mut entries = unzip(&reply.bytes);
+    entries.remove("report.json").expect("a report in the zip");
+    entries
+}
+
+#[test]
+fn a_job_translates_every_file_and_answers_a_zip() {
+    let server = Server::start(&[]);
+    let english = text(1, 3);
+    let spanish = "Toda persona tiene derecho a la educación. Nadie estará sometido a esclavitud.";
+    let packed = zip(&[
+        ("inside/c.txt", english.as_bytes()),
+        ("inside/deep/d.txt", spanish.as_bytes()),
+    ]);
+    let files = vec![
+        ("a.txt".to_string(), english.clone().into_bytes()),
+        ("guides/b.txt".to_string(), spanish.as_bytes().to_vec()),
+        ("scan.pdf".to_string(), b"%PDF-1.7".to_vec()),
+        ("broken.txt".to_string(), b"\xff\xfe\x00".to_vec()),
+        ("bundle.zip".to_string(), packed),
+    ];
+    let id = create(&server, &files, "fra_Latn,deu_Latn");
+    let job = wait_for(&server, &id, |job| job["state"] == "done");
+    let progress = &job["progress"];
+    assert_eq!(progress["total"], 12, "6 files × 2 languages: {job}");
+    assert_eq!(
+        (
+            progress["done"].as_u64(),
+            progress["failed"].as_u64(),
+            progress["skipped"].as_u64()
+        ),
+        (Some(8), Some(2), Some(2))
+    );
+    assert_eq!(progress["segments_done"], progress["segments_total"]);
+    let file = |path: &str, target: &str| {
+        job["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == path && f["target"] == target)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(file("guides/b.txt", "fra_Latn")["source"], "spa_Latn");
+    assert!(file("broken.txt", "deu_Latn")["reason"]
+        .as_str()
+        .unwrap()
+        .contains("UTF-8"));
+    assert_eq!(file("scan.pdf", "fra_Latn")["state"], "skipped");
+
+    let entries = result(&server, &id);
+    let names: Vec<&str> = entries.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "deu_Latn/a.txt",
+            "deu_Latn/guides/b.txt",
+            "deu_Latn/inside/c.txt",
+            "deu_Latn/inside/deep/d.txt",
+            "fra_Latn/a.txt",
+            "fra_Latn/guides/b.txt",
+            "fra_Latn/inside/c.txt",
+            "fra_Latn/inside/deep/d.txt",
+        ]
+    );
+    // Each file's translation is what the API gives for its text.
+    let api = server.post_json(
+        "/v1/translate",
+        &json!({"text": english, "source": "eng_Latn", "target": "fra_Latn"}),
+    );
+    assert_eq!(
+        String::from_utf8(entries["fra_Latn/a.txt"].clone()).unwrap(),
+        api.json()["translations"][0]["text"]
+    );
+    assert_eq!(entries["fra_Latn/a.txt"], entries["fra_Latn/inside/c.txt"]);
+
+    assert_eq!(server.request("DELETE", &format!("/v1/jobs/{id}"), &[]).status, 204);
+    assert_eq!(server.get(&format!("/v1/jobs/{id}")).status, 404);
+    assert_eq!(server.get(&format!("/v1/jobs/{id}/result")).status, 404);
+    assert_eq!(server.request("DELETE", &format!("/v1/jobs/{id}"), &[]).status, 404);
+}
+
+/// A multipart part: field name, file name, content.
+type Part<'a> = (&'a str, Option<&'a str>, &'a [u8]);
+
+#[test]
+fn bad_job_requests_get_clear_client_errors() {
+    let server = Server::start(&[]);
+    let file: &[u8] = b"Everyone has the right to education.";
+    let cases: Vec<(Vec<Part>, u16, &str)> = vec![
+        (vec![("target", None, b"fra_Latn")], 400, "no files"),
+        (vec![("file", Some("a.txt"), file)], 400, "target"),
+        (
+            vec![("file", Some("a.txt"), file), ("target", None, b"Frnech")],
+            400,
+            "unknown_language",
+        ),
+        (
+            vec![("file", Some("../../etc/a.txt"), file), ("target", None, b"fra_Latn")],
+            400,
+            "relative paths",
+        ),
+        (
+            vec![
+                ("file", Some("a.txt"), file),
+                ("target", None, b"fra_Latn"),
+                ("colour", None, b"red"),
+            ],
+            400,
+            "unknown field",
+        ),
+    ];
+    for (parts, status, needle) in cases {
+        let reply = server.post_multipart("/v1/jobs", &parts);
+        assert_eq!(reply.status, status, "{needle}: {}", reply.body);
+        assert!(reply.body.contains(needle), "{needle}: {}", reply.body);
+    }
+    // Hostile archives: a path out of the folder, and a bomb (10 MB of zeros in a few KB).
+    let slip = zip(&[("../evil.txt", file)]);
+    let zeros = vec![0u8; 10 << 20];
+    let bomb = zip(&[("zeros.txt", zeros.as_slice())]);
+    let broken = b"PK\x03\x04 not really a zip".to_vec();
+    for (archive, needle) in [(slip, "relative paths"), (bomb, "limits"), (broken, "not a valid zip")] {
+        let reply = server.post_multipart(
+            "/v1/jobs",
+            &[("file", Some("up.zip"), &archive), ("target", None, b"fra_Latn")],
+        );
+        assert_eq!(reply.status, 400, "{}", reply.body);
+        assert!(reply.body.contains(needle), "{needle}: {}", reply.body);
+    }
+    let reply = server.post_json("/v1/jobs", &json!({"file": "a.txt"}));
+    assert_eq!(reply.status, 415, "{}", reply.body);
+    assert_eq!(server.get("/v1/jobs/0123").status, 404);
+    assert_eq!(server.get("/v1/jobs/0123/result").status, 404);
+    assert_eq!(server.metric("tolk_http_responses_total{class=\"5xx\"}"), 0.0);
+}
+
+/// Sentences the engine translated (cache misses), the test model's pool.
+const TRANSLATED: &str = "tolk_sentences_translated_total{model=\"tiny-nllb\"}";
+
+/// Files large enough to be stored in several chunks each.
+fn collection(files: usize) -> Vec<(String, Vec<u8>)> {
+    (0..files)
+        .map(|i| (format!("part-{i:02}.txt"), text(i, 200).into_bytes()))
+        .collect()
+}
+
+#[test]
+fn a_server_killed_mid_job_resumes_and_gives_the_same_result() {
+    let files = collection(6);
+    // The uninterrupted run, for comparison.
+    let whole = Server::start(&["--job-workers", "1"]);
+    let id = create(&whole, &files, "fra_Latn");
+    wait_for(&whole, &id, |job| job["state"] == "done");
+    let expected = result(&whole, &id);
+    let translated_whole = whole.metric(TRANSLATED);
+    drop(whole);
+
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().display().to_string();
+    let mut first = Server::start(&["--job-workers", "1", "--data-dir", &data_dir]);
+    let id = create(&first, &files, "fra_Latn");
+    let seen = wait_for(&first, &id, |job| {
+        job["progress"]["segments_done"].as_u64().unwrap() > 0
+    });
+    first.kill();
+    assert_ne!(
+        seen["state"], "done",
+        "the job must still be running when the server dies"
+    );
+
+    let second = Server::start(&["--job-workers", "1", "--data-dir", &data_dir]);
+    let job = wait_for(&second, &id, |job| job["state"] == "done");
+    assert_eq!(job["progress"]["done"], 6, "{job}");
+    assert_eq!(result(&second, &id), expected, "same files, same translations");
+    // What was stored before the kill was not translated again.
+    let translated_after = second.metric(TRANSLATED);
+    assert!(
+        translated_after < translated_whole,
+        "{translated_after} ≥ {translated_whole}"
+    );
+}
+
+/// A PostgreSQL server on loopback in a temporary folder, stopped on drop.
+struct Postgres {
+    dir: tempfile::TempDir,
+    bin: PathBuf,
+    port: u16,
+}
+
+impl Postgres {
+    fn start() -> Postgres {
+        let bin = [
+            "/usr/lib/postgresql/17/bin",
+            "/usr/lib/postgresql/16/bin",
+            "/usr/lib/postgresql/15/bin",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .find(|dir| dir.join("initdb").is_file())
+        .expect("PostgreSQL server binaries (apt install postgresql; scripts/test installs them)");
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let postgres = Postgres { dir, bin, port };
+        // initdb refuses to run as root: run it as the postgres user then.
+        if is_root() {
+            std::fs::set_permissions(postgres.dir.path(), std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
+        }
+        let data = postgres.dir.path().join("data");
+        postgres.run(
+            "initdb",
+            &["-D", data.to_str().unwrap(), "-U", "postgres", "-A", "trust"],
+        );
+        let options = format!("-h 127.0.0.1 -p {port} -k {}", postgres.dir.path().display());
+        let log = postgres.dir.path().join("log");
+        postgres.run(
+            "pg_ctl",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-o",
+                &options,
+                "-l",
+                log.to_str().unwrap(),
+                "-w",
+                "start",
+            ],
+        );
+        postgres
+    }
+
+    fn run(&self, program: &str, args: &[&str]) {
+        let program = self.bin.join(program);
+        let mut command = if is_root() {
+            let mut command = Command::new("runuser");
+            command.args(["-u", "postgres", "--"]).arg(&program);
+            command
+        } else {
+            Command::new(&program)
+        };
+        let status = command
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap_or_else(|e| panic!("{}: {e}", program.display()));
+        assert!(status.success(), "{} {args:?} failed", program.display());
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let data = self.dir.path().join("data");
+        self.run("pg_ctl", &["-D", data.to_str().unwrap(), "-m", "immediate", "stop"]);
+    }
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout == b"0\n")
+        .unwrap_or(false)
+}
+
+#[test]
+fn servers_sharing_postgres_finish_a_job_one_of_them_died_in() {
+    let postgres = Postgres::start();
+    let url = postgres.url();
+    let files = collection(6);
+    let shared = ["--job-workers", "1", "--job-lease", "2", "--database-url", url.as_str()];
+    let mut first = Server::start(&shared);
+    let id = create(&first, &files, "fra_Latn,deu_Latn");
+    // The first server is working on a unit when it dies, its lease still running.
+    let seen = wait_for(&first, &id, |job| {
+        job["progress"]["segments_done"].as_u64().unwrap() > 0
+    });
+    first.kill();
+    assert_ne!(
+        seen["state"], "done",
+        "the job must still be running when the server dies"
+    );
+
+    let second = Server::start(&shared);
+    let third = Server::start(&shared);
+    let job = wait_for(&second, &id, |job| job["state"] == "done");
+    assert_eq!(job["progress"]["done"], 12, "{job}");
+    let attempts: Vec<u64> = job["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["attempts"].as_u64().unwrap())
+        .collect();
+    assert!(
+        attempts.contains(&2),
+        "the dead server's unit was taken over: {attempts:?}"
+    );
+    // Every file exactly once in the result, whichever server did it, as one server alone does it.
+    let entries = result(&third, &id);
+    assert_eq!(entries.len(), 12);
+    let alone = Server::start(&["--job-workers", "1"]);
+    let reference = create(&alone, &files, "fra_Latn,deu_Latn");
+    wait_for(&alone, &reference, |job| job["state"] == "done");
+    assert_eq!(entries, result(&alone, &reference));
+}
