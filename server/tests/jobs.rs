@@ -225,6 +225,27 @@ fn bad_job_requests_get_clear_client_errors() {
     assert_eq!(server.metric("tolk_http_responses_total{class=\"5xx\"}"), 0.0);
 }
 
+#[test]
+fn with_keys_each_key_sees_only_its_own_jobs() {
+    let server = Server::start(&["--api-keys", "team-a,team-b"]);
+    let a = [("authorization", "Bearer team-a")];
+    let b = [("authorization", "Bearer team-b")];
+    let parts: [Part; 2] = [
+        ("file", Some("a.txt"), b"Everyone has the right to education."),
+        ("target", None, b"fra_Latn"),
+    ];
+    assert_eq!(server.post_multipart("/v1/jobs", &parts).status, 401);
+    let reply = server.post_multipart_with("/v1/jobs", &parts, &a);
+    assert_eq!(reply.status, 202, "{}", reply.body);
+    let id = reply.json()["id"].as_str().unwrap().to_string();
+    let path = format!("/v1/jobs/{id}");
+    assert_eq!(server.get_with(&path, &a).status, 200);
+    assert_eq!(server.get_with(&path, &b).status, 404, "another key's job is not there");
+    assert_eq!(server.get(&path).status, 401);
+    assert_eq!(server.request("DELETE", &path, &b).status, 404);
+    assert_eq!(server.request("DELETE", &path, &a).status, 204);
+}
+
 /// Sentences the engine translated (cache misses), the test model's pool.
 const TRANSLATED: &str = "tolk_sentences_translated_total{model=\"tiny-nllb\"}";
 

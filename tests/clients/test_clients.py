@@ -18,6 +18,7 @@ import atexit
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -82,8 +83,10 @@ class Server:
         self.lines = []
         self.done = False
         self.cond = threading.Condition()
+        # Its own job database, removed with the server.
+        self.data = tempfile.mkdtemp(prefix="tolk-data-")
         args = [tolk, "serve", "--model", model, "--port", "0", "--threads", "1"]
-        args += ["--shutdown-timeout", "5", *extra]
+        args += ["--shutdown-timeout", "5", "--data-dir", self.data, *extra]
         env = dict(os.environ, NO_COLOR="1")
         self.proc = subprocess.Popen(
             args,
@@ -152,6 +155,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        shutil.rmtree(self.data, ignore_errors=True)
 
 
 def stop_all():

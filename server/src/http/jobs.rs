@@ -50,6 +50,20 @@ fn jobs(state: &AppState) -> Result<&Jobs, ApiError> {
     state.jobs.get().ok_or(ApiError::NotReady)
 }
 
+/// Checks the key and names the jobs it may see: with keys on, each key sees its own jobs only
+/// (by the key's SHA-256, never the key itself); with keys off, a job's random id is enough.
+fn owner(state: &AppState, request: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let key = bearer_key(request);
+    admit(state, key.as_deref(), 0)?;
+    Ok(state.keys.as_ref().and(key).map(|key| {
+        use sha2::Digest;
+        sha2::Sha256::digest(key.trim().as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }))
+}
+
 /// Start a job: translate documents in the background at bulk priority.
 #[utoipa::path(
     post, path = "/v1/jobs", tag = "jobs",
@@ -76,7 +90,7 @@ pub async fn create(
             "send the files as multipart/form-data".to_string(),
         ));
     }
-    admit(&state, bearer_key(&request).as_deref(), 0)?;
+    let owner = owner(&state, &request)?;
     let limit = state.settings.max_job_bytes;
     let mut multipart = Multipart::new(request.headers(), payload.into_inner());
     let (mut files, mut targets, mut source) = (Vec::new(), Vec::new(), None);
@@ -145,8 +159,10 @@ pub async fn create(
             return Err(ApiError::LanguageNotInModel(format!("the model has no {code}")));
         }
     }
-    let id = jobs(&state)?.create(files, source, codes, &model.pool).await?;
-    let view = jobs(&state)?.view(&id).await?;
+    let id = jobs(&state)?
+        .create(files, source, codes, &model.pool, owner.clone())
+        .await?;
+    let view = jobs(&state)?.view(&id, owner.as_deref()).await?;
     tracing::info!(job = %id, files = view.progress.total, "job created");
     Ok(HttpResponse::Accepted()
         .insert_header((header::LOCATION, format!("/v1/jobs/{id}")))
@@ -158,7 +174,9 @@ pub async fn create(
     get, path = "/v1/jobs/{id}", tag = "jobs", params(JobPath),
     responses(
         (status = 200, description = "The job", body = JobView),
-        (status = 404, description = "No such job (or deleted)", body = ErrorBody),
+        (status = 401, description = "Keys are on and none was given", body = ErrorBody),
+        (status = 403, description = "Unknown API key", body = ErrorBody),
+        (status = 404, description = "No such job (deleted, or another key's)", body = ErrorBody),
     ),
     security((), ("bearer" = []))
 )]
@@ -167,8 +185,8 @@ pub async fn get(
     request: HttpRequest,
     path: web::Path<JobPath>,
 ) -> Result<HttpResponse, ApiError> {
-    admit(&state, bearer_key(&request).as_deref(), 0)?;
-    Ok(HttpResponse::Ok().json(jobs(&state)?.view(&path.id).await?))
+    let owner = owner(&state, &request)?;
+    Ok(HttpResponse::Ok().json(jobs(&state)?.view(&path.id, owner.as_deref()).await?))
 }
 
 /// A finished job's translations: a zip of `TARGET/PATH` files and `report.json`.
@@ -176,6 +194,8 @@ pub async fn get(
     get, path = "/v1/jobs/{id}/result", tag = "jobs", params(JobPath),
     responses(
         (status = 200, description = "The zip", body = Vec<u8>, content_type = "application/zip"),
+        (status = 401, description = "Keys are on and none was given", body = ErrorBody),
+        (status = 403, description = "Unknown API key", body = ErrorBody),
         (status = 404, description = "No such job", body = ErrorBody),
         (status = 409, description = "Not finished yet", body = ErrorBody),
     ),
@@ -186,8 +206,8 @@ pub async fn result(
     request: HttpRequest,
     path: web::Path<JobPath>,
 ) -> Result<HttpResponse, ApiError> {
-    admit(&state, bearer_key(&request).as_deref(), 0)?;
-    let zip = jobs(&state)?.result(&path.id).await?;
+    let owner = owner(&state, &request)?;
+    let zip = jobs(&state)?.result(&path.id, owner.as_deref()).await?;
     Ok(HttpResponse::Ok()
         .content_type("application/zip")
         .insert_header((
@@ -202,6 +222,8 @@ pub async fn result(
     delete, path = "/v1/jobs/{id}", tag = "jobs", params(JobPath),
     responses(
         (status = 204, description = "Deleted"),
+        (status = 401, description = "Keys are on and none was given", body = ErrorBody),
+        (status = 403, description = "Unknown API key", body = ErrorBody),
         (status = 404, description = "No such job", body = ErrorBody),
     ),
     security((), ("bearer" = []))
@@ -211,8 +233,8 @@ pub async fn delete(
     request: HttpRequest,
     path: web::Path<JobPath>,
 ) -> Result<HttpResponse, ApiError> {
-    admit(&state, bearer_key(&request).as_deref(), 0)?;
-    jobs(&state)?.delete(&path.id).await?;
+    let owner = owner(&state, &request)?;
+    jobs(&state)?.delete(&path.id, owner.as_deref()).await?;
     tracing::info!(job = %path.id, "job deleted");
     Ok(HttpResponse::NoContent().finish())
 }

@@ -195,6 +195,7 @@ impl Jobs {
         source: Option<LangCode>,
         targets: Vec<LangCode>,
         pool: &translator::Pool,
+        owner: Option<String>,
     ) -> Result<String, JobError> {
         let mut unpacked = Vec::new();
         for (name, bytes) in files {
@@ -248,6 +249,7 @@ impl Jobs {
             targets: targets.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(","),
             created_at: now_ms(),
             finished_at: None,
+            owner,
         };
         let id = job.id.clone();
         self.on_runtime(move |store| Box::pin(async move { Ok(store.create_job(&job, &unpacked, &units).await?) }))
@@ -256,13 +258,18 @@ impl Jobs {
         Ok(id)
     }
 
-    /// A job's state and per-file progress.
-    pub async fn view(&self, id: &str) -> Result<JobView, JobError> {
+    /// A job's state and per-file progress; another key's job is as good as absent.
+    pub async fn view(&self, id: &str, owner: Option<&str>) -> Result<JobView, JobError> {
         let id = id.to_string();
+        let owner = owner.map(str::to_string);
         let (job, units) = self
             .on_runtime(move |store| {
                 Box::pin(async move {
-                    let job = store.job(&id).await?.ok_or(JobError::NotFound(id.clone()))?;
+                    let job = store
+                        .job(&id)
+                        .await?
+                        .filter(|job| job.owner == owner)
+                        .ok_or(JobError::NotFound(id.clone()))?;
                     let units = store.units(&id).await?;
                     Ok((job, units))
                 })
@@ -315,8 +322,8 @@ impl Jobs {
 
     /// A finished job's translations as a zip: `TARGET/PATH` for each file done, and
     /// `report.json` (the job as [`Jobs::view`] shows it).
-    pub async fn result(&self, id: &str) -> Result<Vec<u8>, JobError> {
-        let view = self.view(id).await?;
+    pub async fn result(&self, id: &str, owner: Option<&str>) -> Result<Vec<u8>, JobError> {
+        let view = self.view(id, owner).await?;
         if view.state != "done" {
             return Err(JobError::NotFinished(id.to_string()));
         }
@@ -329,7 +336,8 @@ impl Jobs {
     }
 
     /// Cancels and deletes a job with its files and results.
-    pub async fn delete(&self, id: &str) -> Result<(), JobError> {
+    pub async fn delete(&self, id: &str, owner: Option<&str>) -> Result<(), JobError> {
+        self.view(id, owner).await?;
         let id = id.to_string();
         self.on_runtime(move |store| {
             Box::pin(async move {

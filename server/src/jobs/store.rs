@@ -72,6 +72,8 @@ pub struct JobRow {
     pub created_at: i64,
     /// Milliseconds since the epoch, once done.
     pub finished_at: Option<i64>,
+    /// SHA-256 of the API key that created it (when keys are on): only that key sees it.
+    pub owner: Option<String>,
 }
 
 /// A new file's unit, as the job's creator decided it.
@@ -141,7 +143,7 @@ impl Store {
         }
         let statements = [
             "CREATE TABLE IF NOT EXISTS tolk_jobs (id TEXT PRIMARY KEY, state TEXT NOT NULL, source TEXT, \
-             targets TEXT NOT NULL, created_at BIGINT NOT NULL, finished_at BIGINT)"
+             targets TEXT NOT NULL, created_at BIGINT NOT NULL, finished_at BIGINT, owner TEXT)"
                 .to_string(),
             format!(
                 "CREATE TABLE IF NOT EXISTS tolk_job_files (job_id TEXT NOT NULL, idx BIGINT NOT NULL, \
@@ -184,14 +186,17 @@ impl Store {
         units: &[NewUnit],
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("INSERT INTO tolk_jobs (id, state, source, targets, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(&job.id)
-            .bind(&job.state)
-            .bind(job.source.clone())
-            .bind(&job.targets)
-            .bind(job.created_at)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO tolk_jobs (id, state, source, targets, created_at, owner) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&job.id)
+        .bind(&job.state)
+        .bind(job.source.clone())
+        .bind(&job.targets)
+        .bind(job.created_at)
+        .bind(job.owner.clone())
+        .execute(&mut *tx)
+        .await?;
         for (idx, (path, content)) in files.iter().enumerate() {
             sqlx::query("INSERT INTO tolk_job_files (job_id, idx, path, content) VALUES ($1, $2, $3, $4)")
                 .bind(&job.id)
@@ -370,11 +375,12 @@ impl Store {
 
     /// A job, if it exists.
     pub async fn job(&self, id: &str) -> Result<Option<JobRow>, StoreError> {
-        let row =
-            sqlx::query("SELECT id, state, source, targets, created_at, finished_at FROM tolk_jobs WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row = sqlx::query(
+            "SELECT id, state, source, targets, created_at, finished_at, owner FROM tolk_jobs WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(|r| job_row(&r)).transpose()
     }
 
@@ -462,5 +468,6 @@ fn job_row(r: &AnyRow) -> Result<JobRow, StoreError> {
         targets: r.try_get("targets")?,
         created_at: r.try_get("created_at")?,
         finished_at: r.try_get("finished_at")?,
+        owner: r.try_get("owner")?,
     })
 }

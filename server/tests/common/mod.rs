@@ -269,6 +269,16 @@ impl Server {
     /// POSTs a multipart form: `(name, Some(file name), bytes)` for files, `(name, None, value)`
     /// for fields.
     pub fn post_multipart(&self, path: &str, parts: &[(&str, Option<&str>, &[u8])]) -> Reply {
+        self.post_multipart_with(path, parts, &[])
+    }
+
+    /// The same with headers.
+    pub fn post_multipart_with(
+        &self,
+        path: &str,
+        parts: &[(&str, Option<&str>, &[u8])],
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let boundary = "tolk-test-boundary-7d1f";
         let mut body = Vec::new();
         for (name, file, bytes) in parts {
@@ -285,7 +295,12 @@ impl Server {
             body.extend_from_slice(b"\r\n");
         }
         body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        self.post(path, &format!("multipart/form-data; boundary={boundary}"), &body, &[])
+        self.post(
+            path,
+            &format!("multipart/form-data; boundary={boundary}"),
+            &body,
+            headers,
+        )
     }
 
     /// The value of a Prometheus metric (first sample with that exact name).
