@@ -216,3 +216,93 @@ fn wrong_arguments_are_usage_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--to"), "{}", stderr(&out));
 }
+
+/// Peak resident memory of a process so far, from /proc, in kB.
+fn peak_rss_kb(pid: u32) -> Option<u64> {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Runs `tolk batch` on one file and returns its peak RSS in kB, watched until it exits.
+fn batch_peak_rss(file: &Path, output: &Path) -> u64 {
+    let model = model_dir().display().to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tolk"))
+        .args([
+            "batch",
+            "--model",
+            &model,
+            "--to",
+            "fra_Latn",
+            "--from",
+            "eng_Latn",
+            "--beam",
+            "1",
+            "--threads",
+            "2",
+        ])
+        .arg(file)
+        .arg("--out")
+        .arg(output)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut peak = 0;
+    loop {
+        // VmHWM only grows: the last reading before exit is the peak, give or take the last
+        // few milliseconds.
+        if let Some(kb) = peak_rss_kb(child.id()) {
+            peak = peak.max(kb);
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "tolk batch failed");
+            return peak;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_50_mb_text_file_streams_through_in_bounded_memory() {
+    let sentences = [
+        "Everyone has the right to education.",
+        "No one shall be held in slavery or servitude.",
+        "All human beings are born free and equal in dignity and rights.",
+        "Everyone has the right to rest and leisure.",
+    ];
+    // 3 000 distinct paragraphs, repeated to 50 MB: the engine translates each once (the
+    // cache answers the repeats), so the run measures the streaming, not the model's speed.
+    let paragraphs: Vec<String> = (0..3000)
+        .map(|i| format!("Section {i}. {} {}", sentences[i % 4], sentences[(i / 4) % 4]))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.txt");
+    let mut text = String::with_capacity(51 << 20);
+    let mut i = 0;
+    while text.len() < 50 << 20 {
+        text.push_str(&paragraphs[i % paragraphs.len()]);
+        text.push_str("\n\n");
+        i += 1;
+    }
+    fs::write(&big, &text).unwrap();
+    let small = dir.path().join("small.txt");
+    fs::write(&small, &text[..4096]).unwrap();
+    drop(text);
+
+    let baseline = batch_peak_rss(&small, &dir.path().join("out-small"));
+    let peak = batch_peak_rss(&big, &dir.path().join("out-big"));
+    let growth_mb = peak.saturating_sub(baseline) / 1024;
+    eprintln!(
+        "peak RSS: {} MB for 4 KB, {} MB for 50 MB (growth {growth_mb} MB)",
+        baseline / 1024,
+        peak / 1024
+    );
+    assert!(growth_mb < 200, "RSS grew by {growth_mb} MB");
+    let translated = fs::read_to_string(dir.path().join("out-big/fra_Latn/big.txt")).unwrap();
+    assert_eq!(
+        translated.matches("\n\n").count(),
+        i,
+        "every paragraph is there, in order, with its break"
+    );
+}

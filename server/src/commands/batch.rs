@@ -22,8 +22,14 @@ use crate::documents::translate_document;
 pub const REPORT_FILE: &str = "tolk-batch-report.json";
 /// Documents translated at once: enough to keep the engine's batches full.
 const DOCUMENTS_IN_FLIGHT: usize = 4;
-/// Largest input file read; bigger ones are reported and skipped.
+/// Largest input file read whole; bigger ones are reported and skipped (plain text streams).
 const MAX_FILE_BYTES: u64 = 256 << 20;
+/// Plain text files bigger than this stream through in chunks instead of being read whole.
+const STREAM_FROM_BYTES: u64 = 4 << 20;
+/// Bytes of text per streamed chunk, cut at a paragraph (or at least a line) boundary.
+const STREAM_CHUNK_BYTES: usize = 64 << 10;
+/// Streamed chunks in flight at once.
+const STREAM_CHUNKS_IN_FLIGHT: usize = 4;
 
 /// Arguments of `tolk batch`.
 #[derive(clap::Args)]
@@ -183,7 +189,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
             },
             // Repeated sentences across the collection (headers, footers, boilerplate) are
             // translated once.
-            cache_bytes: 256 << 20,
+            cache_bytes: 64 << 20,
             ..PoolConfig::default()
         },
     )
@@ -286,14 +292,35 @@ async fn process(
         return report;
     };
     let destination = output.join(item.target.as_str()).join(&item.relative);
-    let bytes = match read_bounded(&item.input) {
-        Ok(bytes) => bytes,
-        Err(reason) => {
-            report.reason = Some(reason);
+    let size = match fs::metadata(&item.input) {
+        Ok(metadata) => metadata.len(),
+        Err(e) => {
+            report.reason = Some(format!("cannot read it: {e}"));
             return report;
         }
     };
-    let sha = hex(&Sha256::digest(&bytes));
+    // Big plain text streams through in chunks: memory stays bounded whatever the file's size.
+    let streamed = format == Format::Text && size > STREAM_FROM_BYTES;
+    let (bytes, sha) = if streamed {
+        match hash_file(&item.input) {
+            Ok(sha) => (Vec::new(), sha),
+            Err(reason) => {
+                report.reason = Some(reason);
+                return report;
+            }
+        }
+    } else {
+        match read_bounded(&item.input) {
+            Ok(bytes) => {
+                let sha = hex(&Sha256::digest(&bytes));
+                (bytes, sha)
+            }
+            Err(reason) => {
+                report.reason = Some(reason);
+                return report;
+            }
+        }
+    };
     report.input_sha256 = Some(sha.clone());
     let earlier = previous.files.iter().find(|f| {
         f.path == item.relative
@@ -307,6 +334,20 @@ async fn process(
             earlier_run: true,
             ..earlier.clone()
         };
+    }
+    if streamed {
+        match stream_text(pool, &item.input, &destination, source, item.target, options).await {
+            Ok((chars, language)) => {
+                report.status = "done".to_string();
+                report.chars = chars;
+                report.source = language.map(|s| s.language.to_string());
+                report.detection_confidence = language.and_then(|s| s.confidence);
+                report.detection_reliable = language.and_then(|s| s.confidence.map(|_| s.reliable));
+            }
+            Err(reason) => report.reason = Some(reason),
+        }
+        report.seconds = started.elapsed().as_secs_f64();
+        return report;
     }
     let document = match Document::parse(format, &bytes, &Limits::default()) {
         Ok(document) => document,
@@ -420,6 +461,127 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
 fn write_report(path: &Path, report: &BatchReport) -> Result<(), Failure> {
     let text = serde_json::to_vec_pretty(report).map_err(Failure::runtime)?;
     write_atomically(path, &text).map_err(Failure::runtime)
+}
+
+/// Translates a big plain text file chunk by chunk into `destination` (through a temporary file
+/// renamed at the end), holding only a few chunks in memory. Chunks end at blank lines where
+/// possible, so each holds whole paragraphs and the translator keeps the layout across them.
+async fn stream_text(
+    pool: &Pool,
+    input: &Path,
+    destination: &Path,
+    source: Option<LangCode>,
+    target: LangCode,
+    options: &TranslateOptions,
+) -> Result<(usize, Option<crate::documents::SourceLanguage>), String> {
+    use std::io::{BufRead, Write};
+    let file = fs::File::open(input).map_err(|e| format!("cannot read it: {e}"))?;
+    let mut reader = std::io::BufReader::new(file);
+    let parent = destination.parent().ok_or("no parent folder")?;
+    fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    let mut temporary = destination.as_os_str().to_owned();
+    temporary.push(".tolk-partial");
+    let temporary = PathBuf::from(temporary);
+    let mut out = std::io::BufWriter::new(
+        fs::File::create(&temporary).map_err(|e| format!("cannot write {}: {e}", temporary.display()))?,
+    );
+    let mut next_chunk = move || -> Result<Option<String>, String> {
+        let mut chunk = Vec::with_capacity(STREAM_CHUNK_BYTES + 4096);
+        loop {
+            let start = chunk.len();
+            let read = reader
+                .read_until(b'\n', &mut chunk)
+                .map_err(|e| format!("cannot read it: {e}"))?;
+            if read == 0 {
+                break;
+            }
+            let blank = chunk[start..].iter().all(|b| b.is_ascii_whitespace());
+            if (chunk.len() >= STREAM_CHUNK_BYTES && blank) || chunk.len() >= 4 * STREAM_CHUNK_BYTES {
+                break;
+            }
+        }
+        if chunk.is_empty() {
+            return Ok(None);
+        }
+        String::from_utf8(chunk).map(Some).map_err(|e| {
+            format!(
+                "not a valid txt file: not UTF-8 text (byte {})",
+                e.utf8_error().valid_up_to()
+            )
+        })
+    };
+    let Some(first) = next_chunk()? else {
+        drop(out);
+        fs::rename(&temporary, destination).map_err(|e| format!("cannot write {}: {e}", destination.display()))?;
+        return Ok((0, None));
+    };
+    let language = match source {
+        Some(language) => Some(crate::documents::SourceLanguage {
+            language,
+            confidence: None,
+            reliable: true,
+        }),
+        None => {
+            let found = langs::Detector::shared().detect_among(&first, Some(pool.translator().languages()));
+            found.map(|found| crate::documents::SourceLanguage {
+                language: found.language,
+                confidence: Some(found.confidence),
+                reliable: found.reliable,
+            })
+        }
+    };
+    let mut chars = 0;
+    let mut in_flight = futures_util::stream::FuturesOrdered::new();
+    let mut pending = Some(first);
+    loop {
+        while in_flight.len() < STREAM_CHUNKS_IN_FLIGHT {
+            let chunk = match pending.take() {
+                Some(chunk) => chunk,
+                None => match next_chunk()? {
+                    Some(chunk) => chunk,
+                    None => break,
+                },
+            };
+            chars += chunk.chars().count();
+            in_flight.push_back(async move {
+                match language {
+                    None => Ok(chunk),
+                    Some(language) => {
+                        let submission = translator::Submission::new(vec![chunk], language.language, target)
+                            .options(options.clone())
+                            .priority(Priority::Bulk);
+                        let mut answer = pool.submit(submission)?.wait().await?;
+                        Ok(answer.pop().map(|t| t.text).unwrap_or_default())
+                    }
+                }
+            });
+        }
+        let Some(done) = in_flight.next().await else { break };
+        let text: String = done.map_err(|e: translator::PoolError| format!("translation failed: {e}"))?;
+        out.write_all(text.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", temporary.display()))?;
+    }
+    out.flush()
+        .map_err(|e| format!("cannot write {}: {e}", temporary.display()))?;
+    drop(out);
+    fs::rename(&temporary, destination).map_err(|e| format!("cannot write {}: {e}", destination.display()))?;
+    Ok((chars, language))
+}
+
+/// SHA-256 of a file, read in pieces.
+fn hash_file(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let mut file = fs::File::open(path).map_err(|e| format!("cannot read it: {e}"))?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0; 1 << 20];
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => return Ok(hex(&hasher.finalize())),
+            Ok(n) => hasher.update(&buffer[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(format!("cannot read it: {e}")),
+        }
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
