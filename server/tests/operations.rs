@@ -140,6 +140,23 @@ fn send_marked_text(server: &Server, marker: &str) {
     );
     let wrong = server.post_json("/v1/translate", &json!({"text": text, "target": "Klingon"}));
     assert_eq!(wrong.status, 400);
+    // A job whose file name and content carry the marker, run to the end.
+    let name = format!("{marker}.txt");
+    let job = server.post_multipart(
+        "/v1/jobs",
+        &[
+            ("file", Some(name.as_str()), text.as_bytes()),
+            ("target", None, b"fra_Latn"),
+        ],
+    );
+    assert_eq!(job.status, 202, "{}", job.body);
+    let id = job.json()["id"].as_str().unwrap().to_string();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while server.get(&format!("/v1/jobs/{id}")).json()["state"] != "done" {
+        assert!(std::time::Instant::now() < deadline, "the job did not finish");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(server.get(&format!("/v1/jobs/{id}/result")).status, 200);
 }
 
 #[test]
