@@ -221,7 +221,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
             .map(|item| process(item, &args.output, &previous, &pool, source, &options))
             .buffer_unordered(DOCUMENTS_IN_FLIGHT);
         while let Some(file) = results.next().await {
-            progress.finished(&file);
+            let metrics = pool.metrics();
+            progress.finished(
+                &file,
+                metrics.sentences_translated + metrics.cache_hits + metrics.deduplicated,
+            );
             report.files.push(file);
             summarize(&mut report, &pool, started);
             // Written after each file: a run killed now leaves a report that resume can trust.
@@ -617,7 +621,8 @@ impl Progress {
         }
     }
 
-    fn finished(&self, file: &FileReport) {
+    /// Records a finished file; `sentences` is how many the pool has answered so far.
+    fn finished(&self, file: &FileReport, sentences: u64) {
         self.finished.set(self.finished.get() + 1);
         if file.status == "done" && !file.earlier_run {
             self.chars.set(self.chars.get() + file.chars);
@@ -625,7 +630,10 @@ impl Progress {
         let rate = self.chars.get() as f64 / self.started.elapsed().as_secs_f64().max(1e-3);
         match &self.bar {
             Some(bar) => {
-                bar.set_message(format!("{} chars, {rate:.0} chars/s", self.chars.get()));
+                bar.set_message(format!(
+                    "{sentences} sentences, {} chars, {rate:.0} chars/s",
+                    self.chars.get()
+                ));
                 bar.inc(1);
                 if file.status == "failed" {
                     bar.println(format!(
@@ -637,7 +645,7 @@ impl Progress {
                 }
             }
             None => eprintln!(
-                "[{}/{}] {} {} → {}{} ({:.1} s, {rate:.0} chars/s overall)",
+                "[{}/{}] {} {} → {}{} ({:.1} s; {sentences} sentences, {rate:.0} chars/s overall)",
                 self.finished.get(),
                 self.total,
                 if file.earlier_run { "already done" } else { &file.status },
