@@ -422,3 +422,28 @@ fn servers_sharing_postgres_finish_a_job_one_of_them_died_in() {
     wait_for(&alone, &reference, |job| job["state"] == "done");
     assert_eq!(entries, result(&alone, &reference));
 }
+
+#[test]
+fn interactive_requests_go_before_a_running_job() {
+    let server = Server::start(&["--job-workers", "2"]);
+    let files = collection(8);
+    let id = create(&server, &files, "fra_Latn,deu_Latn");
+    wait_for(&server, &id, |job| {
+        job["progress"]["segments_done"].as_u64().unwrap() > 0
+    });
+    // Bulk work fills the queue; an interactive request is served ahead of it.
+    for _ in 0..5 {
+        let reply = server.post_json(
+            "/v1/translate",
+            &json!({"text": "Everyone has the right to education.", "source": "eng_Latn", "target": "spa_Latn"}),
+        );
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    }
+    let job = server.get(&format!("/v1/jobs/{id}")).json();
+    assert_ne!(
+        job["state"], "done",
+        "the interactive requests were answered while the job ran: {}",
+        job["progress"]
+    );
+    wait_for(&server, &id, |job| job["state"] == "done");
+}
