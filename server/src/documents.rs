@@ -59,7 +59,8 @@ pub struct DocumentPlan {
 
 enum Plan {
     Text(usize),
-    Html(HtmlPlan, usize),
+    /// Its texts' indices are those `HtmlPlan::new` gave, into the document's texts.
+    Html(HtmlPlan),
 }
 
 impl DocumentPlan {
@@ -74,7 +75,7 @@ impl DocumentPlan {
                     texts.push(unit.text.clone());
                     plans.push(Plan::Text(first));
                 }
-                UnitKind::Html => plans.push(Plan::Html(HtmlPlan::new(&unit.text, &mut texts), first)),
+                UnitKind::Html => plans.push(Plan::Html(HtmlPlan::new(&unit.text, &mut texts))),
             }
         }
         DocumentPlan { texts, plans }
@@ -121,8 +122,8 @@ impl DocumentPlan {
             .plans
             .iter()
             .map(|plan| match plan {
-                Plan::Text(i) => translated[*i].clone(),
-                Plan::Html(plan, first) => plan.render(|i| translated[first + i].as_str()),
+                Plan::Text(i) => translated.get(*i).cloned().unwrap_or_default(),
+                Plan::Html(plan) => plan.render(|i| translated.get(i).map_or("", String::as_str)),
             })
             .collect();
         document.render(&translations, target)

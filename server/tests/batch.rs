@@ -306,3 +306,65 @@ fn a_50_mb_text_file_streams_through_in_bounded_memory() {
         "every paragraph is there, in order, with its break"
     );
 }
+
+/// The start and end tags of an HTML document, in order (attributes left out).
+fn tags(html: &str) -> Vec<String> {
+    let mut tags = Vec::new();
+    let mut rest = html;
+    while let Some(p) = rest.find('<') {
+        rest = &rest[p + 1..];
+        let end = rest.find('>').unwrap_or(rest.len());
+        let name: String = rest[..end]
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '!')
+            .collect();
+        tags.push(format!(
+            "{}{}",
+            if rest.starts_with('/') { "/" } else { "" },
+            name.to_ascii_lowercase()
+        ));
+        rest = &rest[end.min(rest.len())..];
+    }
+    tags
+}
+
+#[test]
+fn documents_keep_their_structure_and_only_text_changes() {
+    let input = tempfile::tempdir().unwrap();
+    let html = "<!doctype html>\n<html lang=\"en\">\n<head><title>Rights for all</title></head>\n<body>\n<h1>Everyone has the right to education.</h1>\n<p>No one shall be held in <b>slavery</b> or servitude. <img src=\"a.png\" alt=\"A free bird\"></p>\n<pre><code>tolk serve --port 8080</code></pre>\n<ul><li>All human beings are born free.</li><li><a href=\"https://example.org/a?b=1\">Read more</a></li></ul>\n</body>\n</html>\n";
+    let markdown = "---\ntitle: Rights for all\ndate: 2024-01-01\n---\n# Everyone has the right to education\n\nNo one shall be held in **slavery**. See [the text](https://example.org/udhr) or run `tolk serve`.\n\n```sh\necho \"All human beings are born free\"\n```\n\n- All human beings are born free.\n- Everyone has the right to rest.\n";
+    fs::write(input.path().join("page.html"), html).unwrap();
+    fs::write(input.path().join("notes.md"), markdown).unwrap();
+    let output = tempfile::tempdir().unwrap();
+    let out = batch(input.path(), output.path(), &["--from", "eng_Latn"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for target in ["fra_Latn", "deu_Latn"] {
+        let page = fs::read_to_string(output.path().join(target).join("page.html")).unwrap();
+        assert_eq!(tags(&page), tags(html), "{target}: {page}");
+        assert!(page.contains("lang=\"") && page.contains("dir=\"ltr\""), "{page}");
+        assert!(!page.contains("lang=\"en\""), "{page}");
+        assert!(
+            page.contains("<pre><code>tolk serve --port 8080</code></pre>"),
+            "{page}"
+        );
+        assert!(page.contains("href=\"https://example.org/a?b=1\""), "{page}");
+        assert!(
+            !page.contains("alt=\"A free bird\""),
+            "the alt text is translated: {page}"
+        );
+        assert!(!page.contains("Everyone has the right to education."), "{page}");
+
+        let notes = fs::read_to_string(output.path().join(target).join("notes.md")).unwrap();
+        assert!(notes.starts_with("---\ntitle: "), "{notes}");
+        assert!(notes.contains("\ndate: 2024-01-01\n---\n# "), "{notes}");
+        assert!(
+            notes.contains("```sh\necho \"All human beings are born free\"\n```\n"),
+            "{notes}"
+        );
+        assert!(notes.contains("(https://example.org/udhr)"), "{notes}");
+        assert!(notes.contains("`tolk serve`"), "{notes}");
+        assert_eq!(notes.lines().filter(|l| l.starts_with("- ")).count(), 2, "{notes}");
+        assert!(!notes.contains("Everyone has the right to education"), "{notes}");
+    }
+}

@@ -531,7 +531,7 @@ const WINDOWS_1252: [u32; 32] = [
 ];
 
 /// Text with its character references decoded; an `&` that starts none stays literal.
-fn decode_entities(s: &str) -> String {
+pub(crate) fn decode_entities(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(p) = rest.find('&') {
@@ -593,7 +593,7 @@ fn reference(after: &str) -> Option<(char, usize)> {
 }
 
 /// Appends text escaped for HTML text content.
-fn escape_into(out: &mut String, text: &str) {
+pub(crate) fn escape_into(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),

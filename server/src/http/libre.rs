@@ -9,15 +9,17 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 use langs::{Detector, LangCode};
 use serde::{Deserialize, Serialize};
+use translator::documents::{Document, Format as DocumentFormat, Limits};
 use translator::{Priority, TranslateOptions};
 use utoipa::{IntoParams, ToSchema};
 
 use super::body::{self, Encoding, Parsed};
 use super::error::{ApiError, LibreError};
 use super::files::StoredFile;
-use super::service::{self, Format, TranslationRequest};
+use super::service::{self, Format, SourceChoice, TranslationRequest};
 use super::state::AppState;
 use super::v1::TextInput;
+use crate::documents::{translate_document, DocumentFailure};
 
 /// A number a client may send as a JSON number or a string (forms only have strings).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -387,8 +389,33 @@ pub struct FrontendLanguage {
     pub name: String,
 }
 
-/// Extensions `/translate_file` reads.
-pub const FILE_FORMATS: [&str; 4] = [".txt", ".html", ".htm", ".md"];
+/// Extensions `/translate_file` reads, with their dot.
+pub fn file_formats() -> Vec<String> {
+    DocumentFormat::ALL
+        .iter()
+        .flat_map(|f| f.extensions())
+        .map(|e| format!(".{e}"))
+        .collect()
+}
+
+/// The media type a translated file is served with.
+fn media_type(format: DocumentFormat) -> &'static str {
+    match format.extensions()[0] {
+        "txt" => "text/plain; charset=utf-8",
+        "md" => "text/markdown; charset=utf-8",
+        "html" | "htm" => "text/html; charset=utf-8",
+        "srt" => "application/x-subrip; charset=utf-8",
+        "vtt" => "text/vtt; charset=utf-8",
+        "json" => "application/json",
+        "po" => "text/x-gettext-translation; charset=utf-8",
+        "xliff" | "xlf" => "application/xliff+xml",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "odt" => "application/vnd.oasis.opendocument.text",
+        "epub" => "application/epub+zip",
+        _ => "application/octet-stream",
+    }
+}
 
 /// Settings of the web frontend (LibreTranslate).
 #[utoipa::path(get, path = "/frontend/settings", tag = "libretranslate",
@@ -402,7 +429,7 @@ pub async fn frontend_settings(state: web::Data<AppState>) -> HttpResponse {
         key_required: keys,
         suggestions: false,
         files_translation: true,
-        supported_files_format: FILE_FORMATS.iter().map(|s| s.to_string()).collect(),
+        supported_files_format: file_formats(),
         language: FrontendLanguages {
             source: FrontendLanguage {
                 code: "auto".into(),
@@ -466,51 +493,51 @@ pub async fn translate_file(
     let (name, bytes) = form
         .file
         .ok_or_else(|| ApiError::Missing("Invalid request: missing file parameter".to_string()))?;
-    let extension = name
-        .rsplit_once('.')
-        .map(|(_, e)| format!(".{}", e.to_ascii_lowercase()))
-        .unwrap_or_default();
-    if !FILE_FORMATS.contains(&extension.as_str()) {
+    let Some(format) = DocumentFormat::from_path(std::path::Path::new(&name)) else {
         return Err(ApiError::UnsupportedFile(format!(
             "cannot translate {name:?}: supported formats are {}",
-            FILE_FORMATS.join(", ")
+            file_formats().join(", ")
         ))
         .into());
-    }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        ApiError::UnsupportedFile(format!(
-            "{name:?} is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
-    })?;
-    let html = matches!(extension.as_str(), ".html" | ".htm");
-    let translation = TranslationRequest {
-        source: service::parse_source("source", form.source.as_deref())?,
-        target: service::parse_target("target", form.target.as_deref())?,
-        format: if html { Format::Html } else { Format::Text },
-        options: TranslateOptions::default(),
-        model: None,
-        priority: Priority::Bulk,
-        texts: vec![text],
     };
-    let chars = service::check_limits(&state, &translation.texts)?;
+    let document = Document::parse(format, &bytes, &Limits::default())
+        .map_err(|e| ApiError::UnsupportedFile(format!("cannot translate {name:?}: {e}")))?;
+    drop(bytes);
+    let source = match service::parse_source("source", form.source.as_deref())? {
+        SourceChoice::Auto => None,
+        SourceChoice::Given(code) => Some(code),
+    };
+    let target = service::parse_target("target", form.target.as_deref())?;
+    let texts: Vec<String> = document.units().iter().map(|u| u.text.clone()).collect();
+    let chars = service::check_limits(&state, &texts)?;
     admit(&state, form.api_key.as_deref(), chars)?;
-    let target = translation.target;
-    let answer = service::translate(&state, translation)
-        .await?
-        .into_iter()
-        .next()
-        .unwrap_or_default();
-    let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
-    let file_name = sanitize(&format!("{stem}.{}{extension}", target.short_code()));
+    let model = state.model(None)?;
+    let options = TranslateOptions::default();
+    let translating = translate_document(&model.pool, &document, source, target, &options, Priority::Bulk);
+    let translated = tokio::time::timeout_at(service::deadline(&state).into(), translating)
+        .await
+        .map_err(|_| ApiError::Timeout)?
+        .map_err(|failure| match failure {
+            DocumentFailure::Pool(e) => ApiError::from(e),
+            DocumentFailure::Document(e) => ApiError::UnsupportedFile(format!("cannot translate {name:?}: {e}")),
+        })?;
+    tracing::info!(
+        format = ?format,
+        source = translated.source.map_or("none", |s| s.language.as_str()),
+        target = %target,
+        chars = translated.chars,
+        "translated file"
+    );
+    let (stem, extension) = name.rsplit_once('.').unwrap_or((name.as_str(), format.extensions()[0]));
+    let file_name = sanitize(&format!(
+        "{stem}.{}.{}",
+        target.short_code(),
+        extension.to_ascii_lowercase()
+    ));
     let id = state.files.put(StoredFile {
         name: file_name.clone(),
-        content_type: if html {
-            "text/html; charset=utf-8"
-        } else {
-            "text/plain; charset=utf-8"
-        },
-        bytes: answer.text.into_bytes(),
+        content_type: media_type(format),
+        bytes: translated.bytes,
     });
     let host = request.connection_info().host().to_string();
     let scheme = request.connection_info().scheme().to_string();

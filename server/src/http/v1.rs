@@ -608,6 +608,6 @@ pub async fn settings(state: web::Data<AppState>) -> HttpResponse {
         max_texts: settings.max_texts,
         max_body_bytes: settings.max_body_bytes,
         keys_required: state.keys.is_some(),
-        file_formats: super::libre::FILE_FORMATS.iter().map(|s| s.to_string()).collect(),
+        file_formats: super::libre::file_formats(),
     })
 }

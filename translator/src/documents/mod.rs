@@ -3,6 +3,8 @@
 //! caller translates the units (plain text, or HTML fragments through [`crate::markup`]) and hands
 //! the translations back to [`Document::render`].
 
+mod html_file;
+mod markdown;
 mod text;
 
 use std::path::Path;
@@ -14,22 +16,30 @@ use langs::LangCode;
 pub enum Format {
     /// `.txt`
     Text,
+    /// `.html`, `.htm`
+    Html,
+    /// `.md`, `.markdown`
+    Markdown,
 }
 
 impl Format {
     /// Every supported format.
-    pub const ALL: [Format; 1] = [Format::Text];
+    pub const ALL: [Format; 3] = [Format::Text, Format::Html, Format::Markdown];
 
     /// The format a file name's extension says (case-insensitive), if supported.
     pub fn from_path(path: &Path) -> Option<Format> {
         let extension = path.extension()?.to_str()?.to_ascii_lowercase();
-        Format::ALL.into_iter().find(|f| f.extensions().contains(&extension.as_str()))
+        Format::ALL
+            .into_iter()
+            .find(|f| f.extensions().contains(&extension.as_str()))
     }
 
     /// The extensions of this format, without the dot, the usual one first.
     pub fn extensions(self) -> &'static [&'static str] {
         match self {
             Format::Text => &["txt"],
+            Format::Html => &["html", "htm"],
+            Format::Markdown => &["md", "markdown"],
         }
     }
 }
@@ -125,6 +135,8 @@ impl Document {
         let _ = limits;
         let parsed: Box<dyn Parsed> = match format {
             Format::Text => Box::new(text::TextDocument::parse(bytes)?),
+            Format::Html => Box::new(html_file::HtmlFile::parse(bytes)?),
+            Format::Markdown => Box::new(markdown::MarkdownFile::parse(bytes)?),
         };
         Ok(Document { format, parsed })
     }
@@ -151,6 +163,13 @@ impl Document {
         }
         self.parsed.render(translations, target)
     }
+}
+
+/// The BCP 47 tag documents are marked with: language and script, e.g. `fr-Latn`, `ar-Arab`,
+/// `zh-Hant` (ISO 639-1 where the language has one).
+pub fn bcp47(code: LangCode) -> String {
+    let language = code.info().iso639_1.unwrap_or_else(|| code.iso639_3());
+    format!("{language}-{}", code.script().as_str())
 }
 
 /// Decodes UTF-8 (a byte-order mark dropped), or says where it is not.
