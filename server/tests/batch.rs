@@ -368,3 +368,58 @@ fn documents_keep_their_structure_and_only_text_changes() {
         assert!(!notes.contains("Everyone has the right to education"), "{notes}");
     }
 }
+
+#[test]
+fn subtitles_i18n_catalogues_and_xliff_get_translations_with_their_structure() {
+    let input = tempfile::tempdir().unwrap();
+    let srt = "1\n00:00:01,000 --> 00:00:04,000\nEveryone has the right\nto education.\n\n2\n00:00:05,000 --> 00:00:06,500\nNo one shall be held in slavery.\n";
+    let json = "{\n  \"title\": \"Everyone has the right to education.\",\n  \"greeting\": \"Hello {name}, you have {{count}} messages.\",\n  \"size\": 3\n}\n";
+    let po = "msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n\n#, c-format\nmsgid \"Everyone has the right to %s.\"\nmsgstr \"\"\n";
+    let xlf = "<xliff version=\"1.2\"><file source-language=\"en\"><body><trans-unit id=\"1\"><source>No one shall be held in slavery.</source></trans-unit></body></file></xliff>\n";
+    fs::write(input.path().join("talk.srt"), srt).unwrap();
+    fs::write(input.path().join("en.json"), json).unwrap();
+    fs::write(input.path().join("app.po"), po).unwrap();
+    fs::write(input.path().join("strings.xlf"), xlf).unwrap();
+    let output = tempfile::tempdir().unwrap();
+    let out = batch(input.path(), output.path(), &["--from", "eng_Latn"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let read = |name: &str| fs::read_to_string(output.path().join("fra_Latn").join(name)).unwrap();
+
+    let srt_out = read("talk.srt");
+    let lines: Vec<&str> = srt_out.lines().collect();
+    assert_eq!(lines[..2], ["1", "00:00:01,000 --> 00:00:04,000"], "{srt_out}");
+    assert_eq!(lines[4..6], ["2", "00:00:05,000 --> 00:00:06,500"], "{srt_out}");
+    assert!(!srt_out.contains("education"), "{srt_out}");
+
+    let json_out: serde_json::Value = serde_json::from_str(&read("en.json")).expect("valid JSON");
+    let mut keys: Vec<&str> = json_out.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["greeting", "size", "title"]);
+    assert!(
+        read("en.json").find("\"title\"") < read("en.json").find("\"greeting\""),
+        "key order kept"
+    );
+    assert_eq!(json_out["size"], 3);
+    let greeting = json_out["greeting"].as_str().unwrap();
+    assert!(
+        greeting.contains("{name}") && greeting.contains("{{count}}"),
+        "{greeting}"
+    );
+    assert_ne!(json_out["title"], "Everyone has the right to education.");
+
+    let po_out = read("app.po");
+    assert!(po_out.contains("\"Language: fr\\n\""), "{po_out}");
+    assert!(
+        po_out.contains("#, c-format\nmsgid \"Everyone has the right to %s.\"\nmsgstr \""),
+        "{po_out}"
+    );
+    let filled = po_out.lines().last().unwrap();
+    assert!(
+        filled.starts_with("msgstr \"") && filled.contains("%s") && filled.len() > "msgstr \"\"".len(),
+        "{po_out}"
+    );
+
+    let xlf_out = read("strings.xlf");
+    assert!(xlf_out.contains("</source><target>"), "{xlf_out}");
+    assert!(xlf_out.contains("target-language=\"fr-Latn\""), "{xlf_out}");
+}

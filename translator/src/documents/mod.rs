@@ -4,8 +4,13 @@
 //! the translations back to [`Document::render`].
 
 mod html_file;
+mod json_file;
 mod markdown;
+mod placeholders;
+mod po;
+mod subtitles;
 mod text;
+mod xliff;
 
 use std::path::Path;
 
@@ -20,11 +25,30 @@ pub enum Format {
     Html,
     /// `.md`, `.markdown`
     Markdown,
+    /// `.srt` subtitles
+    Srt,
+    /// `.vtt` subtitles
+    Vtt,
+    /// `.json` i18n files
+    Json,
+    /// `.po` gettext catalogues
+    Po,
+    /// `.xliff`, `.xlf`
+    Xliff,
 }
 
 impl Format {
     /// Every supported format.
-    pub const ALL: [Format; 3] = [Format::Text, Format::Html, Format::Markdown];
+    pub const ALL: [Format; 8] = [
+        Format::Text,
+        Format::Html,
+        Format::Markdown,
+        Format::Srt,
+        Format::Vtt,
+        Format::Json,
+        Format::Po,
+        Format::Xliff,
+    ];
 
     /// The format a file name's extension says (case-insensitive), if supported.
     pub fn from_path(path: &Path) -> Option<Format> {
@@ -40,6 +64,11 @@ impl Format {
             Format::Text => &["txt"],
             Format::Html => &["html", "htm"],
             Format::Markdown => &["md", "markdown"],
+            Format::Srt => &["srt"],
+            Format::Vtt => &["vtt"],
+            Format::Json => &["json"],
+            Format::Po => &["po"],
+            Format::Xliff => &["xliff", "xlf"],
         }
     }
 }
@@ -137,6 +166,11 @@ impl Document {
             Format::Text => Box::new(text::TextDocument::parse(bytes)?),
             Format::Html => Box::new(html_file::HtmlFile::parse(bytes)?),
             Format::Markdown => Box::new(markdown::MarkdownFile::parse(bytes)?),
+            Format::Srt => Box::new(subtitles::Subtitles::parse(bytes, false)?),
+            Format::Vtt => Box::new(subtitles::Subtitles::parse(bytes, true)?),
+            Format::Json => Box::new(json_file::JsonFile::parse(bytes)?),
+            Format::Po => Box::new(po::PoFile::parse(bytes)?),
+            Format::Xliff => Box::new(xliff::XliffFile::parse(bytes)?),
         };
         Ok(Document { format, parsed })
     }
@@ -179,4 +213,70 @@ pub(crate) fn utf8<'a>(bytes: &'a [u8], format: &'static str) -> Result<&'a str,
         format,
         reason: format!("not UTF-8 text (byte {})", e.valid_up_to()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Samples of every format, to mutate.
+    const SAMPLES: [(&str, &str); 8] = [
+        ("a.txt", "Hello world.\n\n  Second paragraph.\n"),
+        ("a.html", "<html lang=\"en\"><body><p title=\"t\">Hi <b>you</b></p><img alt=\"x y\"></body></html>"),
+        ("a.md", "# Title\n\nText with `code` and [a link](http://x).\n\n```\ncode\n```\n- item\n"),
+        ("a.srt", "1\n00:00:01,000 --> 00:00:02,000\nHello <i>there</i>\n\n"),
+        ("a.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\nHello\n"),
+        ("a.json", "{\"a\": \"Hello {name}\", \"b\": [\"x %s\", 1]}"),
+        ("a.po", "msgid \"\"\nmsgstr \"\"\n\"Language: en\\n\"\n\nmsgid \"Hello\"\nmsgstr \"\"\n"),
+        ("a.xlf", "<xliff version=\"1.2\"><file><body><trans-unit id=\"1\"><source>Hi <g>x</g></source></trans-unit></body></file></xliff>"),
+    ];
+
+    #[test]
+    fn every_format_is_known_by_its_extensions() {
+        for (name, _) in SAMPLES {
+            assert!(Format::from_path(Path::new(name)).is_some(), "{name}");
+        }
+        assert_eq!(Format::from_path(Path::new("A.HTM")), Some(Format::Html));
+        assert_eq!(Format::from_path(Path::new("scan.pdf")), None);
+    }
+
+    #[test]
+    fn no_bytes_make_any_format_panic() {
+        let target = LangCode::parse("arb_Arab").unwrap();
+        let mut seed = 0x9e3779b97f4a7c15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for (name, sample) in SAMPLES {
+            let format = Format::from_path(Path::new(name)).unwrap();
+            for round in 0..2000 {
+                // Truncations, byte flips and insertions of structural characters.
+                let mut bytes = sample.as_bytes().to_vec();
+                let cut = (next() as usize) % (bytes.len() + 1);
+                if round % 3 == 0 {
+                    bytes.truncate(cut);
+                }
+                for _ in 0..(next() % 4) {
+                    if bytes.is_empty() {
+                        break;
+                    }
+                    let at = (next() as usize) % bytes.len();
+                    let insert = b"<>\"'{}[]%\\\n-`#|:&;!\xff\xc3"[(next() as usize) % 20];
+                    if next() % 2 == 0 {
+                        bytes[at] = insert;
+                    } else {
+                        bytes.insert(at, insert);
+                    }
+                }
+                if let Ok(document) = Document::parse(format, &bytes, &Limits::default()) {
+                    let translations: Vec<String> = document.units().iter().map(|u| u.text.to_uppercase()).collect();
+                    let _ = document.render(&translations, target);
+                    let _ = document.render(&[], target);
+                }
+            }
+        }
+    }
 }

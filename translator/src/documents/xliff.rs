@@ -1,0 +1,272 @@
+//! `.xliff`/`.xlf` (1.2 and 2.0): each `<source>` whose `<target>` is missing or empty gets its
+//! translation (inline elements such as `<g>`, `<x/>`, `<ph>` placed as HTML mode places tags),
+//! and the file's target language is set. Documents declaring entities are refused: they are how
+//! entity-expansion bombs and external-entity reads arrive.
+
+use langs::LangCode;
+
+use super::{bcp47, utf8, DocumentError, Parsed, Unit, UnitKind};
+
+pub(super) struct XliffFile {
+    source: String,
+    /// Where each translation goes: replacing a target's content, or a new target after a source.
+    places: Vec<Place>,
+    units: Vec<Unit>,
+    version2: bool,
+}
+
+enum Place {
+    /// The byte range of an empty target's content.
+    Replace(std::ops::Range<usize>),
+    /// The byte offset just after `</source>`, and the indentation to put before `<target>`.
+    Insert(usize, String),
+}
+
+impl XliffFile {
+    pub(super) fn parse(bytes: &[u8]) -> Result<XliffFile, DocumentError> {
+        let text = utf8(bytes, "xliff")?;
+        let invalid = |reason: &str| DocumentError::Invalid {
+            format: "xliff",
+            reason: reason.to_string(),
+        };
+        if text.contains("<!ENTITY") || text.contains("<!DOCTYPE") {
+            return Err(DocumentError::Refused(
+                "XML with a DOCTYPE or entity declarations (entity expansion and external entities are not allowed)"
+                    .to_string(),
+            ));
+        }
+        let Some(root) = text.find("<xliff") else {
+            return Err(invalid("no <xliff> element"));
+        };
+        let version2 = text[root..]
+            .split('>')
+            .next()
+            .is_some_and(|tag| tag.contains("version=\"2"));
+        let mut file = XliffFile {
+            source: text.to_string(),
+            places: Vec::new(),
+            units: Vec::new(),
+            version2,
+        };
+        let mut at = 0;
+        while let Some(open) = find_tag(text, at, "source") {
+            let Some(open_end) = text[open..].find('>').map(|e| open + e + 1) else {
+                break;
+            };
+            if text[..open_end].ends_with("/>") {
+                at = open_end;
+                continue;
+            }
+            let Some(close) = text[open_end..].find("</source>").map(|c| open_end + c) else {
+                return Err(invalid("a <source> is not closed"));
+            };
+            let inner = &text[open_end..close];
+            let after = close + "</source>".len();
+            at = after;
+            // The target, if one follows before the next source or the end of the unit.
+            let next_source = find_tag(text, after, "source").unwrap_or(text.len());
+            let target = find_tag(text, after, "target").filter(|&t| t < next_source);
+            let place = match target {
+                Some(t) => {
+                    let Some(t_end) = text[t..].find('>').map(|e| t + e + 1) else {
+                        break;
+                    };
+                    if text[..t_end].ends_with("/>") {
+                        // <target/>: replace the whole element by a full one.
+                        Place::Insert(after, String::new())
+                    } else {
+                        let Some(t_close) = text[t_end..].find("</target>").map(|c| t_end + c) else {
+                            return Err(invalid("a <target> is not closed"));
+                        };
+                        if !text[t_end..t_close].trim().is_empty() {
+                            continue; // already translated
+                        }
+                        Place::Replace(t_end..t_close)
+                    }
+                }
+                None => {
+                    let line_start = text[..open].rfind('\n').map_or(0, |n| n + 1);
+                    // The source's indentation, when it starts its line; none on one-line files.
+                    let before = &text[line_start..open];
+                    let indent = if before.trim().is_empty() {
+                        before.to_string()
+                    } else {
+                        String::new()
+                    };
+                    Place::Insert(after, indent)
+                }
+            };
+            if !inner.chars().any(char::is_alphabetic) {
+                continue;
+            }
+            file.units.push(Unit {
+                text: inner.to_string(),
+                kind: UnitKind::Html,
+            });
+            file.places.push(place);
+        }
+        Ok(file)
+    }
+}
+
+/// Offset of the next `<name` start tag (followed by `>`, `/` or white space) from `from`.
+fn find_tag(text: &str, from: usize, name: &str) -> Option<usize> {
+    let pattern = format!("<{name}");
+    let mut at = from;
+    while let Some(p) = text.get(at..)?.find(&pattern) {
+        let start = at + p;
+        let next = text[start + pattern.len()..].chars().next();
+        if matches!(next, Some('>' | '/') | Some(' ' | '\t' | '\n' | '\r')) {
+            return Some(start);
+        }
+        at = start + pattern.len();
+    }
+    None
+}
+
+impl Parsed for XliffFile {
+    fn units(&self) -> &[Unit] {
+        &self.units
+    }
+
+    fn render(&self, translations: &[String], target: LangCode) -> Result<Vec<u8>, DocumentError> {
+        let mut out = String::with_capacity(self.source.len() * 2);
+        let mut at = 0;
+        for (place, translation) in self.places.iter().zip(translations) {
+            match place {
+                Place::Replace(range) => {
+                    out.push_str(&self.source[at..range.start]);
+                    out.push_str(translation);
+                    at = range.end;
+                }
+                Place::Insert(offset, indent) => {
+                    out.push_str(&self.source[at..*offset]);
+                    let rest = &self.source[*offset..];
+                    // An empty <target/> right after is replaced by the new one.
+                    let skip = rest
+                        .trim_start()
+                        .starts_with("<target")
+                        .then(|| rest.find("/>").map(|e| e + 2))
+                        .flatten()
+                        .unwrap_or(0);
+                    if indent.is_empty() {
+                        out.push_str(&format!("<target>{translation}</target>"));
+                    } else {
+                        out.push_str(&format!("\n{indent}<target>{translation}</target>"));
+                    }
+                    at = offset + skip;
+                }
+            }
+        }
+        out.push_str(&self.source[at..]);
+        Ok(set_target_language(&out, target, self.version2).into_bytes())
+    }
+}
+
+/// `target-language` on every `<file>` (1.2) or `trgLang` on `<xliff>` (2.0).
+fn set_target_language(xml: &str, target: LangCode, version2: bool) -> String {
+    let (element, attribute) = if version2 {
+        ("xliff", "trgLang")
+    } else {
+        ("file", "target-language")
+    };
+    let tag = bcp47(target);
+    let mut out = String::with_capacity(xml.len() + 64);
+    let mut at = 0;
+    while let Some(start) = find_tag(xml, at, element) {
+        let Some(end) = xml[start..].find('>').map(|e| start + e) else {
+            break;
+        };
+        let open = &xml[start..end];
+        out.push_str(&xml[at..start]);
+        let attr = format!(" {attribute}=\"");
+        match open.find(&attr) {
+            Some(a) => {
+                let value_start = a + attr.len();
+                let value_end = open[value_start..].find('"').map_or(open.len(), |e| value_start + e);
+                out.push_str(&open[..value_start]);
+                out.push_str(&tag);
+                out.push_str(&open[value_end..]);
+            }
+            None => {
+                let self_closing = open.ends_with('/');
+                out.push_str(open.trim_end_matches('/'));
+                out.push_str(&format!(" {attribute}=\"{tag}\""));
+                if self_closing {
+                    out.push('/');
+                }
+            }
+        }
+        at = end;
+    }
+    out.push_str(&xml[at..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fra() -> LangCode {
+        LangCode::parse("fra_Latn").unwrap()
+    }
+
+    #[test]
+    fn xliff_1_2_targets_are_added_or_filled() {
+        let xlf = "<?xml version=\"1.0\"?>\n<xliff version=\"1.2\">\n <file source-language=\"en\" datatype=\"plaintext\" original=\"a\">\n  <body>\n   <trans-unit id=\"1\">\n    <source>Hello <g id=\"b\">world</g></source>\n   </trans-unit>\n   <trans-unit id=\"2\">\n    <source>Open</source>\n    <target></target>\n   </trans-unit>\n   <trans-unit id=\"3\">\n    <source>Done</source>\n    <target>Fait</target>\n   </trans-unit>\n  </body>\n </file>\n</xliff>\n";
+        let file = XliffFile::parse(xlf.as_bytes()).unwrap();
+        let texts: Vec<&str> = file.units.iter().map(|u| u.text.as_str()).collect();
+        assert_eq!(texts, ["Hello <g id=\"b\">world</g>", "Open"]);
+        let out = String::from_utf8(
+            file.render(&["Bonjour <g id=\"b\">monde</g>".into(), "Ouvrir".into()], fra())
+                .unwrap(),
+        )
+        .unwrap();
+        assert!(
+            out.contains(
+                "<source>Hello <g id=\"b\">world</g></source>\n    <target>Bonjour <g id=\"b\">monde</g></target>"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("<target>Ouvrir</target>"), "{out}");
+        assert!(
+            out.contains("<target>Fait</target>"),
+            "existing targets are kept: {out}"
+        );
+        assert!(
+            out.contains(
+                "<file source-language=\"en\" datatype=\"plaintext\" original=\"a\" target-language=\"fr-Latn\">"
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn xliff_2_sets_trg_lang() {
+        let xlf = "<xliff xmlns=\"urn:oasis:names:tc:xliff:document:2.0\" version=\"2.0\" srcLang=\"en\"><file id=\"f\"><unit id=\"u\"><segment><source>Save</source></segment></unit></file></xliff>";
+        let file = XliffFile::parse(xlf.as_bytes()).unwrap();
+        let out = String::from_utf8(file.render(&["Enregistrer".into()], fra()).unwrap()).unwrap();
+        assert_eq!(
+            out,
+            "<xliff xmlns=\"urn:oasis:names:tc:xliff:document:2.0\" version=\"2.0\" srcLang=\"en\" trgLang=\"fr-Latn\"><file id=\"f\"><unit id=\"u\"><segment><source>Save</source><target>Enregistrer</target></segment></unit></file></xliff>"
+        );
+    }
+
+    #[test]
+    fn entities_and_non_xliff_are_refused() {
+        let bomb = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"aaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]><xliff><file><body><trans-unit id=\"1\"><source>&b;</source></trans-unit></body></file></xliff>";
+        assert!(matches!(
+            XliffFile::parse(bomb.as_bytes()),
+            Err(DocumentError::Refused(_))
+        ));
+        let external = "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><xliff><source>&e;</source></xliff>";
+        assert!(matches!(
+            XliffFile::parse(external.as_bytes()),
+            Err(DocumentError::Refused(_))
+        ));
+        assert!(matches!(
+            XliffFile::parse(b"{\"json\": 1}"),
+            Err(DocumentError::Invalid { .. })
+        ));
+    }
+}
