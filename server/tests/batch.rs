@@ -423,3 +423,49 @@ fn subtitles_i18n_catalogues_and_xliff_get_translations_with_their_structure() {
     assert!(xlf_out.contains("</source><target>"), "{xlf_out}");
     assert!(xlf_out.contains("target-language=\"fr-Latn\""), "{xlf_out}");
 }
+
+#[test]
+fn office_documents_come_back_as_archives_with_translated_runs() {
+    use std::io::{Cursor, Read, Write};
+    let document = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body><w:p><w:r><w:t>Everyone has the right to education.</w:t></w:r></w:p><w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\">No one </w:t></w:r><w:r><w:t>shall be held in slavery.</w:t></w:r></w:p></w:body></w:document>";
+    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    writer.start_file("[Content_Types].xml", options).unwrap();
+    writer.write_all(b"<Types/>").unwrap();
+    writer.start_file("word/document.xml", options).unwrap();
+    writer.write_all(document.as_bytes()).unwrap();
+    let docx = writer.finish().unwrap().into_inner();
+    let input = tempfile::tempdir().unwrap();
+    fs::write(input.path().join("report.docx"), &docx).unwrap();
+    fs::write(input.path().join("fake.docx"), b"this is not a zip").unwrap();
+    let output = tempfile::tempdir().unwrap();
+    let out = batch(input.path(), output.path(), &["--from", "eng_Latn"]);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "the fake one fails, the real one is done: {}",
+        stderr(&out)
+    );
+    let report = report(output.path());
+    let fake = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "fake.docx")
+        .unwrap();
+    assert!(fake["reason"].as_str().unwrap().contains("not a zip"), "{fake}");
+
+    let translated = fs::read(output.path().join("fra_Latn/report.docx")).unwrap();
+    let mut archive = zip::ZipArchive::new(Cursor::new(translated)).expect("still a zip");
+    assert_eq!(archive.len(), 2);
+    let mut xml = String::new();
+    archive
+        .by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    assert!(!xml.contains("Everyone has the right"), "{xml}");
+    // The markup around the text is unchanged: the same tags in the same order.
+    assert_eq!(tags(&xml), tags(document), "{xml}");
+    assert!(xml.contains("<w:rPr><w:b/></w:rPr>"), "{xml}");
+}

@@ -6,6 +6,7 @@
 mod html_file;
 mod json_file;
 mod markdown;
+mod office;
 mod placeholders;
 mod po;
 mod subtitles;
@@ -35,11 +36,19 @@ pub enum Format {
     Po,
     /// `.xliff`, `.xlf`
     Xliff,
+    /// `.docx` (Word)
+    Docx,
+    /// `.pptx` (PowerPoint)
+    Pptx,
+    /// `.odt` (OpenDocument text)
+    Odt,
+    /// `.epub`
+    Epub,
 }
 
 impl Format {
     /// Every supported format.
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 12] = [
         Format::Text,
         Format::Html,
         Format::Markdown,
@@ -48,6 +57,10 @@ impl Format {
         Format::Json,
         Format::Po,
         Format::Xliff,
+        Format::Docx,
+        Format::Pptx,
+        Format::Odt,
+        Format::Epub,
     ];
 
     /// The format a file name's extension says (case-insensitive), if supported.
@@ -69,6 +82,10 @@ impl Format {
             Format::Json => &["json"],
             Format::Po => &["po"],
             Format::Xliff => &["xliff", "xlf"],
+            Format::Docx => &["docx"],
+            Format::Pptx => &["pptx"],
+            Format::Odt => &["odt"],
+            Format::Epub => &["epub"],
         }
     }
 }
@@ -161,7 +178,6 @@ impl std::fmt::Debug for Document {
 impl Document {
     /// Reads `bytes` as `format`. Never panics, whatever the bytes.
     pub fn parse(format: Format, bytes: &[u8], limits: &Limits) -> Result<Document, DocumentError> {
-        let _ = limits;
         let parsed: Box<dyn Parsed> = match format {
             Format::Text => Box::new(text::TextDocument::parse(bytes)?),
             Format::Html => Box::new(html_file::HtmlFile::parse(bytes)?),
@@ -171,6 +187,10 @@ impl Document {
             Format::Json => Box::new(json_file::JsonFile::parse(bytes)?),
             Format::Po => Box::new(po::PoFile::parse(bytes)?),
             Format::Xliff => Box::new(xliff::XliffFile::parse(bytes)?),
+            Format::Docx => Box::new(office::OfficeFile::parse(bytes, office::OfficeKind::Docx, limits)?),
+            Format::Pptx => Box::new(office::OfficeFile::parse(bytes, office::OfficeKind::Pptx, limits)?),
+            Format::Odt => Box::new(office::OfficeFile::parse(bytes, office::OfficeKind::Odt, limits)?),
+            Format::Epub => Box::new(office::OfficeFile::parse(bytes, office::OfficeKind::Epub, limits)?),
         };
         Ok(Document { format, parsed })
     }
