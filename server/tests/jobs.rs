@@ -386,7 +386,10 @@ fn is_root() -> bool {
 fn servers_sharing_postgres_finish_a_job_one_of_them_died_in() {
     let postgres = Postgres::start();
     let url = postgres.url();
-    let files = collection(6);
+    // The first unit claimed is a long file, so that the first server is surely inside it (some
+    // chunks stored, more to come) when it dies.
+    let mut files = collection(6);
+    files[0].1 = text(0, 800).into_bytes();
     let shared = ["--job-workers", "1", "--job-lease", "2", "--database-url", url.as_str()];
     let mut first = Server::start(&shared);
     let id = create(&first, &files, "fra_Latn,deu_Latn");
@@ -413,6 +416,10 @@ fn servers_sharing_postgres_finish_a_job_one_of_them_died_in() {
     assert!(
         attempts.contains(&2),
         "the dead server's unit was taken over: {attempts:?}"
+    );
+    assert!(
+        attempts.iter().all(|&a| a <= 2),
+        "live servers keep their leases: {attempts:?}"
     );
     // Every file exactly once in the result, whichever server did it, as one server alone does it.
     let entries = result(&third, &id);

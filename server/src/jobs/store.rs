@@ -321,6 +321,21 @@ impl Store {
         Ok(true)
     }
 
+    /// Extends `owner`'s lease on a unit it is still working on; `false` if it no longer holds it.
+    pub async fn extend_lease(&self, unit_id: i64, owner: &str, lease: Duration) -> Result<bool, StoreError> {
+        let held = sqlx::query(
+            "UPDATE tolk_job_units SET lease_until = $1 WHERE id = $2 AND lease_owner = $3 AND state = 'running'",
+        )
+        .bind(now_ms() + lease.as_millis() as i64)
+        .bind(unit_id)
+        .bind(owner)
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            == 1;
+        Ok(held)
+    }
+
     /// Records the unit's outcome (`done` with its output, or `failed` with a reason), if `owner`
     /// still holds it, and finishes the job when nothing is left.
     pub async fn finish_unit(

@@ -113,17 +113,34 @@ async fn translate_unit(
             let submission = Submission::new(chunk.iter().map(|&i| texts[i].clone()).collect(), source, target)
                 .options(TranslateOptions::default())
                 .priority(Priority::Bulk);
+            let translating = async {
+                loop {
+                    match model.pool.submit(submission.clone()) {
+                        Ok(ticket) => return ticket.wait().await,
+                        // The queue is full of interactive work: bulk work waits its turn.
+                        Err(PoolError::Busy { retry_after }) => {
+                            tokio::time::sleep(retry_after.min(Duration::from_secs(5))).await
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+            };
+            tokio::pin!(translating);
+            // A chunk may take longer than a lease on a slow machine: the lease is renewed while
+            // it runs, so that no other server takes over work that is still alive.
+            let mut heartbeat = tokio::time::interval(lease / 3);
+            heartbeat.tick().await;
             let answers = loop {
-                match model.pool.submit(submission.clone()) {
-                    Ok(ticket) => match ticket.wait().await {
+                tokio::select! {
+                    answers = &mut translating => match answers {
                         Ok(answers) => break answers,
                         Err(e) => return failed(format!("translation failed: {e}")),
                     },
-                    // The queue is full of interactive work: bulk work waits its turn.
-                    Err(PoolError::Busy { retry_after }) => {
-                        tokio::time::sleep(retry_after.min(Duration::from_secs(5))).await
+                    _ = heartbeat.tick() => {
+                        if !store.extend_lease(unit.id, owner, lease).await? {
+                            return Ok(Outcome::Lost);
+                        }
                     }
-                    Err(e) => return failed(format!("translation failed: {e}")),
                 }
             };
             let segments: Vec<(i64, String)> = chunk

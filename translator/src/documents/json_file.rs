@@ -32,6 +32,9 @@ impl JsonFile {
             let Ok(value) = serde_json::from_str::<String>(&text[range.clone()]) else {
                 continue;
             };
+            if super::is_machine_value(&value) {
+                continue;
+            }
             if let Some(protected) = protect(&value) {
                 file.units.push(Unit {
                     text: protected.fragment,

@@ -15,6 +15,10 @@ pub(super) struct MarkdownFile {
     units: Vec<Unit>,
     /// Per unit: what its placeholders stand for.
     inline: Vec<Inline>,
+    /// Images' alt texts, which people read: (unit of the fragment holding the image, its kept
+    /// index, the alt text's own unit). The image stays a kept span so that its words are not
+    /// mixed into the sentence around it.
+    alts: Vec<(usize, usize, usize)>,
 }
 
 enum Piece {
@@ -46,6 +50,7 @@ impl MarkdownFile {
             pieces: Vec::new(),
             units: Vec::new(),
             inline: Vec::new(),
+            alts: Vec::new(),
         };
         let lines: Vec<&str> = text.split_inclusive('\n').collect();
         let mut i = 0;
@@ -178,8 +183,25 @@ impl MarkdownFile {
                 text: fragment,
                 kind: UnitKind::Html,
             });
+            let owner = self.units.len() - 1;
+            let alts: Vec<(usize, String)> = inline
+                .kept
+                .iter()
+                .enumerate()
+                .filter_map(|(k, kept)| image_alt(kept).map(|(alt, _)| (k, alt.to_string())))
+                .filter(|(_, alt)| alt.chars().any(char::is_alphabetic))
+                .collect();
             self.inline.push(inline);
-            self.pieces.push(Piece::Unit(self.units.len() - 1));
+            self.pieces.push(Piece::Unit(owner));
+            for (k, alt) in alts {
+                // Alt units have no piece of their own: the owner's rendering reads them.
+                self.units.push(Unit {
+                    text: alt,
+                    kind: UnitKind::Text,
+                });
+                self.inline.push(Inline::default());
+                self.alts.push((owner, k, self.units.len() - 1));
+            }
             self.keep(&body[trimmed_end.len()..]);
         } else {
             self.keep(body);
@@ -231,7 +253,7 @@ impl MarkdownFile {
         let prose = inner.split_whitespace().count() >= 1
             && inner.chars().any(char::is_alphabetic)
             && !key.trim_start().starts_with('-')
-            && !inner.contains("://")
+            && !super::is_machine_value(inner)
             && !matches!(inner.trim(), "true" | "false" | "yes" | "no" | "null")
             && !inner.starts_with(['[', '{', '&', '*', '|', '>', '!'])
             && key.trim_start().len() == key.len();
@@ -270,6 +292,21 @@ impl Parsed for MarkdownFile {
                             && self.units[*u].text.trim_start().starts_with('<') =>
                     {
                         out.push_str(&translations[*u])
+                    }
+                    UnitKind::Html if self.alts.iter().any(|(owner, _, _)| owner == u) => {
+                        let mut inline = Inline {
+                            kept: self.inline[*u].kept.clone(),
+                            links: self.inline[*u].links.clone(),
+                        };
+                        for &(_, k, alt_unit) in self.alts.iter().filter(|(owner, _, _)| owner == u) {
+                            let Some((_, rest)) = inline.kept.get(k).and_then(|kept| image_alt(kept)) else {
+                                continue;
+                            };
+                            let alt = translations[alt_unit].split_whitespace().collect::<Vec<_>>().join(" ");
+                            let alt = alt.replace('\\', "\\\\").replace('[', "\\[").replace(']', "\\]");
+                            inline.kept[k] = format!("![{alt}]{rest}");
+                        }
+                        out.push_str(&from_fragment(&translations[*u], &inline));
                     }
                     UnitKind::Html => out.push_str(&from_fragment(&translations[*u], &self.inline[*u])),
                 },
@@ -468,6 +505,13 @@ fn link_len(text: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// An image's alt text and what follows it (`(url "title")`), if `markdown` is an image.
+fn image_alt(markdown: &str) -> Option<(&str, &str)> {
+    let label = markdown.strip_prefix('!')?;
+    let close = matching_bracket(label)?;
+    Some((label.get(1..close)?, label.get(close + 1..)?))
 }
 
 fn matching_bracket(text: &str) -> Option<usize> {

@@ -226,6 +226,32 @@ pub fn bcp47(code: LangCode) -> String {
     format!("{language}-{}", code.script().as_str())
 }
 
+/// Whether a value is for machines rather than people: a URL, an e-mail address, a path, or a
+/// single lower-case token joined by `-`, `_` or `.` (a slug, an identifier, a file name).
+/// Configuration-like strings sit beside prose in front matter and i18n files, and a translated
+/// slug or URL breaks the site that reads it.
+pub(crate) fn is_machine_value(value: &str) -> bool {
+    let value = value.trim();
+    if value.is_empty() || value.chars().any(char::is_whitespace) {
+        return false;
+    }
+    if value.contains("://") || value.starts_with('/') || value.starts_with("./") || value.starts_with("../") {
+        return true;
+    }
+    if let Some((user, domain)) = value.split_once('@') {
+        if !user.is_empty() && domain.contains('.') && !domain.starts_with('.') {
+            return true;
+        }
+    }
+    let joined = value.contains(['-', '_', '.', '/']);
+    joined
+        && value
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.' | '/'))
+        && value.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && value.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())
+}
+
 /// Decodes UTF-8 (a byte-order mark dropped), or says where it is not.
 pub(crate) fn utf8<'a>(bytes: &'a [u8], format: &'static str) -> Result<&'a str, DocumentError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -258,6 +284,33 @@ mod tests {
         }
         assert_eq!(Format::from_path(Path::new("A.HTM")), Some(Format::Html));
         assert_eq!(Format::from_path(Path::new("scan.pdf")), None);
+    }
+
+    #[test]
+    fn machine_values_are_told_from_prose() {
+        for machine in [
+            "https://example.com",
+            "getting-started",
+            "app.title",
+            "snake_case",
+            "/docs/intro",
+            "me@example.org",
+            "img/cat.png",
+        ] {
+            assert!(is_machine_value(machine), "{machine}");
+        }
+        for prose in [
+            "Hello",
+            "Getting started",
+            "Welcome-Back",
+            "e.g. this",
+            "Photo album",
+            "",
+            "...",
+            "Mr.",
+        ] {
+            assert!(!is_machine_value(prose), "{prose}");
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ use std::ops::Range;
 use langs::LangCode;
 
 use super::html_file::HtmlFile;
-use super::{DocumentError, Limits, Parsed, Unit, UnitKind};
+use super::{bcp47, DocumentError, Limits, Parsed, Unit, UnitKind};
 use crate::html::{decode_entities, escape_into};
 
 /// Which kind of archive.
@@ -86,6 +86,8 @@ enum Part {
     },
     /// An EPUB chapter.
     Xhtml { file: HtmlFile, first: usize },
+    /// An EPUB package document, whose `dc:language` becomes the target's.
+    Package { xml: String },
 }
 
 /// One paragraph: the byte ranges of its text nodes in the entry's XML.
@@ -113,17 +115,41 @@ impl OfficeFile {
             units: Vec::new(),
         };
         let mut total = 0u64;
+        let mut declared = 0u64;
         let mut found_main = false;
         for index in 0..archive.len() {
             let mut entry = archive
                 .by_index(index)
                 .map_err(|e| invalid(format!("broken entry ({e})")))?;
             let name = entry.name().to_string();
-            if name.starts_with('/') || name.contains('\\') || name.split('/').any(|p| p == "..") {
+            let drive = name.as_bytes().get(1) == Some(&b':');
+            if name.starts_with('/') || name.contains(['\\', '\0']) || drive || name.split('/').any(|p| p == "..") {
                 return Err(DocumentError::Refused(format!("an entry leaves the archive: {name:?}")));
             }
-            if !kind.translates(&name) {
+            // Declared sizes first (cheap, and enough for honest bombs); the capped read below
+            // catches archives whose headers lie.
+            declared = declared.saturating_add(entry.size());
+            if declared > limits.max_unpacked_bytes {
+                return Err(DocumentError::Refused(format!(
+                    "the entries declare more than {} bytes unpacked",
+                    limits.max_unpacked_bytes
+                )));
+            }
+            let opf = kind == OfficeKind::Epub && name.to_ascii_lowercase().ends_with(".opf");
+            if !kind.translates(&name) && !opf {
                 continue;
+            }
+            if entry.size()
+                > entry
+                    .compressed_size()
+                    .max(1)
+                    .saturating_mul(limits.max_ratio)
+                    .max(1 << 16)
+            {
+                return Err(DocumentError::Refused(format!(
+                    "{name} declares more than {}× compression",
+                    limits.max_ratio
+                )));
             }
             found_main |= !matches!(kind, OfficeKind::Docx) || name == "word/document.xml";
             let cap = limits.max_unpacked_bytes.saturating_sub(total).min(
@@ -152,7 +178,9 @@ impl OfficeFile {
                 )));
             }
             let first = file.units.len();
-            let part = if kind == OfficeKind::Epub {
+            let part = if opf {
+                Part::Package { xml }
+            } else if kind == OfficeKind::Epub {
                 if xml.contains("<!ENTITY") {
                     return Err(DocumentError::Refused(format!("{name} declares XML entities")));
                 }
@@ -173,6 +201,24 @@ impl OfficeFile {
         }
         Ok(file)
     }
+}
+
+/// The package document with the text of its first `<dc:language>` set to `target`; a package
+/// without one is left as it is (where to add it depends on the metadata's namespaces).
+fn set_package_language(xml: &str, target: LangCode) -> String {
+    let Some(open) = xml.find("<dc:language") else {
+        return xml.to_string();
+    };
+    let Some(start) = xml[open..].find('>').map(|e| open + e + 1) else {
+        return xml.to_string();
+    };
+    if xml[..start].ends_with("/>") {
+        return xml.to_string();
+    }
+    let Some(end) = xml[start..].find("</dc:language>").map(|e| start + e) else {
+        return xml.to_string();
+    };
+    format!("{}{}{}", &xml[..start], bcp47(target), &xml[end..])
 }
 
 /// The paragraphs of `xml` that have text, each with the ranges of its text nodes.
@@ -317,9 +363,19 @@ impl Parsed for OfficeFile {
                 (entry.name().to_string(), entry.compression())
             };
             let content = match part {
+                Part::Package { xml } => set_package_language(xml, target).into_bytes(),
                 Part::Xhtml { file, first } => {
                     let count = file.units().len();
-                    file.render(&translations[*first..first + count], target)?
+                    let html = file.render(&translations[*first..first + count], target)?;
+                    // XHTML reading systems look at xml:lang; the HTML format sets lang alone.
+                    let tag = bcp47(target);
+                    let lang = format!(" lang=\"{tag}\" dir=");
+                    match String::from_utf8(html) {
+                        Ok(html) => html
+                            .replacen(&lang, &format!(" lang=\"{tag}\" xml:lang=\"{tag}\" dir="), 1)
+                            .into_bytes(),
+                        Err(e) => e.into_bytes(),
+                    }
                 }
                 Part::Paragraphs { xml, paragraphs, first } => {
                     let mut replacements: Vec<(Range<usize>, String)> = Vec::new();
