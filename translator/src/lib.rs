@@ -6,38 +6,53 @@
 //! layout. Every call blocks: run it on a blocking thread from async code. This crate knows
 //! nothing of HTTP.
 
+#[cfg(feature = "engine")]
 mod batch;
 /// Documents (text, Markdown, HTML, subtitles, i18n and office files) cut into units to translate.
 pub mod documents;
+#[cfg(feature = "engine")]
 mod engine;
 mod error;
 /// HTML cut into runs of text to translate and markup to keep, and put back together.
 pub mod html;
 /// HTML fragments translated through runs and inline spans, for the API and documents alike.
 pub mod markup;
+#[cfg(feature = "engine")]
 mod model;
+#[cfg(feature = "engine")]
 mod options;
+#[cfg(feature = "engine")]
 pub mod pool;
 mod segment;
+#[cfg(feature = "engine")]
 mod tokenizer;
 
+#[cfg(feature = "engine")]
 use std::path::Path;
 
+#[cfg(feature = "engine")]
 use langs::LangCode;
 
+#[cfg(feature = "engine")]
 pub use batch::{BatchLimits, BatchPlan};
 pub use error::{Result, TranslatorError};
+#[cfg(feature = "engine")]
 pub use model::ModelFiles;
+#[cfg(feature = "engine")]
 pub use options::{decoding_limit, Sampling, TranslateOptions, MAX_BEAM_SIZE};
+#[cfg(feature = "engine")]
 pub use pool::{
     BatchReport, MetricsSnapshot, Pool, PoolConfig, PoolError, Priority, QueueLimits, SentenceStream, StreamItem,
     Submission, Ticket,
 };
 pub use segment::{split_long_sentence, Layout, Part, Renderer};
+#[cfg(feature = "engine")]
 pub use tokenizer::{NllbTokenizer, Piece, END_OF_SENTENCE};
 
+#[cfg(feature = "engine")]
 use engine::{Engine, EngineOutput};
 
+#[cfg(feature = "engine")]
 /// How a translator is set up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TranslatorConfig {
@@ -56,6 +71,7 @@ pub struct TranslatorConfig {
     pub fixed_decoding_length: Option<usize>,
 }
 
+#[cfg(feature = "engine")]
 impl Default for TranslatorConfig {
     fn default() -> Self {
         TranslatorConfig {
@@ -70,6 +86,7 @@ impl Default for TranslatorConfig {
     }
 }
 
+#[cfg(feature = "engine")]
 /// One sentence to translate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Segment {
@@ -81,6 +98,7 @@ pub struct Segment {
     pub target: LangCode,
 }
 
+#[cfg(feature = "engine")]
 /// One translation of a sentence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hypothesis {
@@ -92,6 +110,7 @@ pub struct Hypothesis {
     pub score: f32,
 }
 
+#[cfg(feature = "engine")]
 /// A text to translate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TextRequest<'a> {
@@ -103,6 +122,7 @@ pub struct TextRequest<'a> {
     pub target: LangCode,
 }
 
+#[cfg(feature = "engine")]
 /// A translated text.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TextTranslation {
@@ -114,6 +134,7 @@ pub struct TextTranslation {
     pub sentences: usize,
 }
 
+#[cfg(feature = "engine")]
 /// A text cut up for the engine by [`Translator::prepare`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreparedText {
@@ -123,6 +144,7 @@ pub struct PreparedText {
     pub source_tokens: Vec<usize>,
 }
 
+#[cfg(feature = "engine")]
 /// Renders a text from its sentences' hypotheses (one list per sentence, in order): the best
 /// translation, and `alternatives - 1` further ones where a sentence has them.
 pub(crate) fn render_text(
@@ -145,6 +167,7 @@ pub(crate) fn render_text(
     }
 }
 
+#[cfg(feature = "engine")]
 /// A loaded NLLB model, ready to translate.
 pub struct Translator {
     engine: Engine,
@@ -153,12 +176,14 @@ pub struct Translator {
     config: TranslatorConfig,
 }
 
+#[cfg(feature = "engine")]
 /// A sentence ready for the engine: its source tokens and target language.
 struct Prepared {
     tokens: Vec<String>,
     target: LangCode,
 }
 
+#[cfg(feature = "engine")]
 impl Translator {
     /// Checks the model directory and loads the model.
     pub fn open(dir: &Path, config: TranslatorConfig) -> Result<Translator> {
