@@ -594,6 +594,13 @@ fn reference(after: &str) -> Option<(char, usize)> {
 
 /// Appends text escaped for HTML text content.
 pub(crate) fn escape_into(out: &mut String, text: &str) {
+    // A stray `<` that malformed source markup left at the end of what is written so far (kept
+    // verbatim) was text where it stood; followed by a translation starting with a letter, `/`, `!`
+    // or `?` it would open a tag made of translated words. Written as `&lt;` it reads the same.
+    if out.ends_with('<') && text.starts_with(|c: char| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?')) {
+        out.pop();
+        out.push_str("&lt;");
+    }
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -1856,5 +1863,19 @@ mod tests {
                 assert_eq!(markup(&out), markup(&html), "tags changed for {html:?}: {out:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_stray_angle_bracket_in_kept_markup_never_opens_a_tag_of_translated_words() {
+        // Found by the `html` fuzz target: `<code><` kept verbatim, then a translation starting
+        // with letters, wrote `<code><img src=x onerror=…`.
+        let doc = HtmlDocument::parse("<p>Run <code><");
+        let run = &doc.runs()[0];
+        let translation = RunTranslation {
+            text: format!("{} <img src=x onerror=alert(1)>", run.text),
+            spans: run.span_texts().into_iter().map(|_| String::new()).collect(),
+        };
+        let out = doc.render(&[translation]);
+        assert!(!out.contains("<img"), "{out}");
     }
 }

@@ -200,22 +200,28 @@ fn keep(parts: &mut Vec<Part>, text: &str) {
 
 /// Appends the sentences of one line's text (no leading or trailing white space) to `parts`.
 fn sentences_of(core: &str, parts: &mut Vec<Part>) {
-    let mut pending_gap: Option<&str> = None;
+    // The pieces cover `core` in order; a gap runs from the end of one part's text to the start
+    // of the next, taking in pieces that are only white space.
+    let mut gap_start: Option<usize> = None;
+    let mut position = 0;
     for unicode_sentence in unicode_sentences(core) {
         for piece in split_after_terminators(unicode_sentence) {
-            let text = piece.trim_end();
+            // A piece may also start with white space (UAX #29 ends a sentence at a lone `\r`).
+            let start = position + piece.len() - piece.trim_start().len();
+            position += piece.len();
+            let text = piece.trim();
             if text.is_empty() {
                 continue;
             }
-            if let Some(gap) = pending_gap.take() {
-                parts.push(Part::Gap(gap.to_string()));
+            if let Some(gap) = gap_start.take() {
+                parts.push(Part::Gap(core[gap..start].to_string()));
             }
             if text.chars().any(char::is_alphabetic) {
                 parts.push(Part::Sentence(text.to_string()));
             } else {
                 parts.push(Part::Keep(text.to_string()));
             }
-            pending_gap = Some(&piece[text.len()..]);
+            gap_start = Some(start + text.len());
         }
     }
 }
@@ -298,10 +304,12 @@ pub fn split_long_sentence<E>(
         }
         let hard = floor_char_boundary(rest, ends[budget - 1]);
         let cut = best_cut(rest, hard);
-        let (head, tail) = rest.split_at(cut);
-        let next = tail.trim_start();
-        parts.push(Part::Sentence(head.trim_end().to_string()));
-        parts.push(Part::Gap(tail[..tail.len() - next.len()].to_string()));
+        let head = rest[..cut].trim_end();
+        let next = rest[cut..].trim_start();
+        // The gap is all the white space around the cut, so that the chunks and gaps together
+        // are the sentence.
+        parts.push(Part::Sentence(head.to_string()));
+        parts.push(Part::Gap(rest[head.len()..rest.len() - next.len()].to_string()));
         if next.is_empty() {
             return Ok(parts);
         }
@@ -492,6 +500,33 @@ mod tests {
         }
         // Nothing is lost: the chunks and gaps give back the sentence.
         assert_eq!(joined(&parts), sentence);
+    }
+
+    #[test]
+    fn white_space_between_sentences_is_kept_whole() {
+        // Found by the `segment` fuzz target: a run of carriage returns between two Chinese
+        // sentences came back as one.
+        let text = "第一。第二\r\r\r\r「引」";
+        let layout = Layout::of(text);
+        let joined: String = layout
+            .parts()
+            .iter()
+            .map(|p| match p {
+                Part::Keep(s) | Part::Gap(s) | Part::Sentence(s) => s.as_str(),
+            })
+            .collect();
+        assert_eq!(joined, text);
+    }
+
+    #[test]
+    fn a_cut_between_two_spaces_keeps_both() {
+        // Found by the `segment` fuzz target: the space before the cut was dropped.
+        let chars =
+            |t: &str| -> Result<Vec<usize>, ()> { Ok(t.char_indices().map(|(i, c)| i + c.len_utf8()).collect()) };
+        let sentence = "Inden  Indented linee.";
+        let parts = split_long_sentence(sentence, 8, chars).unwrap();
+        assert_eq!(joined(&parts), sentence);
+        assert_eq!(parts[1], Part::Gap("  ".to_string()));
     }
 
     #[test]

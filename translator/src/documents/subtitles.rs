@@ -61,12 +61,17 @@ impl Subtitles {
                     if !text_lines.is_empty() {
                         let joined = text_lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
                         let ending = line_ending(text_lines[text_lines.len() - 1]);
-                        if joined.chars().any(char::is_alphabetic) {
-                            let kind = if joined.contains('<') {
-                                UnitKind::Html
-                            } else {
-                                UnitKind::Text
-                            };
+                        let kind = if joined.contains('<') {
+                            UnitKind::Html
+                        } else {
+                            UnitKind::Text
+                        };
+                        // Letters as written back: `&ne;` has letters, `≠` has none.
+                        let visible = match kind {
+                            UnitKind::Html => decode_entities(&joined),
+                            UnitKind::Text => joined.clone(),
+                        };
+                        if visible.chars().any(char::is_alphabetic) {
                             file.units.push(Unit { text: joined, kind });
                             file.pieces.push(Piece::Unit(file.units.len() - 1));
                             file.keep(ending);
@@ -124,14 +129,15 @@ impl Parsed for Subtitles {
             match piece {
                 Piece::Keep(text) => out.push_str(text),
                 Piece::Unit(u) => {
-                    // One line per cue: a blank line inside would end the cue.
-                    let text = translations[*u].split_whitespace().collect::<Vec<_>>().join(" ");
-                    match self.units[*u].kind {
-                        // Tags come back as written; the entities the HTML mode escapes do not
-                        // belong in subtitles.
-                        UnitKind::Html => out.push_str(&decode_entities(&text)),
-                        UnitKind::Text => out.push_str(&text),
-                    }
+                    // Tags come back as written; the entities the HTML mode escapes do not
+                    // belong in subtitles.
+                    let text = match self.units[*u].kind {
+                        UnitKind::Html => decode_entities(&translations[*u]),
+                        UnitKind::Text => translations[*u].clone(),
+                    };
+                    // One line per cue, after decoding (`&#10;` is a line break): a blank line
+                    // inside would end the cue.
+                    out.push_str(&text.split_whitespace().collect::<Vec<_>>().join(" "));
                 }
             }
         }
@@ -189,5 +195,16 @@ mod tests {
             "no WEBVTT header"
         );
         assert!(Subtitles::parse(b"\xff\xfe", false).is_err());
+    }
+
+    #[test]
+    fn an_encoded_line_break_does_not_split_a_cue() {
+        // Found by the `doc_subtitles` fuzz target: `&#10;` decoded into a line break, and the
+        // cue's text came back as a second block.
+        let srt = "1\n00:00:01,000 --> 00:00:02,000\n<i>Line one&#10;&#10;line two</i>\n";
+        let file = Subtitles::parse(srt.as_bytes(), false).unwrap();
+        let texts: Vec<String> = file.units().iter().map(|u| u.text.clone()).collect();
+        let out = String::from_utf8(file.render(&texts, LangCode::parse("fra_Latn").unwrap()).unwrap()).unwrap();
+        assert!(out.ends_with("<i>Line one line two</i>\n"), "{out:?}");
     }
 }

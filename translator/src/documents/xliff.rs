@@ -20,6 +20,8 @@ enum Place {
     Replace(std::ops::Range<usize>),
     /// The byte offset just after `</source>`, and the indentation to put before `<target>`.
     Insert(usize, String),
+    /// The byte range of an empty `<target/>` element, to replace by a full one.
+    Element(std::ops::Range<usize>),
 }
 
 impl XliffFile {
@@ -53,6 +55,9 @@ impl XliffFile {
             let Some(open_end) = text[open..].find('>').map(|e| open + e + 1) else {
                 break;
             };
+            if text[open + 1..open_end].contains('<') {
+                return Err(invalid("a <source> tag runs into the next tag"));
+            }
             if text[..open_end].ends_with("/>") {
                 at = open_end;
                 continue;
@@ -61,6 +66,16 @@ impl XliffFile {
                 return Err(invalid("a <source> is not closed"));
             };
             let inner = &text[open_end..close];
+            // XML that nests these is broken; read on, it would be written back broken further.
+            if find_tag(inner, 0, "source").is_some()
+                || find_tag(inner, 0, "target").is_some()
+                || inner.contains("</target>")
+            {
+                return Err(invalid("a <source> holds another <source> or a <target>"));
+            }
+            if !tags_are_closed(inner) {
+                return Err(invalid("a <source> holds a `<` that starts no tag (write it as &lt;)"));
+            }
             let after = close + "</source>".len();
             at = after;
             // The target, if one follows before the next source or the end of the unit.
@@ -71,9 +86,11 @@ impl XliffFile {
                     let Some(t_end) = text[t..].find('>').map(|e| t + e + 1) else {
                         break;
                     };
+                    if text[t + 1..t_end].contains('<') {
+                        return Err(invalid("a <target> tag runs into the next tag"));
+                    }
                     if text[..t_end].ends_with("/>") {
-                        // <target/>: replace the whole element by a full one.
-                        Place::Insert(after, String::new())
+                        Place::Element(t..t_end)
                     } else {
                         let Some(t_close) = text[t_end..].find("</target>").map(|c| t_end + c) else {
                             return Err(invalid("a <target> is not closed"));
@@ -109,6 +126,20 @@ impl XliffFile {
     }
 }
 
+/// Whether every `<` in XML content starts a tag closed by `>` before the next `<`: a stray one
+/// would join with the translation written after it into a tag.
+fn tags_are_closed(content: &str) -> bool {
+    let mut rest = content;
+    while let Some(p) = rest.find('<') {
+        rest = &rest[p + 1..];
+        let closed = rest.find('>');
+        if closed.is_none_or(|c| rest[..c].contains('<')) {
+            return false;
+        }
+    }
+    true
+}
+
 /// Offset of the next `<name` start tag (followed by `>`, `/` or white space) from `from`.
 fn find_tag(text: &str, from: usize, name: &str) -> Option<usize> {
     let pattern = format!("<{name}");
@@ -141,20 +172,17 @@ impl Parsed for XliffFile {
                 }
                 Place::Insert(offset, indent) => {
                     out.push_str(&self.source[at..*offset]);
-                    let rest = &self.source[*offset..];
-                    // An empty <target/> right after is replaced by the new one.
-                    let skip = rest
-                        .trim_start()
-                        .starts_with("<target")
-                        .then(|| rest.find("/>").map(|e| e + 2))
-                        .flatten()
-                        .unwrap_or(0);
                     if indent.is_empty() {
                         out.push_str(&format!("<target>{translation}</target>"));
                     } else {
                         out.push_str(&format!("\n{indent}<target>{translation}</target>"));
                     }
-                    at = offset + skip;
+                    at = *offset;
+                }
+                Place::Element(range) => {
+                    out.push_str(&self.source[at..range.start]);
+                    out.push_str(&format!("<target>{translation}</target>"));
+                    at = range.end;
                 }
             }
         }
@@ -179,6 +207,13 @@ fn set_target_language(xml: &str, target: LangCode, version2: bool) -> String {
         };
         let open = &xml[start..end];
         out.push_str(&xml[at..start]);
+        if open[1..].contains('<') {
+            // Not a tag but broken markup running into the next one: left as it is, since an
+            // attribute written there would land inside that next tag.
+            out.push_str(open);
+            at = end;
+            continue;
+        }
         let attr = format!(" {attribute}=\"");
         match open.find(&attr) {
             Some(a) => {
@@ -268,5 +303,41 @@ mod tests {
             XliffFile::parse(b"{\"json\": 1}"),
             Err(DocumentError::Invalid { .. })
         ));
+    }
+
+    #[test]
+    fn a_stray_angle_bracket_in_a_source_is_refused() {
+        // Found by the `doc_xliff` fuzz target: `<source>Hi <</source>` written back with a
+        // translation after the `<` made a tag of the translation's words.
+        let xlf = "<xliff version=\"1.2\"><file><body><trans-unit id=\"1\"><source>Hi <</source></trans-unit></body></file></xliff>";
+        let err = XliffFile::parse(xlf.as_bytes()).err().expect("refused");
+        assert!(err.to_string().contains("starts no tag"), "{err}");
+    }
+
+    #[test]
+    fn a_source_inside_a_source_is_refused() {
+        // Found by the `doc_xliff` fuzz target: the outer source's text, holding the inner
+        // `<source>`, was copied into its target, and the file written could not be read again.
+        let xlf = "<xliff version=\"1.2\"><file><body><trans-unit id=\"1\"><source>Hi <source>Save</source></trans-unit></body></file></xliff>";
+        let err = XliffFile::parse(xlf.as_bytes()).err().expect("refused");
+        assert!(err.to_string().contains("holds another <source>"), "{err}");
+    }
+
+    #[test]
+    fn only_a_real_empty_target_element_is_replaced() {
+        // Found by the `doc_xliff` fuzz target: text starting `<targetle` after a source was
+        // taken for `<target/>`, and the writer skipped ahead to a far `/>` and panicked.
+        let xlf = "<xliff version=\"1.2\"><file><body><trans-unit id=\"1\"><source>Save</source>\n<targetle x/> <source>Open</source><target/></trans-unit></body></file></xliff>";
+        let file = XliffFile::parse(xlf.as_bytes()).unwrap();
+        let out = file.render(&["Enregistrer".into(), "Ouvrir".into()], fra()).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(
+            out.contains("<source>Save</source><target>Enregistrer</target>\n<targetle x/>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<source>Open</source><target>Ouvrir</target></trans-unit>"),
+            "{out}"
+        );
     }
 }
