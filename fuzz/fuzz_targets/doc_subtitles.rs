@@ -1,0 +1,6 @@
+#![no_main]
+
+use translator::documents::Format;
+
+// The first byte picks SubRip or WebVTT.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| tolk_fuzz::document_of(&[Format::Srt, Format::Vtt], data));
