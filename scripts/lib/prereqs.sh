@@ -46,3 +46,14 @@ ensure_postgres() {
     fi
   fi
 }
+
+# The network test records the server's connections with strace.
+ensure_strace() {
+  if ! command -v strace >/dev/null 2>&1; then
+    say "Installing strace (the network test records the server's connections with it)..."
+    if ! apt_install strace; then
+      say "Install strace (Debian/Ubuntu: sudo apt-get install strace) and run this again."
+      exit 1
+    fi
+  fi
+}

@@ -94,9 +94,10 @@ pub struct ServeArgs {
     /// [default: 60].
     #[arg(long, env = "TOLK_JOB_LEASE")]
     pub job_lease: Option<u64>,
-    /// Hours a finished job (files and results) is kept before it is deleted [default: 24].
+    /// Hours a finished job (files and results) is kept before it is deleted; fractions allowed
+    /// [default: 24].
     #[arg(long, env = "TOLK_JOB_RETENTION_HOURS")]
-    pub job_retention_hours: Option<u64>,
+    pub job_retention_hours: Option<f64>,
     /// Largest job upload in bytes [default: 268435456].
     #[arg(long, env = "TOLK_MAX_JOB_BYTES")]
     pub max_job_bytes: Option<usize>,
@@ -131,7 +132,7 @@ struct FileSettings {
     database_url: Option<String>,
     job_workers: Option<usize>,
     job_lease: Option<u64>,
-    job_retention_hours: Option<u64>,
+    job_retention_hours: Option<f64>,
     max_job_bytes: Option<usize>,
 }
 
@@ -311,9 +312,16 @@ impl Settings {
             },
             job_workers: args.job_workers.or(file.job_workers).unwrap_or(2),
             job_lease: Duration::from_secs(args.job_lease.or(file.job_lease).unwrap_or(60)),
-            job_retention: Duration::from_secs(
-                3600 * args.job_retention_hours.or(file.job_retention_hours).unwrap_or(24),
-            ),
+            job_retention: {
+                let hours = args.job_retention_hours.or(file.job_retention_hours).unwrap_or(24.0);
+                // A year at most: beyond that "keep" is what is meant, and Duration stays in range.
+                if !(0.0..=8766.0).contains(&hours) {
+                    return Err(format!(
+                        "--job-retention-hours must be from 0 to 8766 (a year), not {hours}"
+                    ));
+                }
+                Duration::from_secs_f64(hours * 3600.0)
+            },
             max_job_bytes: args.max_job_bytes.or(file.max_job_bytes).unwrap_or(256 << 20),
         };
         for (name, value) in [

@@ -454,3 +454,58 @@ fn interactive_requests_go_before_a_running_job() {
     );
     wait_for(&server, &id, |job| job["state"] == "done");
 }
+
+/// Whether any file in `dir` (the database, its write-ahead log) holds `needle`.
+fn on_disk(dir: &std::path::Path, needle: &str) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|entry| {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).ok()?;
+            bytes
+                .windows(needle.len())
+                .any(|w| w == needle.as_bytes())
+                .then(|| path.display().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn deleted_and_expired_jobs_leave_no_text_on_disk() {
+    let upload = |server: &Server, marker: &str| {
+        let text = format!("{} Reference {marker}.", text(7, 2));
+        create(server, &[("secret.txt".to_string(), text.into_bytes())], "fra_Latn")
+    };
+
+    // Deleted by its owner once done.
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(&["--data-dir", &data.path().display().to_string()]);
+    let marker = "ZQXJ-deleted-4471";
+    let id = upload(&server, marker);
+    // It is on disk while the job lives (else the check below would prove nothing).
+    assert!(!on_disk(data.path(), marker).is_empty(), "the upload is stored");
+    wait_for(&server, &id, |job| job["state"] == "done");
+    assert_eq!(server.request("DELETE", &format!("/v1/jobs/{id}"), &[]).status, 204);
+    let left = on_disk(data.path(), marker);
+    assert!(left.is_empty(), "a deleted job's text is still in {left:?}");
+    drop(server);
+
+    // Left alone under a retention of about a second: swept away while the test watches.
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(&[
+        "--data-dir",
+        &data.path().display().to_string(),
+        "--job-retention-hours",
+        "0.0003",
+    ]);
+    let marker = "ZQXJ-expired-9012";
+    let id = upload(&server, marker);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while server.get(&format!("/v1/jobs/{id}")).status != 404 {
+        assert!(Instant::now() < deadline, "the finished job outlived its retention");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    server.wait_for_log("finished job deleted after its retention");
+    let left = on_disk(data.path(), marker);
+    assert!(left.is_empty(), "an expired job's text is still in {left:?}");
+}

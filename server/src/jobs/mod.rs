@@ -352,8 +352,10 @@ impl Jobs {
     }
 }
 
-/// Deletes finished jobs older than `keep`, once a minute.
+/// Deletes finished jobs older than `keep`, once a minute (more often for a retention under
+/// two minutes, so that a job is gone within about half its retention past it).
 async fn retention(store: Store, keep: Duration) {
+    let every = (keep / 2).clamp(Duration::from_millis(200), Duration::from_secs(60));
     loop {
         let before = now_ms() - keep.as_millis() as i64;
         match store.expired_jobs(before).await {
@@ -367,7 +369,7 @@ async fn retention(store: Store, keep: Duration) {
             }
             Err(e) => tracing::error!(error = %e, "cannot look for expired jobs"),
         }
-        tokio::time::sleep(Duration::from_secs(60)).await;
+        tokio::time::sleep(every).await;
     }
 }
 

@@ -120,7 +120,20 @@ impl Store {
         let pool = match dialect {
             // One connection: SQLite has one writer anyway, and a single connection never meets
             // SQLITE_BUSY.
-            Dialect::Sqlite => options.max_connections(1).connect(url).await?,
+            Dialect::Sqlite => {
+                options
+                    .max_connections(1)
+                    .after_connect(|connection, _| {
+                        Box::pin(async move {
+                            // Deleted rows are overwritten with zeros, so that a deleted job's
+                            // text does not linger in the file's free pages.
+                            sqlx::query("PRAGMA secure_delete = ON").execute(connection).await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(url)
+                    .await?
+            }
             Dialect::Postgres => options.max_connections(8).connect(url).await?,
         };
         let store = Store { pool, dialect };
@@ -462,6 +475,13 @@ impl Store {
             .rows_affected()
             > 0;
         tx.commit().await?;
+        if self.dialect == Dialect::Sqlite {
+            // The write-ahead log still holds the pages as they were before: copy it back into
+            // the database and empty it, so that the deleted text is gone from the disk too.
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await?;
+        }
         Ok(existed)
     }
 

@@ -87,7 +87,14 @@ impl Server {
             ]))
             .build();
         let model = model_dir().display().to_string();
-        Server::launch_with(&[&model], args, &[], Some(tls))
+        Server::launch_with(&[&model], args, &[], Some(tls), &[])
+    }
+
+    /// A server run under `wrapper` (a command and its arguments, the tolk binary appended), e.g.
+    /// strace; otherwise as [`Server::start`].
+    pub fn start_wrapped(wrapper: &[&str], args: &[&str]) -> Server {
+        let model = model_dir().display().to_string();
+        Server::launch_with(&[&model], args, &[], None, wrapper)
     }
 
     /// A server for `models` (none: the default model) with environment variables.
@@ -96,11 +103,24 @@ impl Server {
     }
 
     fn launch(models: &[&str], args: &[&str], env: &[(&str, &str)]) -> Server {
-        Server::launch_with(models, args, env, None)
+        Server::launch_with(models, args, env, None, &[])
     }
 
-    fn launch_with(models: &[&str], args: &[&str], env: &[(&str, &str)], tls: Option<ureq::tls::TlsConfig>) -> Server {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_tolk"));
+    fn launch_with(
+        models: &[&str],
+        args: &[&str],
+        env: &[(&str, &str)],
+        tls: Option<ureq::tls::TlsConfig>,
+        wrapper: &[&str],
+    ) -> Server {
+        let mut command = match wrapper.split_first() {
+            Some((program, wrapper_args)) => {
+                let mut command = Command::new(program);
+                command.args(wrapper_args).arg(env!("CARGO_BIN_EXE_tolk"));
+                command
+            }
+            None => Command::new(env!("CARGO_BIN_EXE_tolk")),
+        };
         command.arg("serve");
         for model in models {
             command.arg("--model").arg(model);
@@ -370,5 +390,31 @@ pub fn read_events(reader: &mut dyn BufRead, mut stop: impl FnMut(&str, &Value) 
                 return events;
             }
         }
+    }
+}
+
+impl Server {
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The host and port it listens on.
+    pub fn address(&self) -> String {
+        self.base
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string()
+    }
+
+    /// The most memory the process has held so far (VmHWM), in bytes.
+    pub fn peak_rss(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).expect("the process is alive");
+        let kb: u64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM in /proc/PID/status");
+        kb * 1024
     }
 }
