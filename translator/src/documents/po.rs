@@ -65,7 +65,7 @@ impl PoFile {
                 continue;
             }
             if let Some(rest) = trimmed.strip_prefix('"') {
-                let value = unquote(rest).ok_or_else(|| invalid(n, "unterminated string"))?;
+                let value = unquote(rest).ok_or_else(|| invalid(n, "a string not closed, or text after it"))?;
                 match current {
                     0 => entry.msgid.get_or_insert_with(String::new).push_str(&value),
                     1 => entry.msgid_plural.get_or_insert_with(String::new).push_str(&value),
@@ -86,7 +86,7 @@ impl PoFile {
                 .trim()
                 .strip_prefix('"')
                 .and_then(unquote)
-                .ok_or_else(|| invalid(n, "expected a quoted string"))?;
+                .ok_or_else(|| invalid(n, "expected one quoted string"))?;
             match keyword {
                 "msgctxt" => {
                     if entry.msgid.is_some() {
@@ -199,7 +199,8 @@ impl Parsed for PoFile {
             let language = format!("Language: {}\\n", gettext_language(target));
             let mut found = false;
             for line in lines[range.clone()].iter_mut().flatten() {
-                if let Some(start) = line.find("\"Language:") {
+                // Only a header line that is the `Language:` string itself.
+                if let Some(start) = line.find("\"Language:").filter(|&s| line[..s].trim().is_empty()) {
                     let end = line[start + 1..].find('"').map_or(line.len(), |e| start + 1 + e);
                     line.replace_range(start + 1..end, &language);
                     found = true;
@@ -227,13 +228,14 @@ fn gettext_language(code: LangCode) -> String {
     }
 }
 
-/// The content of a PO string literal after its opening quote, C escapes decoded.
+/// The content of a PO string literal after its opening quote, C escapes decoded; `None` when
+/// it is not closed or something other than white space follows it on the line.
 fn unquote(rest: &str) -> Option<String> {
     let mut out = String::new();
     let mut chars = rest.chars();
     while let Some(c) = chars.next() {
         match c {
-            '"' => return Some(out),
+            '"' => return chars.as_str().trim().is_empty().then_some(out),
             '\\' => match chars.next()? {
                 'n' => out.push('\n'),
                 't' => out.push('\t'),
@@ -314,5 +316,14 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn text_after_a_closing_quote_is_refused() {
+        // Found by the `doc_po` fuzz target: `msgstr ""Language: …` was read as an empty msgstr,
+        // then its `Language:` rewritten into a line that no longer read back.
+        let po = "msgid \"\"\nmsgstr \"\"Language: x\\n\"\n\nmsgid \"Open\"\nmsgstr \"\"\n";
+        let err = PoFile::parse(po.as_bytes()).err().expect("refused");
+        assert!(err.to_string().contains("line 2"), "{err}");
     }
 }
