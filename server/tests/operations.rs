@@ -174,6 +174,9 @@ fn no_text_reaches_the_logs_unless_asked_for() {
     );
     let leaks: Vec<&String> = log.iter().filter(|l| l.contains(marker)).collect();
     assert!(leaks.is_empty(), "text in the log: {leaks:?}");
+    let metrics = server.get("/metrics");
+    assert!(metrics.body.contains("tolk_"), "metrics are served");
+    assert!(!metrics.body.contains(marker), "text in the metrics");
 
     let verbose = Server::start(&["--log-content"]);
     send_marked_text(&verbose, marker);

@@ -1,7 +1,8 @@
 //! API keys and their limits: requests per minute and characters per day, counted in memory
 //! (one server; several machines would each count their own share). Keys are held only as
-//! SHA-256 digests: a memory dump or a debug print shows no key, and looking up a digest leaks
-//! through timing nothing about the keys themselves.
+//! SHA-256 digests: a memory dump or a debug print shows no key. A presented key's digest is
+//! compared with every known one, each comparison in constant time, so the time an answer takes
+//! says nothing about which key came close.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -9,6 +10,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use super::error::ApiError;
 
@@ -81,13 +83,28 @@ impl Keys {
         }))
     }
 
+    /// The digest of `key` if it is a known key: every known digest is compared, in constant
+    /// time, whatever matches.
+    fn known(&self, key: &str) -> Result<KeyDigest, ApiError> {
+        let presented = digest(key);
+        let mut found = subtle::Choice::from(0);
+        for known in self.limits.keys() {
+            found |= known[..].ct_eq(&presented[..]);
+        }
+        if bool::from(found) {
+            Ok(presented)
+        } else {
+            Err(ApiError::InvalidKey)
+        }
+    }
+
     /// Admits one request of `chars` characters for `key`, or says why not.
     pub fn admit(&self, key: Option<&str>, chars: usize) -> Result<(), ApiError> {
         let key = key
             .map(str::trim)
             .filter(|k| !k.is_empty())
             .ok_or(ApiError::MissingKey)?;
-        let key = digest(key);
+        let key = self.known(key)?;
         let limits = *self.limits.get(&key).ok_or(ApiError::InvalidKey)?;
         let now = Instant::now();
         let today = utc_day();
@@ -123,7 +140,7 @@ impl Keys {
             .map(str::trim)
             .filter(|k| !k.is_empty())
             .ok_or(ApiError::MissingKey)?;
-        let key = digest(key);
+        let key = self.known(key)?;
         let limits = self.limits.get(&key).ok_or(ApiError::InvalidKey)?;
         let usage = self.usage.lock().unwrap_or_else(|e| e.into_inner());
         let chars_today = usage.get(&key).filter(|u| u.day == utc_day()).map_or(0, |u| u.chars);
