@@ -433,4 +433,34 @@ mod tests {
         .unwrap_err();
         assert!(error.contains("--max-texts"), "{error}");
     }
+
+    #[test]
+    fn job_retention_takes_whole_or_fractional_hours_within_a_year() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("tolk.toml");
+        let with_file = |text: &str| {
+            std::fs::write(&file, text).unwrap();
+            Settings::resolve(ServeArgs {
+                config: Some(file.clone()),
+                model: Some(vec!["/m".into()]),
+                ..ServeArgs::default()
+            })
+        };
+        // A whole number in the file, as most people write it.
+        assert_eq!(
+            with_file("job_retention_hours = 48\n").unwrap().job_retention,
+            Duration::from_secs(48 * 3600)
+        );
+        assert_eq!(
+            with_file("job_retention_hours = 0.5\n").unwrap().job_retention,
+            Duration::from_secs(1800)
+        );
+        for bad in ["-1", "1e9", "nan"] {
+            let error = with_file(&format!("job_retention_hours = {bad}\n")).unwrap_err();
+            assert!(
+                error.contains("job-retention-hours") || error.contains("job_retention_hours"),
+                "{error}"
+            );
+        }
+    }
 }
