@@ -212,7 +212,13 @@ impl Parsed for PoFile {
                 } else {
                     "\n"
                 };
-                lines.insert(range.end, Some(format!("\"{language}\"{ending}")));
+                // The header's last line may be the file's last, without a line break.
+                let before = if self.lines[range.end - 1].ends_with('\n') {
+                    ""
+                } else {
+                    ending
+                };
+                lines.insert(range.end, Some(format!("{before}\"{language}\"{ending}")));
             }
         }
         Ok(lines.into_iter().flatten().collect::<String>().into_bytes())
@@ -325,5 +331,23 @@ mod tests {
         let po = "msgid \"\"\nmsgstr \"\"Language: x\\n\"\n\nmsgid \"Open\"\nmsgstr \"\"\n";
         let err = PoFile::parse(po.as_bytes()).err().expect("refused");
         assert!(err.to_string().contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn a_header_at_the_end_of_the_file_gets_its_language_on_a_line_of_its_own() {
+        // Found by the `doc_po` fuzz target: the `Language:` line was appended to a last line
+        // with no line break, and the file written could not be read again.
+        let po = "msgid \"\"\nmsgstr \"\"\n\"Project-Id-Version: app\\n\"";
+        let file = PoFile::parse(po.as_bytes()).unwrap();
+        let out = file.render(
+            &vec![String::new(); file.units().len()],
+            LangCode::parse("fra_Latn").unwrap(),
+        );
+        let out = String::from_utf8(out.unwrap()).unwrap();
+        assert!(
+            out.ends_with("\"Project-Id-Version: app\\n\"\n\"Language: fr\\n\"\n"),
+            "{out:?}"
+        );
+        PoFile::parse(out.as_bytes()).unwrap();
     }
 }
