@@ -201,9 +201,15 @@ impl Parsed for PoFile {
             for line in lines[range.clone()].iter_mut().flatten() {
                 // Only a header line that is the `Language:` string itself.
                 if let Some(start) = line.find("\"Language:").filter(|&s| line[..s].trim().is_empty()) {
-                    let end = line[start + 1..].find('"').map_or(line.len(), |e| start + 1 + e);
-                    line.replace_range(start + 1..end, &language);
-                    found = true;
+                    // The literal is decoded, its first header field replaced, and written again,
+                    // so that escaped quotes and further fields in the same literal survive.
+                    let end = line.trim_end().len();
+                    if let Some(value) = unquote(&line[start + 1..end]) {
+                        let rest = value.split_once('\n').map_or("", |(_, rest)| rest);
+                        let field = format!("Language: {}\n{rest}", gettext_language(target));
+                        line.replace_range(start..end, &quote(&field));
+                        found = true;
+                    }
                 }
             }
             if !found {
@@ -347,6 +353,23 @@ mod tests {
         assert!(
             out.ends_with("\"Project-Id-Version: app\\n\"\n\"Language: fr\\n\"\n"),
             "{out:?}"
+        );
+        PoFile::parse(out.as_bytes()).unwrap();
+    }
+
+    #[test]
+    fn the_language_field_is_rewritten_as_a_whole_literal() {
+        // Found by the `doc_po` fuzz target: an escaped quote inside the `Language:` literal was
+        // taken for its end, and what followed was left outside the new string.
+        let po = "msgid \"\"\nmsgstr \"\"\n\"Language: en \\\"x\\\" \\nPlural-Forms: nplurals=2;\\n\"\n\nmsgid \"Open\"\nmsgstr \"\"\n";
+        let file = PoFile::parse(po.as_bytes()).unwrap();
+        let out = file
+            .render(&["Ouvrir".to_string()], LangCode::parse("fra_Latn").unwrap())
+            .unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(
+            out.contains("\n\"Language: fr\\nPlural-Forms: nplurals=2;\\n\"\n"),
+            "{out}"
         );
         PoFile::parse(out.as_bytes()).unwrap();
     }
