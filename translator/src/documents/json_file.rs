@@ -5,7 +5,7 @@
 
 use langs::LangCode;
 
-use super::placeholders::{protect, restore};
+use super::placeholders::{protect, restore_like};
 use super::{utf8, DocumentError, Parsed, Unit, UnitKind};
 
 pub(super) struct JsonFile {
@@ -55,9 +55,9 @@ impl Parsed for JsonFile {
     fn render(&self, translations: &[String], _target: LangCode) -> Result<Vec<u8>, DocumentError> {
         let mut out = String::with_capacity(self.source.len() + self.source.len() / 4);
         let mut at = 0;
-        for ((range, kept), translation) in self.values.iter().zip(translations) {
+        for (((range, kept), translation), unit) in self.values.iter().zip(translations).zip(&self.units) {
             out.push_str(&self.source[at..range.start]);
-            let value = restore(translation.trim(), kept);
+            let value = restore_like(&unit.text, translation, kept);
             out.push_str(&serde_json::to_string(&value).expect("a string always serialises"));
             at = range.end;
         }
@@ -133,5 +133,22 @@ mod tests {
         for bad in [&b"{\"a\": "[..], b"<html>", b"\xff"] {
             assert!(matches!(JsonFile::parse(bad), Err(DocumentError::Invalid { .. })));
         }
+    }
+
+    #[test]
+    fn white_space_at_either_end_of_a_value_is_kept() {
+        // Seen while fuzzing: `" i  "` came back as `"i"`; UI strings such as "Total: " need it.
+        let json = "{\"total\": \"Total: \", \"line\": \"\\nDone\\n\"}";
+        let file = JsonFile::parse(json.as_bytes()).unwrap();
+        let out = file
+            .render(
+                &["Somme :".to_string(), "Fini".to_string()],
+                LangCode::parse("fra_Latn").unwrap(),
+            )
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\"total\": \"Somme : \", \"line\": \"\\nFini\\n\"}"
+        );
     }
 }

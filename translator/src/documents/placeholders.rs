@@ -62,6 +62,18 @@ pub(super) fn restore(fragment: &str, kept: &[String]) -> String {
     out
 }
 
+/// [`restore`] for a translation of `source` (the unit as protected), with the white space
+/// `source` had at either end put back: the translator trims it, and UI strings such as
+/// `"Total: "` or gettext's leading and trailing `\n` (which `msgfmt --check` compares) need it.
+pub(super) fn restore_like(source: &str, translation: &str, kept: &[String]) -> String {
+    let lead = &source[..source.len() - source.trim_start().len()];
+    let trail = &source[source.trim_end().len()..];
+    if lead.len() == source.len() {
+        return restore(translation.trim(), kept);
+    }
+    format!("{lead}{}{trail}", restore(translation.trim(), kept))
+}
+
 fn data_k(tag: &str) -> Option<usize> {
     let start = tag.find("data-k=\"")? + "data-k=\"".len();
     let end = tag[start..].find('"')? + start;

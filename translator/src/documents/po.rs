@@ -5,7 +5,7 @@
 
 use langs::LangCode;
 
-use super::placeholders::{protect, restore};
+use super::placeholders::{protect, restore_like};
 use super::{utf8, DocumentError, Parsed, Unit, UnitKind};
 
 pub(super) struct PoFile {
@@ -172,7 +172,8 @@ impl Parsed for PoFile {
 
     fn render(&self, translations: &[String], target: LangCode) -> Result<Vec<u8>, DocumentError> {
         let mut lines: Vec<Option<String>> = self.lines.iter().cloned().map(Some).collect();
-        let text_of = |unit: Option<usize>| unit.map(|u| restore(translations[u].trim(), &self.kept[u]));
+        let text_of =
+            |unit: Option<usize>| unit.map(|u| restore_like(&self.units[u].text, &translations[u], &self.kept[u]));
         for fill in &self.fills {
             for (n, range) in &fill.msgstrs {
                 let text = match n {
@@ -372,5 +373,16 @@ mod tests {
             "{out}"
         );
         PoFile::parse(out.as_bytes()).unwrap();
+    }
+
+    #[test]
+    fn a_msgstr_starts_and_ends_with_the_line_breaks_of_its_msgid() {
+        // `msgfmt --check` refuses a msgstr whose leading or trailing `\n` differs from the msgid's.
+        let po = "msgid \"Saved.\\n\"\nmsgstr \"\"\n";
+        let file = PoFile::parse(po.as_bytes()).unwrap();
+        let out = file
+            .render(&["Enregistré.".to_string()], LangCode::parse("fra_Latn").unwrap())
+            .unwrap();
+        assert!(String::from_utf8(out).unwrap().contains("msgstr \"Enregistré.\\n\""));
     }
 }
