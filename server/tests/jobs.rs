@@ -11,7 +11,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::Server;
-use serde_json::{json, Value};
+use serde_json::json;
 
 const SENTENCES: [&str; 8] = [
     "Everyone has the right to education.",
@@ -58,19 +58,6 @@ fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// Polls the job until `done` says so (or two minutes pass).
-fn wait_for(server: &Server, id: &str, mut done: impl FnMut(&Value) -> bool) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let job = server.get(&format!("/v1/jobs/{id}")).json();
-        if done(&job) {
-            return job;
-        }
-        assert!(Instant::now() < deadline, "the job did not get there: {job}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 fn create(server: &Server, files: &[(String, Vec<u8>)], targets: &str) -> String {
     let mut parts: Vec<(&str, Option<&str>, &[u8])> = files
         .iter()
@@ -110,7 +97,7 @@ fn a_job_translates_every_file_and_answers_a_zip() {
         ("bundle.zip".to_string(), packed),
     ];
     let id = create(&server, &files, "fra_Latn,deu_Latn");
-    let job = wait_for(&server, &id, |job| job["state"] == "done");
+    let job = server.wait_for_job(&id, |job| job["state"] == "done");
     let progress = &job["progress"];
     assert_eq!(progress["total"], 12, "6 files × 2 languages: {job}");
     assert_eq!(
@@ -262,7 +249,7 @@ fn a_server_killed_mid_job_resumes_and_gives_the_same_result() {
     // The uninterrupted run, for comparison.
     let whole = Server::start(&["--job-workers", "1"]);
     let id = create(&whole, &files, "fra_Latn");
-    wait_for(&whole, &id, |job| job["state"] == "done");
+    whole.wait_for_job(&id, |job| job["state"] == "done");
     let expected = result(&whole, &id);
     let translated_whole = whole.metric(TRANSLATED);
     drop(whole);
@@ -271,9 +258,7 @@ fn a_server_killed_mid_job_resumes_and_gives_the_same_result() {
     let data_dir = data.path().display().to_string();
     let mut first = Server::start(&["--job-workers", "1", "--data-dir", &data_dir]);
     let id = create(&first, &files, "fra_Latn");
-    let seen = wait_for(&first, &id, |job| {
-        job["progress"]["segments_done"].as_u64().unwrap() > 0
-    });
+    let seen = first.wait_for_job(&id, |job| job["progress"]["segments_done"].as_u64().unwrap() > 0);
     first.kill();
     assert_ne!(
         seen["state"], "done",
@@ -281,7 +266,7 @@ fn a_server_killed_mid_job_resumes_and_gives_the_same_result() {
     );
 
     let second = Server::start(&["--job-workers", "1", "--data-dir", &data_dir]);
-    let job = wait_for(&second, &id, |job| job["state"] == "done");
+    let job = second.wait_for_job(&id, |job| job["state"] == "done");
     assert_eq!(job["progress"]["done"], 6, "{job}");
     assert_eq!(result(&second, &id), expected, "same files, same translations");
     // What was stored before the kill was not translated again.
@@ -394,9 +379,7 @@ fn servers_sharing_postgres_finish_a_job_one_of_them_died_in() {
     let mut first = Server::start(&shared);
     let id = create(&first, &files, "fra_Latn,deu_Latn");
     // The first server is working on a unit when it dies, its lease still running.
-    let seen = wait_for(&first, &id, |job| {
-        job["progress"]["segments_done"].as_u64().unwrap() > 0
-    });
+    let seen = first.wait_for_job(&id, |job| job["progress"]["segments_done"].as_u64().unwrap() > 0);
     first.kill();
     assert_ne!(
         seen["state"], "done",
@@ -405,7 +388,7 @@ fn servers_sharing_postgres_finish_a_job_one_of_them_died_in() {
 
     let second = Server::start(&shared);
     let third = Server::start(&shared);
-    let job = wait_for(&second, &id, |job| job["state"] == "done");
+    let job = second.wait_for_job(&id, |job| job["state"] == "done");
     assert_eq!(job["progress"]["done"], 12, "{job}");
     let attempts: Vec<u64> = job["files"]
         .as_array()
@@ -426,7 +409,7 @@ fn servers_sharing_postgres_finish_a_job_one_of_them_died_in() {
     assert_eq!(entries.len(), 12);
     let alone = Server::start(&["--job-workers", "1"]);
     let reference = create(&alone, &files, "fra_Latn,deu_Latn");
-    wait_for(&alone, &reference, |job| job["state"] == "done");
+    alone.wait_for_job(&reference, |job| job["state"] == "done");
     assert_eq!(entries, result(&alone, &reference));
 }
 
@@ -435,9 +418,7 @@ fn interactive_requests_go_before_a_running_job() {
     let server = Server::start(&["--job-workers", "2"]);
     let files = collection(8);
     let id = create(&server, &files, "fra_Latn,deu_Latn");
-    wait_for(&server, &id, |job| {
-        job["progress"]["segments_done"].as_u64().unwrap() > 0
-    });
+    server.wait_for_job(&id, |job| job["progress"]["segments_done"].as_u64().unwrap() > 0);
     // Bulk work fills the queue; an interactive request is served ahead of it.
     for _ in 0..5 {
         let reply = server.post_json(
@@ -452,7 +433,7 @@ fn interactive_requests_go_before_a_running_job() {
         "the interactive requests were answered while the job ran: {}",
         job["progress"]
     );
-    wait_for(&server, &id, |job| job["state"] == "done");
+    server.wait_for_job(&id, |job| job["state"] == "done");
 }
 
 /// Whether any file in `dir` (the database, its write-ahead log) holds `needle`.
@@ -484,7 +465,7 @@ fn deleted_and_expired_jobs_leave_no_text_on_disk() {
     let id = upload(&server, marker);
     // It is on disk while the job lives (else the check below would prove nothing).
     assert!(!on_disk(data.path(), marker).is_empty(), "the upload is stored");
-    wait_for(&server, &id, |job| job["state"] == "done");
+    server.wait_for_job(&id, |job| job["state"] == "done");
     assert_eq!(server.request("DELETE", &format!("/v1/jobs/{id}"), &[]).status, 204);
     let left = on_disk(data.path(), marker);
     assert!(left.is_empty(), "a deleted job's text is still in {left:?}");

@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use common::Server;
 use serde_json::json;
 
@@ -91,11 +89,7 @@ fn the_server_connects_to_nothing_beyond_loopback() {
     );
     assert_eq!(job.status, 202, "{}", job.body);
     let id = job.json()["id"].as_str().unwrap().to_string();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while server.get(&format!("/v1/jobs/{id}")).json()["state"] != "done" {
-        assert!(Instant::now() < deadline, "the job did not finish");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    server.wait_for_job(&id, |job| job["state"] == "done");
     assert_eq!(server.get(&format!("/v1/jobs/{id}/result")).status, 200);
     // Stop tolk itself (strace's child), so that strace writes everything and exits with it.
     let children = std::fs::read_to_string(format!("/proc/{0}/task/{0}/children", server.pid())).unwrap();

@@ -507,15 +507,7 @@ mod tests {
         // Found by the `segment` fuzz target: a run of carriage returns between two Chinese
         // sentences came back as one.
         let text = "第一。第二\r\r\r\r「引」";
-        let layout = Layout::of(text);
-        let joined: String = layout
-            .parts()
-            .iter()
-            .map(|p| match p {
-                Part::Keep(s) | Part::Gap(s) | Part::Sentence(s) => s.as_str(),
-            })
-            .collect();
-        assert_eq!(joined, text);
+        assert_eq!(joined(Layout::of(text).parts()), text);
     }
 
     #[test]

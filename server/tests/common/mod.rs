@@ -418,3 +418,18 @@ impl Server {
         kb * 1024
     }
 }
+
+impl Server {
+    /// Polls job `id` until `done` says so (or two minutes pass); the job's last state.
+    pub fn wait_for_job(&self, id: &str, mut done: impl FnMut(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let job = self.get(&format!("/v1/jobs/{id}")).json();
+            if done(&job) {
+                return job;
+            }
+            assert!(Instant::now() < deadline, "the job did not get there: {job}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}

@@ -66,11 +66,9 @@ pub(super) fn restore(fragment: &str, kept: &[String]) -> String {
 /// `source` had at either end put back: the translator trims it, and UI strings such as
 /// `"Total: "` or gettext's leading and trailing `\n` (which `msgfmt --check` compares) need it.
 pub(super) fn restore_like(source: &str, translation: &str, kept: &[String]) -> String {
-    let lead = &source[..source.len() - source.trim_start().len()];
-    let trail = &source[source.trim_end().len()..];
-    if lead.len() == source.len() {
-        return restore(translation.trim(), kept);
-    }
+    let core = source.trim_start();
+    let lead = &source[..source.len() - core.len()];
+    let trail = &core[core.trim_end().len()..];
     format!("{lead}{}{trail}", restore(translation.trim(), kept))
 }
 

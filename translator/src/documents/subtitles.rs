@@ -67,11 +67,11 @@ impl Subtitles {
                             UnitKind::Text
                         };
                         // Letters as written back: `&ne;` has letters, `≠` has none.
-                        let visible = match kind {
-                            UnitKind::Html => decode_entities(&joined),
-                            UnitKind::Text => joined.clone(),
+                        let has_letters = match kind {
+                            UnitKind::Html => decode_entities(&joined).chars().any(char::is_alphabetic),
+                            UnitKind::Text => joined.chars().any(char::is_alphabetic),
                         };
-                        if visible.chars().any(char::is_alphabetic) {
+                        if has_letters {
                             file.units.push(Unit { text: joined, kind });
                             file.pieces.push(Piece::Unit(file.units.len() - 1));
                             file.keep(ending);
