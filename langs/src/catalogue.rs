@@ -62,24 +62,6 @@ impl LangCode {
         let data = catalogue_data();
         &data.languages[data.position[self.as_str()]]
     }
-
-    /// The shortest code that resolves back to this language, the way APIs built on two-letter
-    /// codes (LibreTranslate, DeepL) write languages: ISO 639-1 (`fr`) where the language has one
-    /// and is its default script, LibreTranslate's `zt` for Traditional Chinese, else ISO 639-3
-    /// (`ast`), else the NLLB code as a BCP-47 tag (`ace-Arab`) where one language has two scripts.
-    pub fn short_code(self) -> String {
-        if self.as_str() == "zho_Hant" {
-            return "zt".to_string();
-        }
-        let info = self.info();
-        let candidates = info.iso639_1.into_iter().chain([self.iso639_3()]);
-        for candidate in candidates {
-            if crate::resolve::resolve(candidate).ok() == Some(self) {
-                return candidate.to_string();
-            }
-        }
-        self.as_str().replace('_', "-")
-    }
 }
 
 /// Parses the embedded data. The file ships with the crate and a test checks it, so a malformed row
@@ -132,22 +114,6 @@ mod tests {
     /// Whether `c` belongs to the Unicode blocks of an ISO 15924 script.
     fn in_script(c: char, script: &str) -> bool {
         crate::detect::script_of(c).is_some_and(|group| group.nllb_scripts().contains(&script))
-    }
-
-    #[test]
-    fn every_short_code_is_distinct_and_resolves_back() {
-        let mut seen = HashSet::new();
-        for code in LangCode::all() {
-            let short = code.short_code();
-            assert_eq!(LangCode::parse(&short).ok(), Some(code), "{short} for {code}");
-            assert!(seen.insert(short.clone()), "{short} given twice");
-        }
-        let short = |nllb: &str| LangCode::from_nllb(nllb).unwrap().short_code();
-        assert_eq!(short("fra_Latn"), "fr");
-        assert_eq!(short("zho_Hans"), "zh");
-        assert_eq!(short("zho_Hant"), "zt");
-        assert_eq!(short("ast_Latn"), "ast");
-        assert_eq!(short("ace_Arab"), "ace-Arab");
     }
 
     #[test]

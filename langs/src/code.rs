@@ -1,3 +1,7 @@
+//! NLLB codes and the small types around them. This module is the leaf of the crate: resolution,
+//! the catalogue and detection all build on these types, so it imports none of them (parsing what
+//! users type, which needs the catalogue, lives in `resolve.rs`).
+
 use std::fmt;
 
 /// Every language code of NLLB-200, in the order of the model's vocabulary (fairseq's list).
@@ -26,9 +30,6 @@ pub const NLLB_CODES: [&str; 202] = [
     "urd_Arab", "uzn_Latn", "vec_Latn", "vie_Latn", "war_Latn", "wol_Latn", "xho_Latn", "ydd_Hebr", "yor_Latn",
     "yue_Hant", "zho_Hans", "zho_Hant", "zul_Latn",
 ];
-
-/// How many close matches an unknown-language error lists.
-const SUGGESTIONS: usize = 5;
 
 /// An NLLB-200 language code such as `quy_Latn`: ISO 639-3 language, underscore, ISO 15924 script.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -60,14 +61,6 @@ fn did_you_mean(suggestions: &[LangCode]) -> String {
 }
 
 impl LangCode {
-    /// Resolves whatever a user typed to an NLLB code: an NLLB code in any case (`QUY_latn`), an ISO
-    /// 639-1 or 639-3 code, a BCP-47 tag (`pt-BR`, `zh-Hant`), a LibreTranslate or DeepL code (`zt`,
-    /// `EN-GB`) or an English or native name (`Luganda`, `Maori`, `français`). See
-    /// [`crate::resolve`] for the rules and the defaults for ambiguous input.
-    pub fn parse(input: &str) -> Result<LangCode, LangError> {
-        crate::resolve::resolve(input)
-    }
-
     /// The code itself when `input` spells an NLLB code, ignoring case; nothing else is accepted.
     pub fn from_nllb(input: &str) -> Option<LangCode> {
         NLLB_CODES
@@ -176,23 +169,6 @@ impl Direction {
     }
 }
 
-/// Codes that share the input's ISO 639-3 part first (`fra` → `fra_Latn`), then the nearest by
-/// edit distance, so a typo or a missing script suffix still points somewhere useful.
-pub(crate) fn closest(input: &str) -> Vec<LangCode> {
-    let lower = input.to_ascii_lowercase();
-    let prefix: String = lower.chars().take(3).collect();
-    let mut scored: Vec<(f64, LangCode)> = LangCode::all()
-        .map(|code| {
-            let same_language = prefix.len() == 3 && code.iso639_3() == prefix;
-            let similarity = strsim::normalized_levenshtein(&lower, &code.0.to_ascii_lowercase());
-            (if same_language { 2.0 } else { similarity }, code)
-        })
-        .filter(|(score, _)| *score >= 0.4)
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    scored.into_iter().take(SUGGESTIONS).map(|(_, code)| code).collect()
-}
-
 impl fmt::Display for LangCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.0)
@@ -205,14 +181,6 @@ impl fmt::Debug for LangCode {
     }
 }
 
-impl std::str::FromStr for LangCode {
-    type Err = LangError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        LangCode::parse(s)
-    }
-}
-
 impl serde::Serialize for LangCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.0)
@@ -222,13 +190,6 @@ impl serde::Serialize for LangCode {
 impl serde::Serialize for Script {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.0)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LangCode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        LangCode::parse(&text).map_err(serde::de::Error::custom)
     }
 }
 
@@ -248,40 +209,5 @@ mod tests {
             assert_eq!(script.len(), 4, "{code}");
             assert!(script.chars().next().unwrap().is_ascii_uppercase(), "{code}");
         }
-    }
-
-    #[test]
-    fn parse_ignores_case_and_surrounding_space() {
-        assert_eq!(LangCode::parse(" QUY_latn ").unwrap().as_str(), "quy_Latn");
-        assert_eq!(LangCode::parse("zho_Hant").unwrap().script().as_str(), "Hant");
-    }
-
-    #[test]
-    fn unknown_codes_suggest_the_same_language_first() {
-        let LangError::Unknown { suggestions, .. } = LangCode::parse("fraa").unwrap_err();
-        assert_eq!(suggestions[0].as_str(), "fra_Latn");
-        let LangError::Unknown { suggestions, .. } = LangCode::parse("zhoo").unwrap_err();
-        assert!(suggestions.iter().any(|c| c.as_str() == "zho_Hans"));
-        assert!(suggestions.iter().any(|c| c.as_str() == "zho_Hant"));
-    }
-
-    #[test]
-    fn a_typo_is_explained_with_close_matches() {
-        let err = LangCode::parse("eng_Latm").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            format!("unknown language 'eng_Latm'; did you mean {}?", {
-                let LangError::Unknown { suggestions, .. } = &err;
-                suggestions.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
-            })
-        );
-        let LangError::Unknown { suggestions, .. } = err;
-        assert_eq!(suggestions[0].as_str(), "eng_Latn");
-    }
-
-    #[test]
-    fn gibberish_gets_no_suggestions() {
-        let LangError::Unknown { suggestions, .. } = LangCode::parse("%%%%%%%%%%%%").unwrap_err();
-        assert!(suggestions.is_empty());
     }
 }

@@ -8,8 +8,10 @@ mod catalogue;
 mod code;
 pub mod detect;
 pub mod resolve;
+mod source;
 
 pub use catalogue::{catalogue, Language};
 pub use code::{Direction, LangCode, LangError, Script, NLLB_CODES};
 pub use detect::{detect, Candidate, Detection, Detector};
 pub use resolve::resolve;
+pub use source::SourceChoice;

@@ -13,6 +13,10 @@
 //!
 //! A key that names several codes of one language in different scripts (`zh`, `ks`, `ace`) resolves
 //! to the default in [`SCRIPT_DEFAULTS`].
+//!
+//! The parts of [`LangCode`] that need resolution (`parse`, `FromStr`, `Deserialize`, `short_code`)
+//! are implemented here rather than in `code.rs`, so that this module depends on `code.rs` and never
+//! the other way round.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -21,7 +25,7 @@ use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::catalogue::catalogue;
-use crate::code::{closest, LangCode, LangError};
+use crate::code::{LangCode, LangError};
 
 /// For languages NLLB has in several scripts: the code that the bare language means. Chinese is
 /// mostly written in Simplified characters; the others follow the script NLLB's own training data
@@ -37,6 +41,50 @@ pub const SCRIPT_DEFAULTS: [(&str, &str); 6] = [
 
 /// How many close matches an unknown-language error lists.
 const SUGGESTIONS: usize = 5;
+
+impl LangCode {
+    /// Resolves whatever a user typed to an NLLB code: an NLLB code in any case (`QUY_latn`), an ISO
+    /// 639-1 or 639-3 code, a BCP-47 tag (`pt-BR`, `zh-Hant`), a LibreTranslate or DeepL code (`zt`,
+    /// `EN-GB`) or an English or native name (`Luganda`, `Maori`, `français`). See
+    /// [`crate::resolve`] for the rules and the defaults for ambiguous input.
+    pub fn parse(input: &str) -> Result<LangCode, LangError> {
+        resolve(input)
+    }
+
+    /// The shortest code that resolves back to this language, the way APIs built on two-letter
+    /// codes (LibreTranslate, DeepL) write languages: ISO 639-1 (`fr`) where the language has one
+    /// and is its default script, LibreTranslate's `zt` for Traditional Chinese, else ISO 639-3
+    /// (`ast`), else the NLLB code as a BCP-47 tag (`ace-Arab`) where one language has two scripts.
+    pub fn short_code(self) -> String {
+        if self.as_str() == "zho_Hant" {
+            return "zt".to_string();
+        }
+        let info = self.info();
+        let candidates = info.iso639_1.into_iter().chain([self.iso639_3()]);
+        for candidate in candidates {
+            if resolve(candidate).ok() == Some(self) {
+                return candidate.to_string();
+            }
+        }
+        self.as_str().replace('_', "-")
+    }
+}
+
+impl std::str::FromStr for LangCode {
+    type Err = LangError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        resolve(s)
+    }
+}
+
+// Deserializing resolves like `parse`, so configuration and request bodies accept `en` or `French`.
+impl<'de> serde::Deserialize<'de> for LangCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        resolve(&text).map_err(serde::de::Error::custom)
+    }
+}
 
 /// Scripts that BCP-47 writes differently from NLLB but that mean the same writing for our purpose.
 fn same_script(tag_script: &str, nllb_script: &str) -> bool {
@@ -105,6 +153,23 @@ fn unknown(input: &str, key: &str, first: Option<LangCode>) -> LangError {
         input: input.to_string(),
         suggestions: list,
     }
+}
+
+/// Codes that share the input's ISO 639-3 part first (`fra` → `fra_Latn`), then the nearest by
+/// edit distance, so a typo or a missing script suffix still points somewhere useful.
+fn closest(input: &str) -> Vec<LangCode> {
+    let lower = input.to_ascii_lowercase();
+    let prefix: String = lower.chars().take(3).collect();
+    let mut scored: Vec<(f64, LangCode)> = LangCode::all()
+        .map(|code| {
+            let same_language = prefix.len() == 3 && code.iso639_3() == prefix;
+            let similarity = strsim::normalized_levenshtein(&lower, &code.as_str().to_ascii_lowercase());
+            (if same_language { 2.0 } else { similarity }, code)
+        })
+        .filter(|(score, _)| *score >= 0.4)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored.into_iter().take(SUGGESTIONS).map(|(_, code)| code).collect()
 }
 
 /// Codes first by the same language part (see [`closest`]), then by names and aliases close to the
@@ -206,6 +271,7 @@ pub(crate) fn pick(codes: &[LangCode]) -> Option<LangCode> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashSet;
 
     fn code(input: &str) -> &'static str {
         resolve(input).unwrap_or_else(|e| panic!("{input}: {e}")).as_str()
@@ -334,5 +400,56 @@ mod tests {
             let by_iso = resolve(lang.iso639_3).unwrap();
             assert_eq!(by_iso.iso639_3(), lang.iso639_3, "{}", lang.iso639_3);
         }
+    }
+
+    #[test]
+    fn parse_ignores_case_and_surrounding_space() {
+        assert_eq!(LangCode::parse(" QUY_latn ").unwrap().as_str(), "quy_Latn");
+        assert_eq!(LangCode::parse("zho_Hant").unwrap().script().as_str(), "Hant");
+    }
+
+    #[test]
+    fn unknown_codes_suggest_the_same_language_first() {
+        let LangError::Unknown { suggestions, .. } = LangCode::parse("fraa").unwrap_err();
+        assert_eq!(suggestions[0].as_str(), "fra_Latn");
+        let LangError::Unknown { suggestions, .. } = LangCode::parse("zhoo").unwrap_err();
+        assert!(suggestions.iter().any(|c| c.as_str() == "zho_Hans"));
+        assert!(suggestions.iter().any(|c| c.as_str() == "zho_Hant"));
+    }
+
+    #[test]
+    fn a_typo_is_explained_with_close_matches() {
+        let err = LangCode::parse("eng_Latm").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("unknown language 'eng_Latm'; did you mean {}?", {
+                let LangError::Unknown { suggestions, .. } = &err;
+                suggestions.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+            })
+        );
+        let LangError::Unknown { suggestions, .. } = err;
+        assert_eq!(suggestions[0].as_str(), "eng_Latn");
+    }
+
+    #[test]
+    fn gibberish_gets_no_suggestions() {
+        let LangError::Unknown { suggestions, .. } = LangCode::parse("%%%%%%%%%%%%").unwrap_err();
+        assert!(suggestions.is_empty());
+    }
+
+    #[test]
+    fn every_short_code_is_distinct_and_resolves_back() {
+        let mut seen = HashSet::new();
+        for code in LangCode::all() {
+            let short = code.short_code();
+            assert_eq!(LangCode::parse(&short).ok(), Some(code), "{short} for {code}");
+            assert!(seen.insert(short.clone()), "{short} given twice");
+        }
+        let short = |nllb: &str| LangCode::from_nllb(nllb).unwrap().short_code();
+        assert_eq!(short("fra_Latn"), "fr");
+        assert_eq!(short("zho_Hans"), "zh");
+        assert_eq!(short("zho_Hant"), "zt");
+        assert_eq!(short("ast_Latn"), "ast");
+        assert_eq!(short("ace_Arab"), "ace-Arab");
     }
 }

@@ -19,7 +19,7 @@ pub use profiles::{BuildOptions, ProfileError, Profiles};
 pub use signal::whatlang_alone;
 pub use text::{script_of, ScriptGroup};
 
-use crate::LangCode;
+use crate::code::LangCode;
 
 /// The profiles generated from UDHR, shipped inside the crate.
 const EMBEDDED: &[u8] = include_bytes!("../../data/profiles.bin");

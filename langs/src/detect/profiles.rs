@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use super::text::{for_each_ngram, normalize};
-use crate::LangCode;
+use crate::code::LangCode;
 
 const MAGIC: &[u8; 8] = b"TOLKPRF1";
 

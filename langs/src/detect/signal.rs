@@ -3,7 +3,7 @@
 
 use whatlang::Lang;
 
-use crate::LangCode;
+use crate::code::LangCode;
 
 /// The NLLB codes a whatlang answer stands for (Mandarin covers both Chinese scripts).
 pub fn nllb_codes(lang: Lang) -> &'static [&'static str] {
