@@ -1,6 +1,6 @@
 #![no_main]
 
-use translator::documents::Format;
+use translator::documents::DocumentFormat;
 
 // The first byte picks SubRip or WebVTT.
-libfuzzer_sys::fuzz_target!(|data: &[u8]| tolk_fuzz::document_of(&[Format::Srt, Format::Vtt], data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| tolk_fuzz::document_of(&[DocumentFormat::Srt, DocumentFormat::Vtt], data));

@@ -1,5 +1,5 @@
 #![no_main]
 
-use translator::documents::Format;
+use translator::documents::DocumentFormat;
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| tolk_fuzz::document(Format::Xliff, data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| tolk_fuzz::document(DocumentFormat::Xliff, data));

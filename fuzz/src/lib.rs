@@ -2,7 +2,7 @@
 //! fuzzer found can be replayed as a plain test (`tests/regressions.rs`) on the stable toolchain.
 
 use langs::{LangCode, Script};
-use translator::documents::{Document, Format, Limits, UnitKind};
+use translator::documents::{Document, DocumentFormat, Limits, UnitKind};
 use translator::html::{HtmlDocument, RunTranslation};
 use translator::markup::HtmlPlan;
 use translator::{split_long_sentence, Layout, Part};
@@ -121,7 +121,7 @@ pub fn language(input: &str) {
 
 /// A document reader never panics, whatever the bytes; what it accepts it writes back, and what
 /// it writes (with the same text, or with markup and quotes in the translations) it reads again.
-pub fn document(format: Format, bytes: &[u8]) {
+pub fn document(format: DocumentFormat, bytes: &[u8]) {
     // Small limits keep each run fast; the limits themselves are tested in translator/tests.
     let limits = Limits {
         max_unpacked_bytes: 4 << 20,
@@ -140,7 +140,10 @@ pub fn document(format: Format, bytes: &[u8]) {
     // none), nor for HTML and Markdown, where broken markup (an unclosed attribute, a line that
     // is a heading underline or a table row depending on its neighbours) may read differently
     // once written back; for those it is enough that the output reads at all.
-    if !matches!(format, Format::Po | Format::Xliff | Format::Html | Format::Markdown) {
+    if !matches!(
+        format,
+        DocumentFormat::Po | DocumentFormat::Xliff | DocumentFormat::Html | DocumentFormat::Markdown
+    ) {
         assert_eq!(
             again.units().len(),
             doc.units().len(),
@@ -170,7 +173,7 @@ pub fn document(format: Format, bytes: &[u8]) {
 }
 
 /// Picks one of `formats` by the input's first byte, for targets that cover a family of formats.
-pub fn document_of(formats: &[Format], data: &[u8]) {
+pub fn document_of(formats: &[DocumentFormat], data: &[u8]) {
     if let Some((&pick, rest)) = data.split_first() {
         document(formats[usize::from(pick) % formats.len()], rest);
     }

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use translator::documents::Format;
+use translator::documents::DocumentFormat;
 
 fn replay(target: &str, check: impl Fn(&[u8])) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("regressions").join(target);
@@ -45,21 +45,29 @@ fn language() {
 #[test]
 fn documents() {
     let single = [
-        ("doc_text", Format::Text),
-        ("doc_markdown", Format::Markdown),
-        ("doc_html", Format::Html),
-        ("doc_json", Format::Json),
-        ("doc_po", Format::Po),
-        ("doc_xliff", Format::Xliff),
+        ("doc_text", DocumentFormat::Text),
+        ("doc_markdown", DocumentFormat::Markdown),
+        ("doc_html", DocumentFormat::Html),
+        ("doc_json", DocumentFormat::Json),
+        ("doc_po", DocumentFormat::Po),
+        ("doc_xliff", DocumentFormat::Xliff),
     ];
     for (target, format) in single {
         replay(target, |bytes| tolk_fuzz::document(format, bytes));
     }
     replay("doc_subtitles", |bytes| {
-        tolk_fuzz::document_of(&[Format::Srt, Format::Vtt], bytes)
+        tolk_fuzz::document_of(&[DocumentFormat::Srt, DocumentFormat::Vtt], bytes)
     });
     replay("doc_office", |bytes| {
-        tolk_fuzz::document_of(&[Format::Docx, Format::Pptx, Format::Odt, Format::Epub], bytes)
+        tolk_fuzz::document_of(
+            &[
+                DocumentFormat::Docx,
+                DocumentFormat::Pptx,
+                DocumentFormat::Odt,
+                DocumentFormat::Epub,
+            ],
+            bytes,
+        )
     });
 }
 

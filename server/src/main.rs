@@ -1,12 +1,7 @@
-//! `tolk`: Tolk's command line. Subcommands live in `commands/`, one file each; the HTTP server
-//! in `http/`, its settings in `settings.rs`.
+//! `tolk`: Tolk's command line. It parses the arguments and calls the `tolk_server` library;
+//! subcommands live in `commands/`, one file each.
 
 mod commands;
-mod documents;
-mod http;
-mod jobs;
-mod models;
-mod settings;
 
 use std::process::ExitCode;
 
@@ -33,7 +28,7 @@ enum Command {
     /// The known NLLB models: list them, download them.
     Models(commands::models::Args),
     /// Serve the HTTP API (Tolk's own, LibreTranslate- and DeepL-compatible) until SIGTERM.
-    Serve(Box<settings::ServeArgs>),
+    Serve(Box<tolk_server::settings::ServeArgs>),
 }
 
 fn main() -> ExitCode {

@@ -245,7 +245,29 @@ pub struct Settings {
     pub max_job_bytes: usize,
 }
 
+/// `tolk serve`'s arguments on their own, for [`Settings::from_args`].
+#[derive(clap::Parser)]
+#[command(name = "tolk serve")]
+struct ServeCommand {
+    #[command(flatten)]
+    args: ServeArgs,
+}
+
 impl Settings {
+    /// Decides every setting from `tolk serve`'s arguments (without `tolk serve` itself), for
+    /// programs and tests that embed the server.
+    pub fn from_args<I, T>(args: I) -> Result<Settings, String>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let command = <ServeCommand as clap::Parser>::try_parse_from(
+            std::iter::once(std::ffi::OsString::from("tolk serve")).chain(args.into_iter().map(Into::into)),
+        )
+        .map_err(|e| e.to_string())?;
+        Settings::resolve(command.args)
+    }
+
     /// Decides every setting; the error says which setting is wrong and why.
     pub fn resolve(args: ServeArgs) -> Result<Settings, String> {
         let file = match &args.config {

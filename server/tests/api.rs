@@ -1,13 +1,14 @@
-//! Tolk's own API, spoken over HTTP to a real `tolk serve` with the test model. Expected
-//! translations come from the `translator` library called directly, which the parity tests tie
-//! to the Python reference; expected detections from the `langs` library.
+//! Tolk's own API, asked of the HTTP app in-process with the real engine and the test model (a
+//! real `tolk serve` where a client must disconnect). Expected translations come from the
+//! `translator` library called directly, which the parity tests tie to the Python reference;
+//! expected detections from the `langs` library.
 
 mod common;
 
 use std::io::Read;
 use std::sync::OnceLock;
 
-use common::{read_events, Server};
+use common::{read_events, App, Client, Server};
 use langs::LangCode;
 use serde_json::{json, Value};
 use translator::{TranslateOptions, Translator, TranslatorConfig};
@@ -47,7 +48,7 @@ fn expected(text: &str, source: &str, target: &str, beam: usize) -> String {
 
 #[test]
 fn translates_one_text_and_a_list_with_given_and_detected_sources() {
-    let server = Server::start(&[]);
+    let server = App::start(&[]);
     let one = server.post_json(
         "/v1/translate",
         &json!({"text": ENGLISH, "source": "en", "target": "French"}),
@@ -98,7 +99,7 @@ fn translates_one_text_and_a_list_with_given_and_detected_sources() {
 
 #[test]
 fn html_keeps_markup_and_translates_a_sentence_split_by_inline_tags_as_one() {
-    let server = Server::start(&[]);
+    let server = App::start(&[]);
     let html = "<p class=\"x\">Everyone has the right to <b>education</b>.</p>\n<pre>keep this</pre><script>var a = 1 < 2;</script>";
     let reply = server.post_json(
         "/v1/translate",
@@ -126,7 +127,7 @@ fn html_keeps_markup_and_translates_a_sentence_split_by_inline_tags_as_one() {
 
 #[test]
 fn client_mistakes_get_a_4xx_with_a_json_error_and_never_a_5xx() {
-    let server = Server::start(&["--max-texts", "3", "--max-chars", "200", "--max-body-bytes", "4096"]);
+    let server = App::start(&["--max-texts", "3", "--max-chars", "200", "--max-body-bytes", "4096"]);
     let cases: Vec<(&str, &str, Vec<u8>, u16, &str)> = vec![
         (
             "broken JSON",
@@ -256,15 +257,16 @@ fn client_mistakes_get_a_4xx_with_a_json_error_and_never_a_5xx() {
 
 #[test]
 fn streaming_sends_each_sentence_in_order_then_the_whole_translation() {
-    let server = Server::start(&[]);
+    let server = App::start(&[]);
     let texts = [
         format!("{ENGLISH}\n\nAll human beings are born free."),
         "...".to_string(),
     ];
     let request = json!({"text": texts, "source": "eng_Latn", "target": "fra_Latn", "options": {"beam_size": 1}});
-    let (status, mut reader) = server.post_stream("/v1/translate/stream", &request);
-    assert_eq!(status, 200);
-    let events = read_events(&mut *reader, |name, _| name == "done");
+    let reply = server.post_json("/v1/translate/stream", &request);
+    assert_eq!(reply.status, 200);
+    assert!(reply.content_type.starts_with("text/event-stream"));
+    let events = read_events(&mut reply.body.as_bytes(), |name, _| name == "done");
     let names: Vec<&str> = events.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
@@ -324,7 +326,7 @@ fn a_streaming_client_that_disconnects_cancels_the_rest() {
 
 #[test]
 fn detect_languages_models_health_and_metrics() {
-    let server = Server::start(&[]);
+    let server = App::start(&[]);
     let detect = server.post_json("/v1/detect", &json!({"text": [SPANISH, "1234"]}));
     assert_eq!(detect.status, 200, "{}", detect.body);
     let detections = detect.json()["detections"].clone();
@@ -367,7 +369,7 @@ fn detect_languages_models_health_and_metrics() {
 
 #[test]
 fn openapi_document_and_offline_docs_page() {
-    let server = Server::start(&[]);
+    let server = App::start(&[]);
     let spec: Value = server.get("/openapi.json").json();
     assert!(spec["openapi"].as_str().unwrap().starts_with("3.1"));
     for path in [
@@ -407,8 +409,7 @@ fn openapi_document_and_offline_docs_page() {
 fn several_models_each_answer_requests_that_name_them() {
     let dir = common::model_dir();
     let (first, second) = (format!("stock={}", dir.display()), format!("tuned={}", dir.display()));
-    let server = Server::start_with_models(&[&first, &second]);
-    server.wait_for_log("model=tuned");
+    let server = App::start_with_models(&[&first, &second]);
     let models = server.get("/v1/models").json()["models"].as_array().unwrap().clone();
     let names: Vec<&str> = models.iter().map(|m| m["id"].as_str().unwrap()).collect();
     assert_eq!(names, ["stock", "tuned"]);

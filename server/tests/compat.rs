@@ -1,16 +1,17 @@
-//! LibreTranslate- and DeepL-shaped endpoints over HTTP, JSON and form bodies, their error
-//! shapes, keys and quotas. (tests/clients/ drives the real Python clients of both.)
+//! LibreTranslate- and DeepL-shaped endpoints, asked of the HTTP app in-process: JSON and form
+//! bodies, their error shapes, keys and quotas. (tests/clients/ drives the real Python clients of
+//! both against a server process.)
 
 mod common;
 
-use common::Server;
+use common::{App, Client};
 use serde_json::json;
 
 const ENGLISH: &str = "Everyone has the right to education.";
 
 #[test]
 fn libretranslate_translate_with_json_and_form_bodies() {
-    let server = Server::start(&[]);
+    let server = App::start(&[]);
     let tolk = |source: &str| {
         server
             .post_json(
@@ -71,7 +72,7 @@ fn libretranslate_translate_with_json_and_form_bodies() {
 
 #[test]
 fn libretranslate_detect_languages_settings_and_files() {
-    let server = Server::start(&[]);
+    let server = App::start(&[]);
     let detect = server.post(
         "/detect",
         "application/x-www-form-urlencoded",
@@ -143,7 +144,7 @@ fn libretranslate_detect_languages_settings_and_files() {
 
 #[test]
 fn deepl_translate_with_form_and_json_languages_and_usage() {
-    let server = Server::start(&[]);
+    let server = App::start(&[]);
     let form = server.post(
         "/v2/translate",
         "application/x-www-form-urlencoded",
@@ -218,7 +219,7 @@ fn keys_rates_and_quotas_are_enforced_in_each_api_shape() {
         "# keys\nslow requests_per_minute=2\nsmall chars_per_day=60\nfree\n",
     )
     .unwrap();
-    let server = Server::start(&["--api-keys-file", keys.to_str().unwrap()]);
+    let server = App::start(&["--api-keys-file", keys.to_str().unwrap()]);
     let body = json!({"text": ENGLISH, "source": "en", "target": "fr"});
 
     let none = server.post_json("/v1/translate", &body);

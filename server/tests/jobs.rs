@@ -1,6 +1,7 @@
-//! Jobs on the server: upload, progress, result zip, cancel; a server killed with SIGKILL
-//! mid-job resumes from the last stored chunk and produces the same result as an uninterrupted
-//! run; two servers sharing PostgreSQL finish a job one of them died in.
+//! Jobs on the server: upload, progress, result zip, cancel (the app in-process); a server
+//! killed with SIGKILL mid-job resumes from the last stored chunk and produces the same result as
+//! an uninterrupted run; two servers sharing PostgreSQL finish a job one of them died in (server
+//! processes).
 
 mod common;
 
@@ -10,7 +11,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::Server;
+use common::{App, Client, Server};
 use serde_json::json;
 
 const SENTENCES: [&str; 8] = [
@@ -58,7 +59,7 @@ fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-fn create(server: &Server, files: &[(String, Vec<u8>)], targets: &str) -> String {
+fn create(server: &impl Client, files: &[(String, Vec<u8>)], targets: &str) -> String {
     let mut parts: Vec<(&str, Option<&str>, &[u8])> = files
         .iter()
         .map(|(name, bytes)| ("file", Some(name.as_str()), bytes.as_slice()))
@@ -71,7 +72,7 @@ fn create(server: &Server, files: &[(String, Vec<u8>)], targets: &str) -> String
     id
 }
 
-fn result(server: &Server, id: &str) -> BTreeMap<String, Vec<u8>> {
+fn result(server: &impl Client, id: &str) -> BTreeMap<String, Vec<u8>> {
     let reply = server.get(&format!("/v1/jobs/{id}/result"));
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert_eq!(reply.content_type, "application/zip");
@@ -82,7 +83,7 @@ fn result(server: &Server, id: &str) -> BTreeMap<String, Vec<u8>> {
 
 #[test]
 fn a_job_translates_every_file_and_answers_a_zip() {
-    let server = Server::start(&[]);
+    let server = App::start(&[]);
     let english = text(1, 3);
     let spanish = "Toda persona tiene derecho a la educación. Nadie estará sometido a esclavitud.";
     let packed = zip(&[
@@ -162,7 +163,7 @@ type Part<'a> = (&'a str, Option<&'a str>, &'a [u8]);
 
 #[test]
 fn bad_job_requests_get_clear_client_errors() {
-    let server = Server::start(&[]);
+    let server = App::start(&[]);
     let file: &[u8] = b"Everyone has the right to education.";
     let cases: Vec<(Vec<Part>, u16, &str)> = vec![
         (vec![("target", None, b"fra_Latn")], 400, "no files"),
@@ -214,7 +215,7 @@ fn bad_job_requests_get_clear_client_errors() {
 
 #[test]
 fn with_keys_each_key_sees_only_its_own_jobs() {
-    let server = Server::start(&["--api-keys", "team-a,team-b"]);
+    let server = App::start(&["--api-keys", "team-a,team-b"]);
     let a = [("authorization", "Bearer team-a")];
     let b = [("authorization", "Bearer team-b")];
     let parts: [Part; 2] = [
@@ -415,7 +416,7 @@ fn servers_sharing_postgres_finish_a_job_one_of_them_died_in() {
 
 #[test]
 fn interactive_requests_go_before_a_running_job() {
-    let server = Server::start(&["--job-workers", "2"]);
+    let server = App::start(&["--job-workers", "2"]);
     let files = collection(8);
     let id = create(&server, &files, "fra_Latn,deu_Latn");
     server.wait_for_job(&id, |job| job["progress"]["segments_done"].as_u64().unwrap() > 0);

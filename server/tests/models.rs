@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 
-use common::{model_dir, Server};
+use common::{model_dir, Client, Server};
 use serde_json::{json, Value};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
@@ -34,6 +34,9 @@ struct HubState {
     cut_each: Option<(String, usize)>,
     /// The next full transfer of these files has one byte changed.
     corrupt_next: HashSet<String>,
+    /// Every full transfer of these files has one byte changed: the mock decides from what it is
+    /// asked, so no test depends on a thread re-arming it in time.
+    corrupt_always: HashSet<String>,
     asked: Vec<Asked>,
     body_bytes: usize,
 }
@@ -189,7 +192,7 @@ fn serve(mut stream: TcpStream, state: &Mutex<HubState>) {
             {
                 let mut state = state.lock().unwrap();
                 if !probe {
-                    if state.corrupt_next.remove(name) {
+                    if state.corrupt_next.remove(name) || state.corrupt_always.contains(name) {
                         let middle = body.len() / 2;
                         body[middle] ^= 0x55;
                     }
@@ -396,38 +399,8 @@ fn a_corrupted_file_is_detected_and_fetched_again() {
 
     // Damaged every time: the pull fails and leaves no bad file behind.
     let home = tempfile::tempdir().unwrap();
-    hub.state.lock().unwrap().corrupt_next = ["model.bin".to_string()].into();
-    let out = {
-        let state = Arc::clone(&hub.state);
-        // Re-arm the damage after the first attempt: a watcher flips it back on.
-        let stop = Arc::new(Mutex::new(false));
-        let watcher_stop = Arc::clone(&stop);
-        let watcher = std::thread::spawn(move || {
-            let mut seen = 0;
-            while !*watcher_stop.lock().unwrap() {
-                let mut state = state.lock().unwrap();
-                let transfers = state
-                    .asked
-                    .iter()
-                    .filter(|a| {
-                        a.path.contains("/other/")
-                            && a.path.ends_with("model.bin")
-                            && a.range.as_deref() != Some("bytes=0-0")
-                    })
-                    .count();
-                if transfers > seen {
-                    seen = transfers;
-                    state.corrupt_next.insert("model.bin".into());
-                }
-                drop(state);
-                std::thread::yield_now();
-            }
-        });
-        let out = tolk(&["models", "pull", "other/tiny-nllb"], &hub.url, home.path(), &[]);
-        *stop.lock().unwrap() = true;
-        watcher.join().unwrap();
-        out
-    };
+    hub.state.lock().unwrap().corrupt_always = ["model.bin".to_string()].into();
+    let out = tolk(&["models", "pull", "other/tiny-nllb"], &hub.url, home.path(), &[]);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("did not match the Hub's checksum"), "{stderr}");

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::Server;
+use common::{Client, Server};
 use serde_json::json;
 
 /// The `connect` calls strace recorded that reach beyond this machine.

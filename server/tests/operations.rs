@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{read_events, Server};
+use common::{read_events, Client, Server};
 use serde_json::json;
 
 #[test]

@@ -8,7 +8,7 @@ use std::net::{Shutdown, TcpStream};
 use std::thread;
 use std::time::Duration;
 
-use common::Server;
+use common::{Client, Server};
 
 const TWO_GIB: u64 = 2 << 30;
 const CHUNK: usize = 1 << 20;

@@ -5,384 +5,49 @@
 //! (languages may differ from sentence to sentence) and puts each text back together with its
 //! layout. Every call blocks: run it on a blocking thread from async code. This crate knows
 //! nothing of HTTP.
+//!
+//! Without the default `engine` feature only the text and document handling is built (segmenting,
+//! HTML, documents): what the fuzz targets need, without C++.
 
+pub mod documents;
+mod entities;
+mod error;
+pub mod html;
+pub mod markup;
+mod segment;
+
+// Behind the default `engine` feature: these need CTranslate2 and SentencePiece (C++), which the
+// fuzz targets build without.
 #[cfg(feature = "engine")]
 mod batch;
-/// Documents (text, Markdown, HTML, subtitles, i18n and office files) cut into units to translate.
-pub mod documents;
 #[cfg(feature = "engine")]
 mod engine;
-mod error;
-/// HTML cut into runs of text to translate and markup to keep, and put back together.
-pub mod html;
-/// HTML fragments translated through runs and inline spans, for the API and documents alike.
-pub mod markup;
 #[cfg(feature = "engine")]
 mod model;
 #[cfg(feature = "engine")]
 mod options;
 #[cfg(feature = "engine")]
 pub mod pool;
-mod segment;
 #[cfg(feature = "engine")]
 mod tokenizer;
-
 #[cfg(feature = "engine")]
-use std::path::Path;
-
+mod translation;
 #[cfg(feature = "engine")]
-use langs::LangCode;
+mod translator;
 
-#[cfg(feature = "engine")]
-pub use batch::{BatchLimits, BatchPlan};
 pub use error::{Result, TranslatorError};
-#[cfg(feature = "engine")]
-pub use model::ModelFiles;
-#[cfg(feature = "engine")]
-pub use options::{decoding_limit, Sampling, TranslateOptions, MAX_BEAM_SIZE};
-#[cfg(feature = "engine")]
-pub use pool::{
-    BatchReport, MetricsSnapshot, Pool, PoolConfig, PoolError, Priority, QueueLimits, SentenceStream, StreamItem,
-    Submission, Ticket,
-};
 pub use segment::{split_long_sentence, Layout, Part, Renderer};
-#[cfg(feature = "engine")]
-pub use tokenizer::{NllbTokenizer, Piece, END_OF_SENTENCE};
 
 #[cfg(feature = "engine")]
-use engine::{Engine, EngineOutput};
-
-#[cfg(feature = "engine")]
-/// How a translator is set up.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TranslatorConfig {
-    /// CTranslate2 threads per replica.
-    pub threads: usize,
-    /// Copies of the model, each serving one engine call at a time; each holds its own weights.
-    pub replicas: usize,
-    /// The longest source sequence handed to the model, language token and `</s>` included;
-    /// longer sentences are cut into chunks first. NLLB was trained on up to 512 tokens and its
-    /// quality falls well before that.
-    pub max_input_tokens: usize,
-    /// Limits of one engine call.
-    pub batch: BatchLimits,
-    /// For benchmarks only: every sentence decodes exactly this many tokens (EOS suppressed
-    /// before), so that two engines compared side by side do the same work.
-    pub fixed_decoding_length: Option<usize>,
-}
-
-#[cfg(feature = "engine")]
-impl Default for TranslatorConfig {
-    fn default() -> Self {
-        TranslatorConfig {
-            // One replica using every core: best latency for one caller and the least memory;
-            // docs/benchmarks.md measures the alternatives.
-            threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-            replicas: 1,
-            max_input_tokens: 256,
-            batch: BatchLimits::default(),
-            fixed_decoding_length: None,
-        }
-    }
-}
-
-#[cfg(feature = "engine")]
-/// One sentence to translate.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Segment {
-    /// The sentence.
-    pub text: String,
-    /// Its language.
-    pub source: LangCode,
-    /// The language to translate it into.
-    pub target: LangCode,
-}
-
-#[cfg(feature = "engine")]
-/// One translation of a sentence.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Hypothesis {
-    /// The translated sentence.
-    pub text: String,
-    /// Output tokens, without the leading target-language token.
-    pub tokens: Vec<String>,
-    /// Length-normalised log-probability; higher is better.
-    pub score: f32,
-}
-
-#[cfg(feature = "engine")]
-/// A text to translate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TextRequest<'a> {
-    /// The text, any length and layout.
-    pub text: &'a str,
-    /// Its language.
-    pub source: LangCode,
-    /// The language to translate it into.
-    pub target: LangCode,
-}
-
-#[cfg(feature = "engine")]
-/// A translated text.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TextTranslation {
-    /// The best translation, with the source's layout.
-    pub text: String,
-    /// Further translations, best first, when more than one was asked for.
-    pub alternatives: Vec<String>,
-    /// How many sentences (or chunks of long sentences) went to the model.
-    pub sentences: usize,
-}
-
-#[cfg(feature = "engine")]
-/// A text cut up for the engine by [`Translator::prepare`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PreparedText {
-    /// The text's layout; its sentences are what goes to the model, in order.
-    pub layout: Layout,
-    /// Each sentence's source sequence length in tokens (language token and `</s>` included).
-    pub source_tokens: Vec<usize>,
-}
-
-#[cfg(feature = "engine")]
-/// Renders a text from its sentences' hypotheses (one list per sentence, in order): the best
-/// translation, and `alternatives - 1` further ones where a sentence has them.
-pub(crate) fn render_text(
-    layout: &Layout,
-    target: LangCode,
-    sentences: &[Vec<Hypothesis>],
-    alternatives: usize,
-) -> TextTranslation {
-    let choice = |k: usize| -> Vec<&str> {
-        sentences
-            .iter()
-            .map(|h| h.get(k).or(h.first()).map_or("", |h| h.text.as_str()))
-            .collect()
-    };
-    let script = target.script();
-    TextTranslation {
-        text: layout.render(&choice(0), script),
-        alternatives: (1..alternatives).map(|k| layout.render(&choice(k), script)).collect(),
-        sentences: sentences.len(),
-    }
-}
-
-#[cfg(feature = "engine")]
-/// A loaded NLLB model, ready to translate.
-pub struct Translator {
-    engine: Engine,
-    tokenizer: NllbTokenizer,
-    files: ModelFiles,
-    config: TranslatorConfig,
-}
-
-#[cfg(feature = "engine")]
-/// A sentence ready for the engine: its source tokens and target language.
-struct Prepared {
-    tokens: Vec<String>,
-    target: LangCode,
-}
-
-#[cfg(feature = "engine")]
-impl Translator {
-    /// Checks the model directory and loads the model.
-    pub fn open(dir: &Path, config: TranslatorConfig) -> Result<Translator> {
-        let at_least = |name: &'static str, value: usize, low: usize| {
-            if value < low {
-                Err(TranslatorError::InvalidOption {
-                    name,
-                    value: value.to_string(),
-                    expected: format!("at least {low}"),
-                })
-            } else {
-                Ok(())
-            }
-        };
-        at_least("max_input_tokens", config.max_input_tokens, 8)?;
-        at_least("threads", config.threads, 1)?;
-        at_least("replicas", config.replicas, 1)?;
-        let files = ModelFiles::inspect(dir)?;
-        let tokenizer = NllbTokenizer::open(&files.sentencepiece)?;
-        let engine = Engine::load(&files, config.threads, config.replicas)?;
-        Ok(Translator {
-            engine,
-            tokenizer,
-            files,
-            config,
-        })
-    }
-
-    /// The languages this model can translate from and into.
-    pub fn languages(&self) -> &[LangCode] {
-        &self.files.languages
-    }
-
-    /// The settings the translator was opened with.
-    pub fn config(&self) -> &TranslatorConfig {
-        &self.config
-    }
-
-    /// The model's tokenizer.
-    pub fn tokenizer(&self) -> &NllbTokenizer {
-        &self.tokenizer
-    }
-
-    /// Translates one text, keeping its layout.
-    pub fn translate(
-        &self,
-        text: &str,
-        source: LangCode,
-        target: LangCode,
-        options: &TranslateOptions,
-    ) -> Result<TextTranslation> {
-        let mut out = self.translate_texts(&[TextRequest { text, source, target }], options)?;
-        Ok(out.remove(0))
-    }
-
-    /// Translates several texts in one go; their sentences share engine calls.
-    pub fn translate_texts(
-        &self,
-        requests: &[TextRequest],
-        options: &TranslateOptions,
-    ) -> Result<Vec<TextTranslation>> {
-        options.validate()?;
-        let mut layouts = Vec::with_capacity(requests.len());
-        let mut prepared = Vec::new();
-        for request in requests {
-            self.check_languages(request.source, request.target)?;
-            let layout = self.prepare_text(request, &mut prepared)?;
-            layouts.push(layout);
-        }
-        let mut results = self.run(&prepared, options)?.into_iter();
-        let mut out = Vec::with_capacity(requests.len());
-        for (request, layout) in requests.iter().zip(layouts) {
-            let count = layout.sentences().count();
-            let sentences: Vec<Vec<Hypothesis>> = results.by_ref().take(count).collect();
-            out.push(render_text(&layout, request.target, &sentences, options.alternatives));
-        }
-        Ok(out)
-    }
-
-    /// Cuts a text into sentences (over-long ones into chunks) exactly as [`Translator::translate_texts`]
-    /// does, after checking its languages; the sentences are then translated one by one with
-    /// [`Translator::translate_segments`] (the worker pool does this across callers).
-    pub fn prepare(&self, request: &TextRequest) -> Result<PreparedText> {
-        self.check_languages(request.source, request.target)?;
-        let mut prepared = Vec::new();
-        let layout = self.prepare_text(request, &mut prepared)?;
-        Ok(PreparedText {
-            layout,
-            source_tokens: prepared.into_iter().map(|p| p.tokens.len()).collect(),
-        })
-    }
-
-    /// Translates single sentences as they are, without cutting them into sentences first.
-    /// A sentence longer than `max_input_tokens` is refused rather than truncated.
-    pub fn translate_segments(&self, segments: &[Segment], options: &TranslateOptions) -> Result<Vec<Vec<Hypothesis>>> {
-        options.validate()?;
-        let mut prepared = Vec::with_capacity(segments.len());
-        for segment in segments {
-            self.check_languages(segment.source, segment.target)?;
-            let tokens = self.tokenizer.source_tokens(segment.source, &segment.text)?;
-            if tokens.len() > self.config.max_input_tokens {
-                return Err(TranslatorError::SentenceTooLong {
-                    tokens: tokens.len(),
-                    limit: self.config.max_input_tokens,
-                });
-            }
-            prepared.push(Prepared {
-                tokens,
-                target: segment.target,
-            });
-        }
-        self.run(&prepared, options)
-    }
-
-    fn check_languages(&self, source: LangCode, target: LangCode) -> Result<()> {
-        for lang in [source, target] {
-            if !self.files.vocabulary.contains_key(lang.as_str()) {
-                return Err(TranslatorError::LanguageNotInModel { lang });
-            }
-        }
-        Ok(())
-    }
-
-    /// Cuts a text into sentences (and over-long sentences into chunks), appending each one's
-    /// source tokens to `prepared`; returns the layout to render the result with.
-    fn prepare_text(&self, request: &TextRequest, prepared: &mut Vec<Prepared>) -> Result<Layout> {
-        let max_pieces = self.config.max_input_tokens - 2;
-        let mut push = |text: &str| -> Result<()> {
-            let tokens = self.tokenizer.source_tokens(request.source, text)?;
-            prepared.push(Prepared {
-                tokens,
-                target: request.target,
-            });
-            Ok(())
-        };
-        Layout::of(request.text).split_sentences(|sentence| {
-            let pieces = self.tokenizer.pieces(sentence)?;
-            if pieces.len() <= max_pieces {
-                push(sentence)?;
-                return Ok(vec![Part::Sentence(sentence.to_string())]);
-            }
-            let parts = split_long_sentence(sentence, max_pieces, |chunk| {
-                Ok::<_, TranslatorError>(self.tokenizer.pieces(chunk)?.into_iter().map(|p| p.end).collect())
-            })?;
-            for part in &parts {
-                if let Part::Sentence(chunk) = part {
-                    push(chunk)?;
-                }
-            }
-            Ok(parts)
-        })
-    }
-
-    /// The decoding limit of one sentence: it follows the source length, unless fixed for a benchmark.
-    fn limit_of(&self, sentence: &Prepared) -> usize {
-        self.config
-            .fixed_decoding_length
-            .unwrap_or_else(|| decoding_limit(sentence.tokens.len()))
-    }
-
-    /// One engine call over the sentences `batch` indexes, up to the longest one's limit.
-    fn decode(&self, prepared: &[Prepared], batch: &[usize], options: &TranslateOptions) -> Result<Vec<EngineOutput>> {
-        let limit = batch.iter().map(|&i| self.limit_of(&prepared[i])).max().unwrap_or(0);
-        let sources: Vec<&[String]> = batch.iter().map(|&i| prepared[i].tokens.as_slice()).collect();
-        let targets: Vec<LangCode> = batch.iter().map(|&i| prepared[i].target).collect();
-        let min_length = self.config.fixed_decoding_length.unwrap_or(1);
-        self.engine
-            .translate(&sources, &targets, &options.to_ct2(limit, min_length))
-    }
-
-    /// Runs prepared sentences through the engine in planned batches; results in input order.
-    fn run(&self, prepared: &[Prepared], options: &TranslateOptions) -> Result<Vec<Vec<Hypothesis>>> {
-        let lengths: Vec<usize> = prepared.iter().map(|p| p.tokens.len()).collect();
-        let mut results: Vec<Vec<Hypothesis>> = vec![Vec::new(); prepared.len()];
-        for batch in BatchPlan::new(&lengths, self.config.batch.for_beam(options.beam_size)).batches {
-            let call_limit = batch.iter().map(|&i| self.limit_of(&prepared[i])).max().unwrap_or(0);
-            let outputs = self.decode(prepared, &batch, options)?;
-            for (&i, output) in batch.iter().zip(outputs) {
-                // The call decodes up to its longest source's limit. A sentence that reached its
-                // own, lower limit would have stopped there alone, and beam search ranks
-                // hypotheses differently when cut: decode it again alone, so that no result
-                // depends on which other sentences shared the call. Only runaway (repeating)
-                // output reaches the limit, so this is rare.
-                let own_limit = self.limit_of(&prepared[i]);
-                let reached = own_limit < call_limit && output.hypotheses.iter().any(|h| h.len() >= own_limit);
-                let output = if reached {
-                    self.decode(prepared, &[i], options)?.remove(0)
-                } else {
-                    output
-                };
-                let mut hypotheses = Vec::with_capacity(output.hypotheses.len());
-                for (tokens, score) in output.hypotheses.into_iter().zip(output.scores) {
-                    let tokens = self.tokenizer.strip_target_token(prepared[i].target, &tokens).to_vec();
-                    let text = self.tokenizer.detokenize(&tokens)?;
-                    hypotheses.push(Hypothesis { text, tokens, score });
-                }
-                results[i] = hypotheses;
-            }
-        }
-        Ok(results)
-    }
-}
+pub use crate::{
+    batch::{BatchLimits, BatchPlan},
+    model::ModelFiles,
+    options::{decoding_limit, Sampling, TranslateOptions, MAX_BEAM_SIZE},
+    pool::{
+        EngineCallReport, MetricsSnapshot, Pool, PoolConfig, PoolError, Priority, QueueLimits, SentenceStream,
+        StreamItem, Submission, Ticket,
+    },
+    tokenizer::{NllbTokenizer, Piece, END_OF_SENTENCE},
+    translation::{Hypothesis, Segment, TextRequest, TextTranslation},
+    translator::{PreparedText, Translator, TranslatorConfig},
+};

@@ -1,6 +1,6 @@
-//! An HTML fragment as texts to translate and back: each run (a stretch of flowing text) is one
-//! text, and each inline span that needs it is one more, translated alone so that its tags can be
-//! placed in the run's translation ([`crate::html`]).
+//! An HTML fragment as texts to translate and back, for the API and documents alike: each run (a
+//! stretch of flowing text) is one text, and each inline span that needs it is one more,
+//! translated alone so that its tags can be placed in the run's translation ([`crate::html`]).
 
 use crate::html::{HtmlDocument, RunTranslation};
 

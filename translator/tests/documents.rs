@@ -9,7 +9,7 @@ use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
 use langs::LangCode;
-use translator::documents::{Document, DocumentError, Format, Limits, UnitKind};
+use translator::documents::{Document, DocumentError, DocumentFormat, Limits, UnitKind};
 use translator::markup::HtmlPlan;
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -23,8 +23,8 @@ fn lang(code: &str) -> LangCode {
     LangCode::parse(code).unwrap()
 }
 
-fn format_of(name: &str) -> Format {
-    Format::from_path(Path::new(name)).unwrap_or_else(|| panic!("no format for {name}"))
+fn format_of(name: &str) -> DocumentFormat {
+    DocumentFormat::from_path(Path::new(name)).unwrap_or_else(|| panic!("no format for {name}"))
 }
 
 /// Each unit translated as the server does: text whole, HTML through [`HtmlPlan`], every text
@@ -158,7 +158,7 @@ fn html_translates_text_and_attributes_and_marks_the_target_language() {
     }
     assert!(out.contains("<html lang=\"fr-Latn\" dir=\"ltr\">"), "{out}");
 
-    let document = Document::parse(Format::Html, &fixture("page.html"), &Limits::default()).unwrap();
+    let document = Document::parse(DocumentFormat::Html, &fixture("page.html"), &Limits::default()).unwrap();
     let arabic = document.render(&translate(&document, upper), lang("arb_Arab")).unwrap();
     let arabic = String::from_utf8(arabic).unwrap();
     assert!(arabic.contains("<html lang=\"ar-Arab\" dir=\"rtl\">"), "{arabic}");
@@ -175,7 +175,7 @@ fn subtitles_keep_numbers_timings_and_blocks() {
         "{srt:?}"
     );
 
-    let document = Document::parse(Format::Srt, &fixture("movie.srt"), &Limits::default()).unwrap();
+    let document = Document::parse(DocumentFormat::Srt, &fixture("movie.srt"), &Limits::default()).unwrap();
     assert_eq!(document.units().len(), 2, "one unit per cue");
     assert!(document.units()[0].text.contains("Hello there.") && document.units()[0].text.contains("How are you?"));
 
@@ -327,7 +327,7 @@ fn docx() -> Vec<u8> {
 #[test]
 fn docx_text_is_translated_in_its_runs_and_other_entries_are_copied() {
     let original = docx();
-    let document = Document::parse(Format::Docx, &original, &Limits::default()).unwrap();
+    let document = Document::parse(DocumentFormat::Docx, &original, &Limits::default()).unwrap();
     let texts: Vec<&str> = document.units().iter().map(|u| u.text.as_str()).collect();
     assert!(texts.iter().any(|t| t.contains("Annual report")), "{texts:?}");
     assert!(texts.iter().any(|t| t.contains("Confidential draft")), "{texts:?}");
@@ -388,7 +388,7 @@ fn docx_text_is_translated_in_its_runs_and_other_entries_are_copied() {
     assert!(header.contains(">CONFIDENTIAL DRAFT</w:t>"), "{header}");
 
     // The result is a docx again, with the same units translated.
-    let again = Document::parse(Format::Docx, &out, &Limits::default()).unwrap();
+    let again = Document::parse(DocumentFormat::Docx, &out, &Limits::default()).unwrap();
     assert_eq!(again.units().len(), document.units().len());
 }
 
@@ -419,7 +419,7 @@ fn odt_keeps_mimetype_first_and_stored_and_its_spans() {
         ("content.xml", content.as_bytes(), DEFLATED),
         ("styles.xml", b"<office:document-styles/>", DEFLATED),
     ]);
-    let document = Document::parse(Format::Odt, &odt, &Limits::default()).unwrap();
+    let document = Document::parse(DocumentFormat::Odt, &odt, &Limits::default()).unwrap();
     assert_eq!(document.units().len(), 2);
     let out = document.render(&translate(&document, upper), lang("deu_Latn")).unwrap();
     let after = unzip(&out);
@@ -447,7 +447,7 @@ fn pptx_slides_and_epub_chapters_are_translated() {
         ("ppt/presentation.xml", b"<p:presentation/>", DEFLATED),
         ("ppt/slides/slide1.xml", slide.as_bytes(), DEFLATED),
     ]);
-    let document = Document::parse(Format::Pptx, &pptx, &Limits::default()).unwrap();
+    let document = Document::parse(DocumentFormat::Pptx, &pptx, &Limits::default()).unwrap();
     let out = document.render(&translate(&document, upper), lang("fra_Latn")).unwrap();
     let after = unzip(&out);
     let xml = String::from_utf8(after[2].1.clone()).unwrap();
@@ -468,7 +468,7 @@ fn pptx_slides_and_epub_chapters_are_translated() {
             DEFLATED,
         ),
     ]);
-    let document = Document::parse(Format::Epub, &epub, &Limits::default()).unwrap();
+    let document = Document::parse(DocumentFormat::Epub, &epub, &Limits::default()).unwrap();
     let out = document.render(&translate(&document, upper), lang("heb_Hebr")).unwrap();
     let after = unzip(&out);
     assert_eq!((after[0].0.as_str(), after[0].2), ("mimetype", STORED));
@@ -514,7 +514,7 @@ fn zip_bombs_are_refused() {
     // 8 MiB of spaces in a few KB: past the default ratio.
     let bomb = docx_with_padding(8 << 20);
     assert!(bomb.len() < 64 << 10, "{} bytes", bomb.len());
-    let reason = refused(Document::parse(Format::Docx, &bomb, &Limits::default()));
+    let reason = refused(Document::parse(DocumentFormat::Docx, &bomb, &Limits::default()));
     assert!(reason.contains("word/document.xml"), "{reason}");
 
     // Past a total that the ratio alone allows.
@@ -523,7 +523,11 @@ fn zip_bombs_are_refused() {
         max_ratio: 1_000_000,
         max_entries: 100,
     };
-    refused(Document::parse(Format::Docx, &docx_with_padding(2 << 20), &limits));
+    refused(Document::parse(
+        DocumentFormat::Docx,
+        &docx_with_padding(2 << 20),
+        &limits,
+    ));
 
     // Sizes that lie: the headers declare a few bytes, the data unpacks to 8 MiB.
     let mut liar = docx_with_padding(8 << 20);
@@ -537,7 +541,7 @@ fn zip_bombs_are_refused() {
     }
     assert_eq!(patched, 2, "local header and central directory");
     // Counted while unpacking, the bytes give it away.
-    refused(Document::parse(Format::Docx, &liar, &Limits::default()));
+    refused(Document::parse(DocumentFormat::Docx, &liar, &Limits::default()));
 
     // Too many entries.
     let names: Vec<String> = (0..20).map(|i| format!("word/media/{i}.bin")).collect();
@@ -548,7 +552,7 @@ fn zip_bombs_are_refused() {
         max_entries: 10,
         ..Limits::default()
     };
-    refused(Document::parse(Format::Docx, &zip_of(&entries), &limits));
+    refused(Document::parse(DocumentFormat::Docx, &zip_of(&entries), &limits));
 }
 
 #[test]
@@ -564,7 +568,12 @@ fn entries_leaving_the_archive_are_refused() {
             ("word/document.xml", DOCX_BODY.as_bytes(), DEFLATED),
             (name, b"owned", DEFLATED),
         ]);
-        for format in [Format::Docx, Format::Odt, Format::Pptx, Format::Epub] {
+        for format in [
+            DocumentFormat::Docx,
+            DocumentFormat::Odt,
+            DocumentFormat::Pptx,
+            DocumentFormat::Epub,
+        ] {
             let result = Document::parse(format, &archive, &Limits::default());
             assert!(
                 matches!(result, Err(DocumentError::Refused(_))),
@@ -584,30 +593,39 @@ const BILLION_LAUGHS: &str = concat!(
 fn entity_declarations_are_refused() {
     let body = format!("{BILLION_LAUGHS}<w:document xmlns:w=\"w\"><w:body><w:p><w:r><w:t>&lol2;</w:t></w:r></w:p></w:body></w:document>");
     let docx = zip_of(&[("word/document.xml", body.as_bytes(), DEFLATED)]);
-    refused(Document::parse(Format::Docx, &docx, &Limits::default()));
+    refused(Document::parse(DocumentFormat::Docx, &docx, &Limits::default()));
 
     let external = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]><office:document-content><text:p>&xxe;</text:p></office:document-content>";
     let odt = zip_of(&[
         ("mimetype", b"application/vnd.oasis.opendocument.text", STORED),
         ("content.xml", external.as_bytes(), DEFLATED),
     ]);
-    refused(Document::parse(Format::Odt, &odt, &Limits::default()));
+    refused(Document::parse(DocumentFormat::Odt, &odt, &Limits::default()));
 
     let chapter = format!("{BILLION_LAUGHS}<html><body><p>&lol2;</p></body></html>");
     let epub = zip_of(&[
         ("mimetype", b"application/epub+zip", STORED),
         ("text/c1.xhtml", chapter.as_bytes(), DEFLATED),
     ]);
-    refused(Document::parse(Format::Epub, &epub, &Limits::default()));
+    refused(Document::parse(DocumentFormat::Epub, &epub, &Limits::default()));
 
     let xliff = format!("{BILLION_LAUGHS}<xliff version=\"1.2\"><file><body><trans-unit id=\"1\"><source>&lol2;</source></trans-unit></body></file></xliff>");
-    refused(Document::parse(Format::Xliff, xliff.as_bytes(), &Limits::default()));
+    refused(Document::parse(
+        DocumentFormat::Xliff,
+        xliff.as_bytes(),
+        &Limits::default(),
+    ));
 }
 
 #[test]
 fn content_that_is_not_what_the_extension_says_is_invalid() {
     // A text file named .docx (and the other archives).
-    for format in [Format::Docx, Format::Odt, Format::Pptx, Format::Epub] {
+    for format in [
+        DocumentFormat::Docx,
+        DocumentFormat::Odt,
+        DocumentFormat::Pptx,
+        DocumentFormat::Epub,
+    ] {
         let reason = invalid(Document::parse(
             format,
             b"Just some text, not a zip.",
@@ -617,31 +635,46 @@ fn content_that_is_not_what_the_extension_says_is_invalid() {
     }
     // A zip without a Word body is not a docx.
     let odt = zip_of(&[("mimetype", b"application/vnd.oasis.opendocument.text", STORED)]);
-    invalid(Document::parse(Format::Docx, &odt, &Limits::default()));
+    invalid(Document::parse(DocumentFormat::Docx, &odt, &Limits::default()));
     // A docx whose body is not UTF-8.
     let broken = zip_of(&[("word/document.xml", b"<w:document>\xff\xfe</w:document>", DEFLATED)]);
-    invalid(Document::parse(Format::Docx, &broken, &Limits::default()));
+    invalid(Document::parse(DocumentFormat::Docx, &broken, &Limits::default()));
 
     let limits = Limits::default();
-    invalid(Document::parse(Format::Json, b"Hello, this is not JSON", &limits));
-    invalid(Document::parse(Format::Json, b"{\"a\": \"unterminated", &limits));
     invalid(Document::parse(
-        Format::Xliff,
+        DocumentFormat::Json,
+        b"Hello, this is not JSON",
+        &limits,
+    ));
+    invalid(Document::parse(
+        DocumentFormat::Json,
+        b"{\"a\": \"unterminated",
+        &limits,
+    ));
+    invalid(Document::parse(
+        DocumentFormat::Xliff,
         b"<html><body>Not XLIFF</body></html>",
         &limits,
     ));
-    invalid(Document::parse(Format::Srt, b"{\"subtitles\": false}", &limits));
+    invalid(Document::parse(DocumentFormat::Srt, b"{\"subtitles\": false}", &limits));
     invalid(Document::parse(
-        Format::Vtt,
+        DocumentFormat::Vtt,
         b"1\n00:00:01,000 --> 00:00:02,000\nSRT, not VTT\n",
         &limits,
     ));
-    invalid(Document::parse(Format::Po, b"{\"not\": \"a catalogue\"}", &limits));
-    invalid(Document::parse(Format::Text, &docx(), &limits));
+    invalid(Document::parse(
+        DocumentFormat::Po,
+        b"{\"not\": \"a catalogue\"}",
+        &limits,
+    ));
+    invalid(Document::parse(DocumentFormat::Text, &docx(), &limits));
 
     // Invalid UTF-8 in every text format, with a reason that says so.
-    for format in Format::ALL {
-        if matches!(format, Format::Docx | Format::Odt | Format::Pptx | Format::Epub) {
+    for format in DocumentFormat::ALL {
+        if matches!(
+            format,
+            DocumentFormat::Docx | DocumentFormat::Odt | DocumentFormat::Pptx | DocumentFormat::Epub
+        ) {
             continue;
         }
         let reason = invalid(Document::parse(format, b"Caf\xe9 \xff\xfe au lait", &limits));
@@ -651,7 +684,7 @@ fn content_that_is_not_what_the_extension_says_is_invalid() {
 
 #[test]
 fn a_wrong_number_of_translations_is_an_error() {
-    let document = Document::parse(Format::Markdown, &fixture("guide.md"), &Limits::default()).unwrap();
+    let document = Document::parse(DocumentFormat::Markdown, &fixture("guide.md"), &Limits::default()).unwrap();
     let result = document.render(&["one".to_string()], lang("fra_Latn"));
     assert!(
         matches!(result, Err(DocumentError::TranslationCount { given: 1, .. })),
@@ -660,8 +693,8 @@ fn a_wrong_number_of_translations_is_an_error() {
 }
 
 /// Samples of every format, the fixtures and the archives built above.
-fn samples() -> Vec<(Format, Vec<u8>)> {
-    let mut samples: Vec<(Format, Vec<u8>)> = [
+fn samples() -> Vec<(DocumentFormat, Vec<u8>)> {
+    let mut samples: Vec<(DocumentFormat, Vec<u8>)> = [
         "notes.txt",
         "guide.md",
         "page.html",
@@ -675,9 +708,9 @@ fn samples() -> Vec<(Format, Vec<u8>)> {
     .iter()
     .map(|name| (format_of(name), fixture(name)))
     .collect();
-    samples.push((Format::Docx, docx()));
+    samples.push((DocumentFormat::Docx, docx()));
     samples.push((
-        Format::Odt,
+        DocumentFormat::Odt,
         zip_of(&[
             ("mimetype", b"application/vnd.oasis.opendocument.text", STORED),
             (
@@ -688,7 +721,7 @@ fn samples() -> Vec<(Format, Vec<u8>)> {
         ]),
     ));
     samples.push((
-        Format::Epub,
+        DocumentFormat::Epub,
         zip_of(&[
             ("mimetype", b"application/epub+zip", STORED),
             (

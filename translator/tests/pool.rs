@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use common::{lang, references, Case, SENTENCES};
 use translator::{
-    BatchLimits, BatchReport, Pool, PoolConfig, PoolError, Priority, QueueLimits, StreamItem, Submission, TextRequest,
-    TextTranslation, TranslateOptions, Translator, TranslatorConfig, TranslatorError,
+    BatchLimits, EngineCallReport, Pool, PoolConfig, PoolError, Priority, QueueLimits, StreamItem, Submission,
+    TextRequest, TextTranslation, TranslateOptions, Translator, TranslatorConfig, TranslatorError,
 };
 
 /// Small enough that long reference sentences are cut into chunks, so that path is covered too.
@@ -314,7 +314,7 @@ async fn interactive_work_queued_behind_bulk_work_runs_first() {
                 max_tokens: 4096,
                 max_sentences: 2,
             }),
-            observer: Some(Arc::new(move |report: &BatchReport| {
+            observer: Some(Arc::new(move |report: &EngineCallReport| {
                 seen.lock().unwrap().push((report.priority, report.sentences));
             })),
             ..paused()
@@ -472,7 +472,7 @@ async fn a_streamed_text_goes_in_order_in_calls_that_double_so_its_first_sentenc
     let pool = pool(
         single_replica(),
         PoolConfig {
-            observer: Some(Arc::new(move |report: &BatchReport| {
+            observer: Some(Arc::new(move |report: &EngineCallReport| {
                 seen.lock().unwrap().push(report.sentences);
             })),
             ..paused()

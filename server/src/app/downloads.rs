@@ -32,15 +32,15 @@ struct Entry {
 
 /// The files; ids are unguessable enough for a private server (time and counter mixed), not
 /// secrets.
-pub struct FileStore {
+pub struct Downloads {
     entries: Mutex<VecDeque<Entry>>,
     counter: AtomicU64,
 }
 
-impl FileStore {
+impl Downloads {
     /// An empty store.
-    pub fn new() -> FileStore {
-        FileStore {
+    pub fn new() -> Downloads {
+        Downloads {
             entries: Mutex::new(VecDeque::new()),
             counter: AtomicU64::new(0),
         }
@@ -86,8 +86,8 @@ impl FileStore {
     }
 }
 
-impl Default for FileStore {
+impl Default for Downloads {
     fn default() -> Self {
-        FileStore::new()
+        Downloads::new()
     }
 }

@@ -12,13 +12,19 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use super::error::ApiError;
+use super::error::Error;
 
 /// A key as it is kept: its SHA-256 digest.
 type KeyDigest = [u8; 32];
 
 fn digest(key: &str) -> KeyDigest {
     Sha256::digest(key.as_bytes()).into()
+}
+
+/// Who owns what a key stores (jobs): the hex SHA-256 of the key, never the key itself, so that
+/// the database holds nothing that opens the API.
+pub fn owner_id(key: &str) -> String {
+    hex::encode(digest(key.trim()))
 }
 
 /// One key's limits; 0 is unlimited.
@@ -85,7 +91,7 @@ impl Keys {
 
     /// The digest of `key` if it is a known key: every known digest is compared, in constant
     /// time, whatever matches.
-    fn known(&self, key: &str) -> Result<KeyDigest, ApiError> {
+    fn known(&self, key: &str) -> Result<KeyDigest, Error> {
         let presented = digest(key);
         let mut found = subtle::Choice::from(0);
         for known in self.limits.keys() {
@@ -94,18 +100,15 @@ impl Keys {
         if bool::from(found) {
             Ok(presented)
         } else {
-            Err(ApiError::InvalidKey)
+            Err(Error::InvalidKey)
         }
     }
 
     /// Admits one request of `chars` characters for `key`, or says why not.
-    pub fn admit(&self, key: Option<&str>, chars: usize) -> Result<(), ApiError> {
-        let key = key
-            .map(str::trim)
-            .filter(|k| !k.is_empty())
-            .ok_or(ApiError::MissingKey)?;
+    pub fn admit(&self, key: Option<&str>, chars: usize) -> Result<(), Error> {
+        let key = key.map(str::trim).filter(|k| !k.is_empty()).ok_or(Error::MissingKey)?;
         let key = self.known(key)?;
-        let limits = *self.limits.get(&key).ok_or(ApiError::InvalidKey)?;
+        let limits = *self.limits.get(&key).ok_or(Error::InvalidKey)?;
         let now = Instant::now();
         let today = utc_day();
         let mut usage = self.usage.lock().unwrap_or_else(|e| e.into_inner());
@@ -124,10 +127,10 @@ impl Keys {
         };
         if limits.requests_per_minute > 0 && used.requests >= limits.requests_per_minute {
             let retry_after = Duration::from_secs(60).saturating_sub(now.duration_since(window));
-            return Err(ApiError::RateLimited { retry_after });
+            return Err(Error::RateLimited { retry_after });
         }
         if limits.chars_per_day > 0 && used.chars + chars as u64 > limits.chars_per_day {
-            return Err(ApiError::QuotaExceeded);
+            return Err(Error::QuotaExceeded);
         }
         used.requests += 1;
         used.chars += chars as u64;
@@ -135,13 +138,10 @@ impl Keys {
     }
 
     /// Checks a key without counting a request (for usage queries).
-    pub fn usage(&self, key: Option<&str>) -> Result<KeyUsage, ApiError> {
-        let key = key
-            .map(str::trim)
-            .filter(|k| !k.is_empty())
-            .ok_or(ApiError::MissingKey)?;
+    pub fn usage(&self, key: Option<&str>) -> Result<KeyUsage, Error> {
+        let key = key.map(str::trim).filter(|k| !k.is_empty()).ok_or(Error::MissingKey)?;
         let key = self.known(key)?;
-        let limits = self.limits.get(&key).ok_or(ApiError::InvalidKey)?;
+        let limits = self.limits.get(&key).ok_or(Error::InvalidKey)?;
         let usage = self.usage.lock().unwrap_or_else(|e| e.into_inner());
         let chars_today = usage.get(&key).filter(|u| u.day == utc_day()).map_or(0, |u| u.chars);
         Ok(KeyUsage {
@@ -213,19 +213,29 @@ mod tests {
         let keys = Keys::load(&["gamma".to_string()], Some(&path), defaults)
             .unwrap()
             .unwrap();
-        assert!(matches!(keys.admit(None, 1), Err(ApiError::MissingKey)));
-        assert!(matches!(keys.admit(Some("delta"), 1), Err(ApiError::InvalidKey)));
+        assert!(matches!(keys.admit(None, 1), Err(Error::MissingKey)));
+        assert!(matches!(keys.admit(Some("delta"), 1), Err(Error::InvalidKey)));
         keys.admit(Some("alpha"), 1).unwrap();
         keys.admit(Some("alpha"), 1).unwrap();
         match keys.admit(Some("alpha"), 1) {
-            Err(ApiError::RateLimited { retry_after }) => assert!(retry_after <= Duration::from_secs(60)),
+            Err(Error::RateLimited { retry_after }) => assert!(retry_after <= Duration::from_secs(60)),
             other => panic!("expected a rate limit, got {other:?}"),
         }
         keys.admit(Some("beta"), 6).unwrap();
-        assert!(matches!(keys.admit(Some("beta"), 5), Err(ApiError::QuotaExceeded)));
+        assert!(matches!(keys.admit(Some("beta"), 5), Err(Error::QuotaExceeded)));
         keys.admit(Some("beta"), 4).unwrap();
         assert_eq!(keys.usage(Some("beta")).unwrap().chars_today, 10);
         keys.admit(Some("gamma"), 1_000_000).unwrap();
+    }
+
+    #[test]
+    fn an_owner_id_is_the_hex_digest_of_the_trimmed_key() {
+        // The SHA-256 of "alpha", as `printf alpha | sha256sum` prints it: existing job databases
+        // store owners in this form.
+        assert_eq!(
+            owner_id(" alpha "),
+            "8ed3f6ad685b959ead7022518e1af76cd816f8e8ec7ccdda1ed4018e8f2223f8"
+        );
     }
 
     #[test]

@@ -1,14 +1,12 @@
-//! What every request handler shares: settings, the models once loaded, keys, files.
+//! The models a server serves: each loads in the background (so the process answers health checks
+//! at once), says whether it is ready, and is found by name, the first being the default.
 
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
-use translator::Pool;
+use translator::{Pool, PoolConfig, QueueLimits, Translator, TranslatorConfig};
 
-use super::error::ApiError;
-use super::files::FileStore;
-use super::keys::Keys;
-use super::metrics::HttpMetrics;
+use super::error::Error;
 use crate::settings::{ModelSpec, Settings};
 
 /// A loaded model and its pool.
@@ -47,61 +45,99 @@ impl ModelSlot {
     }
 
     /// Records the outcome of loading it.
-    pub fn set(&self, model: Result<Model, String>) {
+    fn set(&self, model: Result<Model, String>) {
         let _ = self.loaded.set(model.map(Arc::new));
     }
 }
 
-/// Shared by all handlers.
-pub struct AppState {
-    /// The server's settings.
-    pub settings: Settings,
-    /// The models, the default one first.
-    pub models: Vec<ModelSlot>,
-    /// API keys and their usage; `None` when keys are off.
-    pub keys: Option<Keys>,
-    /// Translated files waiting to be downloaded.
-    pub files: FileStore,
-    /// Request counters.
-    pub http: HttpMetrics,
-    /// When the server started.
-    pub started: Instant,
-    /// Background jobs, once their database is open.
-    pub jobs: OnceLock<crate::jobs::Jobs>,
+/// How each model's translator and pool are set up.
+#[derive(Debug, Clone)]
+pub struct PoolSettings {
+    /// CTranslate2 threads per replica.
+    pub threads: usize,
+    /// Copies of each model.
+    pub replicas: usize,
+    /// Sentences that may wait in each model's queue.
+    pub queue_sentences: usize,
+    /// Bytes of cached sentence translations per model.
+    pub cache_bytes: usize,
 }
 
-impl AppState {
-    /// State with no model loaded yet.
-    pub fn new(settings: Settings, keys: Option<Keys>) -> AppState {
-        let models = settings
-            .models
+impl PoolSettings {
+    /// The pool part of a server's settings.
+    pub fn from_settings(settings: &Settings) -> PoolSettings {
+        PoolSettings {
+            threads: settings.threads,
+            replicas: settings.replicas,
+            queue_sentences: settings.queue_sentences,
+            cache_bytes: settings.cache_bytes,
+        }
+    }
+}
+
+/// The models, the default one first.
+pub struct ModelRegistry {
+    slots: Vec<ModelSlot>,
+    pools: PoolSettings,
+}
+
+impl ModelRegistry {
+    /// A registry of `specs`, none loaded yet.
+    pub fn new(specs: &[ModelSpec], pools: PoolSettings) -> ModelRegistry {
+        let slots = specs
             .iter()
             .map(|spec| ModelSlot {
                 spec: spec.clone(),
                 loaded: OnceLock::new(),
             })
             .collect();
-        AppState {
-            settings,
-            models,
-            keys,
-            files: FileStore::new(),
-            http: HttpMetrics::default(),
-            started: Instant::now(),
-            jobs: OnceLock::new(),
+        ModelRegistry { slots, pools }
+    }
+
+    /// Every model, the default first, loaded or not.
+    pub fn slots(&self) -> &[ModelSlot] {
+        &self.slots
+    }
+
+    /// Loads every model not loaded yet, default first, logging each outcome; blocks.
+    pub fn load_all(&self) {
+        for slot in &self.slots {
+            if slot.loaded.get().is_some() {
+                continue;
+            }
+            let started = Instant::now();
+            let result = load_model(&self.pools, &slot.spec);
+            let failure = result.as_ref().err().cloned();
+            // Ready before saying so: tests and operators act on this line.
+            slot.set(result);
+            let name = &slot.spec.name;
+            match failure {
+                None => tracing::info!(model = %name, seconds = started.elapsed().as_secs_f64(), "model loaded"),
+                Some(error) => tracing::error!(model = %name, %error, "the model failed to load"),
+            }
         }
     }
 
-    /// The model called `name` (the default one for `None`), or why not: 400 for a name this
-    /// server does not serve, 503 while it loads.
-    pub fn model(&self, name: Option<&str>) -> Result<Arc<Model>, ApiError> {
+    /// Loads the models on a thread of their own, so that the caller goes on at once.
+    pub fn load_in_background(self: &Arc<Self>) -> Result<(), String> {
+        let registry = Arc::clone(self);
+        std::thread::Builder::new()
+            .name("tolk-load".into())
+            .spawn(move || registry.load_all())
+            .map(|_| ())
+            .map_err(|e| format!("cannot start the loading thread: {e}"))
+    }
+
+    /// The model called `name` (the default one for `None`), or why not: an unknown name, or a
+    /// model still loading (or failed to).
+    pub fn model(&self, name: Option<&str>) -> Result<Arc<Model>, Error> {
         let slot = match name.map(str::trim).filter(|n| !n.is_empty()) {
-            None => self.models.first(),
-            Some(name) => self.models.iter().find(|slot| slot.spec.name == name),
+            None => self.slots.first(),
+            Some(name) => self.slots.iter().find(|slot| slot.spec.name == name),
         };
         let Some(slot) = slot else {
-            let known: Vec<&str> = self.models.iter().map(|s| s.spec.name.as_str()).collect();
-            return Err(ApiError::UnknownModel(format!(
+            let known: Vec<&str> = self.slots.iter().map(|s| s.spec.name.as_str()).collect();
+            return Err(Error::UnknownModel(format!(
                 "unknown model {:?}; this server has {}",
                 name.unwrap_or_default(),
                 known.join(", ")
@@ -109,7 +145,7 @@ impl AppState {
         };
         match slot.loading() {
             Loading::Ready(model) => Ok(model),
-            Loading::Pending | Loading::Failed(_) => Err(ApiError::NotReady),
+            Loading::Pending | Loading::Failed(_) => Err(Error::NotReady),
         }
     }
 
@@ -117,4 +153,28 @@ impl AppState {
     pub fn default_model(&self) -> Option<Arc<Model>> {
         self.model(None).ok()
     }
+}
+
+fn load_model(settings: &PoolSettings, spec: &ModelSpec) -> Result<Model, String> {
+    let config = TranslatorConfig {
+        threads: settings.threads,
+        replicas: settings.replicas,
+        ..TranslatorConfig::default()
+    };
+    let translator = Translator::open(&spec.dir, config).map_err(|e| e.to_string())?;
+    let id = spec.name.clone();
+    let pool = Pool::new(
+        Arc::new(translator),
+        PoolConfig {
+            model_id: id.clone(),
+            queue: QueueLimits {
+                max_sentences: settings.queue_sentences,
+                ..QueueLimits::default()
+            },
+            cache_bytes: settings.cache_bytes,
+            ..PoolConfig::default()
+        },
+    )
+    .map_err(|e| format!("cannot start the worker threads: {e}"))?;
+    Ok(Model { id, pool })
 }

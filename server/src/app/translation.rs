@@ -1,31 +1,24 @@
 //! Translation as every API flavour asks for it: texts, a source language or `auto`, a target,
 //! plain text or HTML. Detects each text's language on its own, sends texts of one source
 //! language to the pool together (all groups at once, so they share engine calls), and puts
-//! the answers back in request order. The endpoints only translate their shapes to and from this.
+//! the answers back in request order. The HTTP adapters and the stream only translate their
+//! shapes to and from this.
 
 use std::collections::BTreeMap;
 use std::time::Instant;
 
 use futures_util::future::try_join_all;
-use langs::{Detector, LangCode};
+use langs::{Detector, LangCode, SourceChoice};
 use translator::markup::HtmlPlan;
-use translator::{Priority, Submission, TranslateOptions};
+use translator::{Priority, SentenceStream, Submission, TranslateOptions};
 
-use super::error::ApiError;
-use super::state::{AppState, Model};
+use super::error::Error;
+use super::registry::Model;
+use super::Core;
 
-/// Where the source language comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SourceChoice {
-    /// Detected for each text.
-    Auto,
-    /// Given by the caller.
-    Given(LangCode),
-}
-
-/// How the texts are written.
+/// How the texts of a request are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Format {
+pub enum TextFormat {
     /// Plain text: layout kept, everything translated.
     #[default]
     Text,
@@ -33,14 +26,14 @@ pub enum Format {
     Html,
 }
 
-impl Format {
+impl TextFormat {
     /// Reads `text` or `html` (any case); `None` is plain text.
-    pub fn parse(value: Option<&str>) -> Result<Format, ApiError> {
+    pub fn parse(value: Option<&str>) -> Result<TextFormat, Error> {
         match value.map(str::trim) {
-            None | Some("") => Ok(Format::Text),
-            Some(v) if v.eq_ignore_ascii_case("text") => Ok(Format::Text),
-            Some(v) if v.eq_ignore_ascii_case("html") => Ok(Format::Html),
-            Some(other) => Err(ApiError::InvalidOption(format!(
+            None | Some("") => Ok(TextFormat::Text),
+            Some(v) if v.eq_ignore_ascii_case("text") => Ok(TextFormat::Text),
+            Some(v) if v.eq_ignore_ascii_case("html") => Ok(TextFormat::Html),
+            Some(other) => Err(Error::InvalidOption(format!(
                 "invalid option format = {other:?}: accepted values are text and html"
             ))),
         }
@@ -57,7 +50,7 @@ pub struct TranslationRequest {
     /// The language to translate into.
     pub target: LangCode,
     /// Plain text or HTML.
-    pub format: Format,
+    pub format: TextFormat,
     /// Decoding options.
     pub options: TranslateOptions,
     /// Which model; `None` is the default one.
@@ -89,43 +82,37 @@ pub struct TranslatedText {
 }
 
 /// Reads a source field: absent, empty or `auto` means detect.
-pub fn parse_source(field: &'static str, value: Option<&str>) -> Result<SourceChoice, ApiError> {
-    match value.map(str::trim) {
-        None | Some("") => Ok(SourceChoice::Auto),
-        Some(v) if v.eq_ignore_ascii_case("auto") => Ok(SourceChoice::Auto),
-        Some(v) => LangCode::parse(v)
-            .map(SourceChoice::Given)
-            .map_err(|error| ApiError::UnknownLanguage { field, error }),
-    }
+pub fn parse_source(field: &'static str, value: Option<&str>) -> Result<SourceChoice, Error> {
+    SourceChoice::parse(value).map_err(|error| Error::UnknownLanguage { field, error })
 }
 
 /// Reads a target field, which must be there.
-pub fn parse_target(field: &'static str, value: Option<&str>) -> Result<LangCode, ApiError> {
+pub fn parse_target(field: &'static str, value: Option<&str>) -> Result<LangCode, Error> {
     match value.map(str::trim) {
-        None | Some("") => Err(ApiError::Missing(format!(
+        None | Some("") => Err(Error::Missing(format!(
             "{field} is required: the language to translate into"
         ))),
-        Some(v) => LangCode::parse(v).map_err(|error| ApiError::UnknownLanguage { field, error }),
+        Some(v) => LangCode::parse(v).map_err(|error| Error::UnknownLanguage { field, error }),
     }
 }
 
 /// Refuses requests over the server's limits; returns the characters counted.
-pub fn check_limits(state: &AppState, texts: &[String]) -> Result<usize, ApiError> {
-    let limits = &state.settings;
+pub fn check_limits(core: &Core, texts: &[String]) -> Result<usize, Error> {
+    let limits = &core.settings;
     if texts.is_empty() {
-        return Err(ApiError::Missing(
+        return Err(Error::Missing(
             "no text to translate: send at least one text".to_string(),
         ));
     }
     if texts.len() > limits.max_texts {
-        return Err(ApiError::TooManyTexts {
+        return Err(Error::TooManyTexts {
             count: texts.len(),
             limit: limits.max_texts,
         });
     }
     let count: usize = texts.iter().map(|t| t.chars().count()).sum();
     if count > limits.max_chars {
-        return Err(ApiError::TooManyCharacters {
+        return Err(Error::TooManyCharacters {
             count,
             limit: limits.max_chars,
         });
@@ -141,6 +128,69 @@ pub fn detect(model: &Model, text: &str) -> Option<Detected> {
             language: d.language,
             confidence: d.confidence,
         })
+}
+
+/// The source language of one text and, when it was detected, the detection; no language for a
+/// text with no letters.
+fn source_of(model: &Model, choice: SourceChoice, text: &str) -> (Option<LangCode>, Option<Detected>) {
+    match choice {
+        SourceChoice::Given(code) => (Some(code), None),
+        SourceChoice::Auto => {
+            let detected = detect(model, text);
+            (detected.map(|d| d.language), detected)
+        }
+    }
+}
+
+/// One text of a streamed translation: the answer so far, and its sentences as they are translated.
+pub struct StreamedText {
+    /// The text.
+    pub text: String,
+    /// Its answer, the translation still empty.
+    pub answer: TranslatedText,
+    /// Its sentences in order; `None` for a text with nothing to translate, its own translation.
+    pub sentences: Option<SentenceStream>,
+}
+
+/// Starts a streamed translation of plain texts: each text is detected (for `auto`) and submitted
+/// on its own, so that sentences of all texts share engine calls, and all are submitted before
+/// anything is answered, so that a full queue is refused at once. Dropping the streams withdraws
+/// what has not started.
+pub fn stream(core: &Core, request: TranslationRequest) -> Result<Vec<StreamedText>, Error> {
+    if request.format == TextFormat::Html {
+        return Err(Error::InvalidOption(
+            "invalid option format = html: streaming translates plain text; use /v1/translate for HTML".to_string(),
+        ));
+    }
+    check_limits(core, &request.texts)?;
+    request.options.validate()?;
+    let model = core.models.model(request.model.as_deref())?;
+    let deadline = deadline(core);
+    let mut texts = Vec::with_capacity(request.texts.len());
+    for text in request.texts {
+        let (source, detected) = source_of(&model, request.source, &text);
+        let sentences = match source {
+            Some(source) => Some(
+                model.pool.stream(
+                    Submission::new(vec![text.clone()], source, request.target)
+                        .options(request.options.clone())
+                        .priority(request.priority)
+                        .deadline(deadline),
+                )?,
+            ),
+            None => None,
+        };
+        texts.push(StreamedText {
+            text,
+            answer: TranslatedText {
+                source,
+                detected,
+                ..TranslatedText::default()
+            },
+            sentences,
+        });
+    }
+    Ok(texts)
 }
 
 /// One thing to send to the pool: a whole text, an HTML run, or an inline span of a run.
@@ -160,13 +210,13 @@ enum Plan {
 }
 
 /// Translates every text of `request`; see the module documentation.
-pub async fn translate(state: &AppState, request: TranslationRequest) -> Result<Vec<TranslatedText>, ApiError> {
-    check_limits(state, &request.texts)?;
+pub async fn translate(core: &Core, request: TranslationRequest) -> Result<Vec<TranslatedText>, Error> {
+    check_limits(core, &request.texts)?;
     request.options.validate()?;
-    let model = state.model(request.model.as_deref())?;
+    let model = core.models.model(request.model.as_deref())?;
     let mut units: Vec<Unit> = Vec::new();
     let mut plans = Vec::with_capacity(request.texts.len());
-    let sources: Vec<String> = if state.settings.log_content {
+    let sources: Vec<String> = if core.settings.log_content {
         request.texts.clone()
     } else {
         Vec::new()
@@ -174,16 +224,9 @@ pub async fn translate(state: &AppState, request: TranslationRequest) -> Result<
     let mut answers = Vec::with_capacity(request.texts.len());
     for text in request.texts {
         let mut plan_texts = Vec::new();
-        let html = (request.format == Format::Html).then(|| HtmlPlan::new(&text, &mut plan_texts));
+        let html = (request.format == TextFormat::Html).then(|| HtmlPlan::new(&text, &mut plan_texts));
         let sample = html.as_ref().map_or_else(|| text.clone(), HtmlPlan::plain_text);
-        let detected = match request.source {
-            SourceChoice::Auto => detect(&model, &sample),
-            SourceChoice::Given(_) => None,
-        };
-        let source = match request.source {
-            SourceChoice::Given(code) => Some(code),
-            SourceChoice::Auto => detected.map(|d| d.language),
-        };
+        let (source, detected) = source_of(&model, request.source, &sample);
         answers.push(TranslatedText {
             text: String::new(),
             alternatives: Vec::new(),
@@ -214,10 +257,10 @@ pub async fn translate(state: &AppState, request: TranslationRequest) -> Result<
         &request.options,
         request.target,
         request.priority,
-        deadline(state),
+        deadline(core),
     )
     .await?;
-    let log_content = state.settings.log_content;
+    let log_content = core.settings.log_content;
     for (plan, answer) in plans.into_iter().zip(answers.iter_mut()) {
         match plan {
             Plan::Verbatim(text) => answer.text = text,
@@ -251,8 +294,8 @@ pub async fn translate(state: &AppState, request: TranslationRequest) -> Result<
 }
 
 /// When a request started now must be answered.
-pub fn deadline(state: &AppState) -> Instant {
-    Instant::now() + state.settings.request_timeout
+pub fn deadline(core: &Core) -> Instant {
+    Instant::now() + core.settings.request_timeout
 }
 
 /// Sends the units to the pool, one submission per source language, all at once; results in
@@ -264,7 +307,7 @@ async fn run_units(
     target: LangCode,
     priority: Priority,
     deadline: Instant,
-) -> Result<Vec<translator::TextTranslation>, ApiError> {
+) -> Result<Vec<translator::TextTranslation>, Error> {
     let mut groups: BTreeMap<&str, (LangCode, Vec<usize>)> = BTreeMap::new();
     for (i, unit) in units.iter().enumerate() {
         groups

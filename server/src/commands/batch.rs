@@ -9,14 +9,14 @@ use std::time::Instant;
 
 use futures_util::stream::{self, StreamExt};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use langs::LangCode;
+use langs::{LangCode, SourceChoice};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use translator::documents::{Document, Format, Limits};
+use translator::documents::{Document, DocumentFormat, Limits};
 use translator::{Pool, PoolConfig, Priority, QueueLimits, TranslateOptions, Translator, TranslatorConfig};
 
 use super::Failure;
-use crate::documents::translate_document;
+use tolk_server::app::documents::translate_document;
 
 /// The report's file name inside the output folder.
 pub const REPORT_FILE: &str = "tolk-batch-report.json";
@@ -35,7 +35,7 @@ const STREAM_CHUNKS_IN_FLIGHT: usize = 4;
 #[derive(clap::Args)]
 pub struct Args {
     /// Directory of a CTranslate2-converted NLLB model, or a known model's name.
-    #[arg(long, env = "TOLK_MODEL", default_value = crate::models::DEFAULT_MODEL)]
+    #[arg(long, env = "TOLK_MODEL", default_value = tolk_server::models::DEFAULT_MODEL)]
     model: PathBuf,
     /// Languages to translate into, comma-separated (fra_Latn,spa_Latn or French,es).
     #[arg(long = "to", value_delimiter = ',', required = true)]
@@ -96,7 +96,7 @@ pub struct FileReport {
 
 /// The whole run: written after every file, so that a killed run still leaves an honest report.
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
-pub struct BatchReport {
+pub struct BatchRunReport {
     /// The model used.
     pub model: String,
     /// Per file and target.
@@ -132,15 +132,14 @@ struct Work {
     relative: String,
     input: PathBuf,
     target: LangCode,
-    format: Option<Format>,
+    format: Option<DocumentFormat>,
 }
 
 /// Runs the command.
 pub fn run(args: Args) -> Result<(), Failure> {
-    let source = match args.source.trim() {
-        auto if auto.eq_ignore_ascii_case("auto") => None,
-        code => Some(LangCode::parse(code).map_err(|e| Failure::usage(format!("--from: {e}")))?),
-    };
+    let source = SourceChoice::parse(Some(&args.source))
+        .map_err(|e| Failure::usage(format!("--from: {e}")))?
+        .given();
     let mut targets = Vec::new();
     for target in &args.targets {
         let code = LangCode::parse(target).map_err(|e| Failure::usage(format!("--to: {e}")))?;
@@ -163,12 +162,12 @@ pub fn run(args: Args) -> Result<(), Failure> {
     fs::create_dir_all(&args.output)
         .map_err(|e| Failure::runtime(format!("cannot create {}: {e}", args.output.display())))?;
     let report_path = args.output.join(REPORT_FILE);
-    let previous: BatchReport = match (args.force, fs::read(&report_path)) {
+    let previous: BatchRunReport = match (args.force, fs::read(&report_path)) {
         (false, Ok(bytes)) => serde_json::from_slice(&bytes).unwrap_or_default(),
-        _ => BatchReport::default(),
+        _ => BatchRunReport::default(),
     };
 
-    let model_dir = crate::models::locate(&args.model).map_err(Failure::runtime)?;
+    let model_dir = tolk_server::models::locate(&args.model).map_err(Failure::runtime)?;
     let mut config = TranslatorConfig::default();
     if let Some(threads) = args.threads {
         config.threads = threads;
@@ -202,7 +201,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 relative: relative.clone(),
                 input: input.clone(),
                 target,
-                format: Format::from_path(input),
+                format: DocumentFormat::from_path(input),
             })
         })
         .collect();
@@ -210,9 +209,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .enable_time()
         .build()
         .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))?;
-    let mut report = BatchReport {
+    let mut report = BatchRunReport {
         model: args.model.display().to_string(),
-        ..BatchReport::default()
+        ..BatchRunReport::default()
     };
     let started = Instant::now();
     let progress = Progress::new(work.len());
@@ -270,7 +269,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
 async fn process(
     item: &Work,
     output: &Path,
-    previous: &BatchReport,
+    previous: &BatchRunReport,
     pool: &Pool,
     source: Option<LangCode>,
     options: &TranslateOptions,
@@ -304,7 +303,7 @@ async fn process(
         }
     };
     // Big plain text streams through in chunks: memory stays bounded whatever the file's size.
-    let streamed = format == Format::Text && size > STREAM_FROM_BYTES;
+    let streamed = format == DocumentFormat::Text && size > STREAM_FROM_BYTES;
     let (bytes, sha) = if streamed {
         match hash_file(&item.input) {
             Ok(sha) => (Vec::new(), sha),
@@ -316,7 +315,7 @@ async fn process(
     } else {
         match read_bounded(&item.input) {
             Ok(bytes) => {
-                let sha = hex(&Sha256::digest(&bytes));
+                let sha = hex::encode(Sha256::digest(&bytes));
                 (bytes, sha)
             }
             Err(reason) => {
@@ -379,7 +378,7 @@ async fn process(
     report
 }
 
-fn summarize(report: &mut BatchReport, pool: &Pool, started: Instant) {
+fn summarize(report: &mut BatchRunReport, pool: &Pool, started: Instant) {
     let metrics = pool.metrics();
     let count = |status: &str| report.files.iter().filter(|f| f.status == status).count();
     let this_run = |f: &&FileReport| f.status == "done" && !f.earlier_run;
@@ -462,7 +461,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
     fs::rename(&temporary, path).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-fn write_report(path: &Path, report: &BatchReport) -> Result<(), Failure> {
+fn write_report(path: &Path, report: &BatchRunReport) -> Result<(), Failure> {
     let text = serde_json::to_vec_pretty(report).map_err(Failure::runtime)?;
     write_atomically(path, &text).map_err(Failure::runtime)
 }
@@ -477,7 +476,7 @@ async fn stream_text(
     source: Option<LangCode>,
     target: LangCode,
     options: &TranslateOptions,
-) -> Result<(usize, Option<crate::documents::SourceLanguage>), String> {
+) -> Result<(usize, Option<tolk_server::app::documents::SourceLanguage>), String> {
     use std::io::{BufRead, Write};
     let file = fs::File::open(input).map_err(|e| format!("cannot read it: {e}"))?;
     let mut reader = std::io::BufReader::new(file);
@@ -520,14 +519,14 @@ async fn stream_text(
         return Ok((0, None));
     };
     let language = match source {
-        Some(language) => Some(crate::documents::SourceLanguage {
+        Some(language) => Some(tolk_server::app::documents::SourceLanguage {
             language,
             confidence: None,
             reliable: true,
         }),
         None => {
             let found = langs::Detector::shared().detect_among(&first, Some(pool.translator().languages()));
-            found.map(|found| crate::documents::SourceLanguage {
+            found.map(|found| tolk_server::app::documents::SourceLanguage {
                 language: found.language,
                 confidence: Some(found.confidence),
                 reliable: found.reliable,
@@ -580,16 +579,12 @@ fn hash_file(path: &Path) -> Result<String, String> {
     let mut buffer = vec![0; 1 << 20];
     loop {
         match file.read(&mut buffer) {
-            Ok(0) => return Ok(hex(&hasher.finalize())),
+            Ok(0) => return Ok(hex::encode(hasher.finalize())),
             Ok(n) => hasher.update(&buffer[..n]),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(format!("cannot read it: {e}")),
         }
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A bar at a terminal (files, characters, throughput, ETA); one line per file otherwise.

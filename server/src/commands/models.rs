@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::Failure;
-use crate::models::{Hub, HubSource, KnownModel, CATALOGUE, DEFAULT_MODEL};
+use tolk_server::models::{Hub, HubSource, KnownModel, CATALOGUE, DEFAULT_MODEL};
 
 /// Arguments of `tolk models`.
 #[derive(clap::Args)]

@@ -3,7 +3,7 @@
 use std::io::{Read, Write};
 use std::path::PathBuf;
 
-use langs::{Detector, LangCode};
+use langs::{Detector, LangCode, SourceChoice};
 use translator::{TranslateOptions, Translator, TranslatorConfig, TranslatorError};
 
 use super::Failure;
@@ -13,7 +13,7 @@ use super::Failure;
 pub struct Args {
     /// Directory of a CTranslate2-converted NLLB model, or a known model's name (`tolk models
     /// list`), downloaded on first use.
-    #[arg(long, env = "TOLK_MODEL", default_value = crate::models::DEFAULT_MODEL)]
+    #[arg(long, env = "TOLK_MODEL", default_value = tolk_server::models::DEFAULT_MODEL)]
     model: PathBuf,
     /// Language of the input: a code or name (eng_Latn, en, English), or "auto" to detect it.
     #[arg(long = "from", default_value = "auto")]
@@ -33,10 +33,9 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(args: Args) -> Result<(), Failure> {
-    let source = match args.source.trim() {
-        auto if auto.eq_ignore_ascii_case("auto") => None,
-        code => Some(LangCode::parse(code).map_err(|e| Failure::usage(format!("--from: {e}")))?),
-    };
+    let source = SourceChoice::parse(Some(&args.source))
+        .map_err(|e| Failure::usage(format!("--from: {e}")))?
+        .given();
     let target = LangCode::parse(&args.target).map_err(|e| Failure::usage(format!("--to: {e}")))?;
     let options = TranslateOptions {
         beam_size: args.beam_size,
@@ -49,7 +48,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     if let Some(threads) = args.threads {
         config.threads = threads;
     }
-    let model = crate::models::locate(&args.model).map_err(Failure::runtime)?;
+    let model = tolk_server::models::locate(&args.model).map_err(Failure::runtime)?;
     let translator = Translator::open(&model, config).map_err(Failure::runtime)?;
     let source = match source {
         Some(code) => code,

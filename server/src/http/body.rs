@@ -2,11 +2,14 @@
 //! large, wrong media type, broken JSON, invalid UTF-8) comes back as an [`ApiError`] in the
 //! endpoint's own error shape instead of actix's plain-text default.
 
+use actix_multipart::Multipart;
 use actix_web::http::header;
 use actix_web::web::{Bytes, BytesMut, Payload};
 use actix_web::HttpRequest;
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 use super::error::ApiError;
 
@@ -87,4 +90,89 @@ pub fn json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
 pub fn form<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     std::str::from_utf8(body).map_err(|e| ApiError::InvalidBody(format!("the form is not UTF-8: {e}")))?;
     serde_html_form::from_bytes(body).map_err(|e| ApiError::InvalidBody(e.to_string()))
+}
+
+/// One text or several, as every API shape accepts them.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum TextInput {
+    /// One text.
+    One(String),
+    /// Several texts, answered in the same order.
+    Many(Vec<String>),
+}
+
+impl TextInput {
+    /// The texts as a list.
+    pub fn into_vec(self) -> Vec<String> {
+        match self {
+            TextInput::One(text) => vec![text],
+            TextInput::Many(texts) => texts,
+        }
+    }
+}
+
+/// Reads a JSON body of at most `limit` bytes, refusing other media types.
+pub async fn read_json<T: DeserializeOwned>(
+    request: &HttpRequest,
+    payload: Payload,
+    limit: usize,
+) -> Result<T, ApiError> {
+    if encoding(request)? != Encoding::Json {
+        return Err(ApiError::UnsupportedMediaType(
+            request
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string(),
+        ));
+    }
+    let bytes = read(payload, limit).await?;
+    json(&bytes)
+}
+
+/// One part of a multipart form.
+#[derive(Debug)]
+pub struct Part {
+    /// The field's name.
+    pub name: String,
+    /// The file name, for a file part.
+    pub file_name: Option<String>,
+    /// Its content.
+    pub bytes: Vec<u8>,
+}
+
+impl Part {
+    /// Its content as trimmed text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).trim().to_string()
+    }
+}
+
+/// Reads every part of a multipart form, refusing it as soon as the parts pass `limit` bytes in
+/// all: a huge upload is refused at the limit, not after.
+pub async fn read_multipart(request: &HttpRequest, payload: Payload, limit: usize) -> Result<Vec<Part>, ApiError> {
+    let mut multipart = Multipart::new(request.headers(), payload.into_inner());
+    let mut parts = Vec::new();
+    let mut total = 0usize;
+    while let Some(field) = multipart.next().await {
+        let mut field = field.map_err(|e| ApiError::InvalidBody(format!("broken multipart body: {e}")))?;
+        let name = field.name().unwrap_or_default().to_string();
+        let file_name = field
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .map(str::to_string);
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|e| ApiError::InvalidBody(format!("broken multipart body: {e}")))?;
+            total += chunk.len();
+            if total > limit {
+                return Err(ApiError::BodyTooLarge { limit });
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        parts.push(Part { name, file_name, bytes });
+    }
+    Ok(parts)
 }

@@ -2,18 +2,17 @@
 //! `/v2/languages`, `/v2/usage`, with DeepL's upper-case codes (`EN-GB`, `PT-BR` as targets),
 //! its `Authorization: DeepL-Auth-Key` header and its error shape `{"message": "…"}`.
 
-use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use langs::LangCode;
 use serde::{Deserialize, Serialize};
 use translator::{Priority, TranslateOptions};
 use utoipa::{IntoParams, ToSchema};
 
-use super::body::{self, Parsed};
-use super::error::{ApiError, DeeplError};
-use super::service::{self, Format, TranslationRequest};
-use super::state::AppState;
-use super::v1::TextInput;
+use super::auth::deepl_key;
+use super::body::{self, Parsed, TextInput};
+use super::error::DeeplError;
+use crate::app::translation::{self, TextFormat, TranslationRequest};
+use crate::app::{Core, Error};
 
 /// A flag DeepL clients send as a JSON boolean or, in forms, as `0`/`1`/`true`.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -104,17 +103,6 @@ pub struct DeeplErrorBody {
     pub message: String,
 }
 
-/// The key of a DeepL request: the `DeepL-Auth-Key` header, or the legacy `auth_key` field.
-fn auth_key(request: &HttpRequest, field: Option<String>) -> Option<String> {
-    request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("DeepL-Auth-Key "))
-        .map(|k| k.trim().to_string())
-        .or(field)
-}
-
 /// DeepL's spelling of a language: the short code in upper case.
 fn deepl_code(code: LangCode) -> String {
     code.short_code().to_ascii_uppercase()
@@ -140,12 +128,12 @@ fn deepl_code(code: LangCode) -> String {
     security((), ("deepl_auth_key" = []))
 )]
 pub async fn translate(
-    state: web::Data<AppState>,
+    core: web::Data<Core>,
     request: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, DeeplError> {
     let encoding = body::encoding(&request)?;
-    let bytes = body::read(payload, state.settings.max_body_bytes).await?;
+    let bytes = body::read(payload, core.settings.max_body_bytes).await?;
     let (texts, source, target, tags, key) =
         match body::parse::<DeeplTranslateBody, DeeplTranslateForm>(encoding, &bytes)? {
             Parsed::Json(b) => (
@@ -158,20 +146,20 @@ pub async fn translate(
             Parsed::Form(f) => (f.text, f.source_lang, f.target_lang, f.tag_handling, f.auth_key),
         };
     if texts.is_empty() {
-        return Err(ApiError::Missing("Parameter 'text' not specified.".to_string()).into());
+        return Err(Error::Missing("Parameter 'text' not specified.".to_string()).into());
     }
     let format = match tags.as_deref().map(str::trim) {
-        None | Some("") => Format::Text,
-        Some(t) if t.eq_ignore_ascii_case("html") => Format::Html,
+        None | Some("") => TextFormat::Text,
+        Some(t) if t.eq_ignore_ascii_case("html") => TextFormat::Html,
         Some(other) => {
             return Err(
-                ApiError::InvalidOption(format!("Value for 'tag_handling' not supported: {other:?} (html is)")).into(),
+                Error::InvalidOption(format!("Value for 'tag_handling' not supported: {other:?} (html is)")).into(),
             )
         }
     };
     let translation = TranslationRequest {
-        source: service::parse_source("source_lang", source.as_deref())?,
-        target: service::parse_target("target_lang", target.as_deref())?,
+        source: translation::parse_source("source_lang", source.as_deref())?,
+        target: translation::parse_target("target_lang", target.as_deref())?,
         format,
         options: TranslateOptions::default(),
         model: None,
@@ -179,10 +167,10 @@ pub async fn translate(
         texts,
     };
     let lengths: Vec<usize> = translation.texts.iter().map(|t| t.chars().count()).collect();
-    let chars = service::check_limits(&state, &translation.texts)?;
-    super::v1::admit(&state, auth_key(&request, key).as_deref(), chars)?;
+    let chars = translation::check_limits(&core, &translation.texts)?;
+    core.admit(deepl_key(&request, key).as_deref(), chars)?;
     let target = translation.target;
-    let answers = service::translate(&state, translation).await?;
+    let answers = translation::translate(&core, translation).await?;
     let translations = answers
         .into_iter()
         .zip(lengths)
@@ -239,26 +227,26 @@ pub struct DeeplLanguage {
     security((), ("deepl_auth_key" = []))
 )]
 pub async fn languages(
-    state: web::Data<AppState>,
+    core: web::Data<Core>,
     request: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, DeeplError> {
-    check_key(&state, &request)?;
+    check_key(&core, &request)?;
     let query: LanguagesQuery = serde_html_form::from_str(request.query_string())
-        .map_err(|e| ApiError::InvalidOption(format!("Value for 'type' not supported: {e}")))?;
+        .map_err(|e| Error::InvalidOption(format!("Value for 'type' not supported: {e}")))?;
     // DeepL's Python client sends `type=target` as a form body, even on GET.
     let kind = match query.kind {
         Some(kind) => Some(kind),
         None if body::encoding(&request)? == body::Encoding::Form => {
             let bytes = body::read(payload, 4096).await?;
             body::form::<LanguagesQuery>(&bytes)
-                .map_err(|_| ApiError::InvalidOption("Value for 'type' not supported (source or target)".to_string()))?
+                .map_err(|_| Error::InvalidOption("Value for 'type' not supported (source or target)".to_string()))?
                 .kind
         }
         None => None,
     };
     let target = kind == Some(LanguageType::Target);
-    let model = state.model(None)?;
+    let model = core.models.model(None)?;
     let mut languages = Vec::new();
     for &code in model.pool.translator().languages() {
         let name = code.info().name;
@@ -310,10 +298,10 @@ const NO_LIMIT: u64 = 1_000_000_000_000;
     ),
     security((), ("deepl_auth_key" = []))
 )]
-pub async fn usage(state: web::Data<AppState>, request: HttpRequest) -> Result<HttpResponse, DeeplError> {
-    let usage = match &state.keys {
+pub async fn usage(core: web::Data<Core>, request: HttpRequest) -> Result<HttpResponse, DeeplError> {
+    let usage = match &core.keys {
         Some(keys) => {
-            let used = keys.usage(auth_key(&request, None).as_deref())?;
+            let used = keys.usage(deepl_key(&request, None).as_deref())?;
             DeeplUsage {
                 character_count: used.chars_today,
                 character_limit: if used.chars_per_day == 0 {
@@ -331,9 +319,9 @@ pub async fn usage(state: web::Data<AppState>, request: HttpRequest) -> Result<H
     Ok(HttpResponse::Ok().json(usage))
 }
 
-fn check_key(state: &AppState, request: &HttpRequest) -> Result<(), ApiError> {
-    match &state.keys {
-        Some(keys) => keys.usage(auth_key(request, None).as_deref()).map(|_| ()),
+fn check_key(core: &Core, request: &HttpRequest) -> Result<(), Error> {
+    match &core.keys {
+        Some(keys) => keys.usage(deepl_key(request, None).as_deref()).map(|_| ()),
         None => Ok(()),
     }
 }

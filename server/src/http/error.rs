@@ -1,20 +1,145 @@
-//! Every way a request can fail, and the one place where failures become HTTP responses, in
-//! Tolk's shape `{"error": {"code", "message"}}` or in LibreTranslate's or DeepL's shape on their
-//! endpoints so that their clients read them.
-
-use std::time::Duration;
+//! The one place where failures become HTTP responses. Every failure has a [`Code`]; the code's row
+//! in [`Code::row`] gives its stable name and its status. Bodies come in Tolk's shape
+//! `{"error": {"code", "message"}}`, or in LibreTranslate's or DeepL's shape on their endpoints so
+//! that their clients read them.
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
-use langs::LangError;
 use serde::Serialize;
-use translator::{PoolError, TranslatorError};
 use utoipa::ToSchema;
 
-/// Why a request failed.
+use crate::app::Error;
+
+/// Every error code the API answers with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    /// The body (or query, or multipart form, or an upload) cannot be read.
+    InvalidBody,
+    /// The body's media type is not one the endpoint reads.
+    UnsupportedMediaType,
+    /// The body is larger than the server accepts.
+    BodyTooLarge,
+    /// A required field is missing or empty.
+    MissingField,
+    /// A language nobody knows.
+    UnknownLanguage,
+    /// A language the model does not have.
+    LanguageNotInModel,
+    /// A model this server does not serve.
+    UnknownModel,
+    /// An option out of range.
+    InvalidOption,
+    /// More texts than allowed.
+    TooManyTexts,
+    /// More characters than allowed.
+    TooManyCharacters,
+    /// The request alone is larger than the translation queue.
+    TooLarge,
+    /// A file that cannot be translated.
+    UnsupportedFile,
+    /// Keys are on and none was given.
+    MissingApiKey,
+    /// An unknown key.
+    InvalidApiKey,
+    /// The key's request rate is used up for now.
+    RateLimited,
+    /// The key's characters for today are used up.
+    QuotaExceeded,
+    /// Nothing here.
+    NotFound,
+    /// The path exists, the method does not.
+    MethodNotAllowed,
+    /// Not finished yet (a job).
+    NotFinished,
+    /// The queue is full.
+    Busy,
+    /// The model is loading.
+    NotReady,
+    /// The translation took too long.
+    Timeout,
+    /// The server is shutting down.
+    ShuttingDown,
+    /// A fault of ours.
+    Internal,
+}
+
+impl Code {
+    /// The table: each code's stable name and HTTP status.
+    fn row(self) -> (&'static str, StatusCode) {
+        use StatusCode as S;
+        match self {
+            Code::InvalidBody => ("invalid_body", S::BAD_REQUEST),
+            Code::UnsupportedMediaType => ("unsupported_media_type", S::UNSUPPORTED_MEDIA_TYPE),
+            Code::BodyTooLarge => ("body_too_large", S::PAYLOAD_TOO_LARGE),
+            Code::MissingField => ("missing_field", S::BAD_REQUEST),
+            Code::UnknownLanguage => ("unknown_language", S::BAD_REQUEST),
+            Code::LanguageNotInModel => ("language_not_in_model", S::BAD_REQUEST),
+            Code::UnknownModel => ("unknown_model", S::BAD_REQUEST),
+            Code::InvalidOption => ("invalid_option", S::BAD_REQUEST),
+            Code::TooManyTexts => ("too_many_texts", S::PAYLOAD_TOO_LARGE),
+            Code::TooManyCharacters => ("too_many_characters", S::PAYLOAD_TOO_LARGE),
+            Code::TooLarge => ("too_large", S::PAYLOAD_TOO_LARGE),
+            Code::UnsupportedFile => ("unsupported_file", S::BAD_REQUEST),
+            Code::MissingApiKey => ("missing_api_key", S::UNAUTHORIZED),
+            Code::InvalidApiKey => ("invalid_api_key", S::FORBIDDEN),
+            Code::RateLimited => ("rate_limited", S::TOO_MANY_REQUESTS),
+            Code::QuotaExceeded => ("quota_exceeded", S::TOO_MANY_REQUESTS),
+            Code::NotFound => ("not_found", S::NOT_FOUND),
+            Code::MethodNotAllowed => ("method_not_allowed", S::METHOD_NOT_ALLOWED),
+            Code::NotFinished => ("not_finished", S::CONFLICT),
+            Code::Busy => ("busy", S::SERVICE_UNAVAILABLE),
+            Code::NotReady => ("not_ready", S::SERVICE_UNAVAILABLE),
+            Code::Timeout => ("timeout", S::SERVICE_UNAVAILABLE),
+            Code::ShuttingDown => ("shutting_down", S::SERVICE_UNAVAILABLE),
+            Code::Internal => ("internal", S::INTERNAL_SERVER_ERROR),
+        }
+    }
+
+    /// Its stable name, e.g. `unknown_language`.
+    pub fn name(self) -> &'static str {
+        self.row().0
+    }
+
+    /// Its HTTP status.
+    pub fn status(self) -> StatusCode {
+        self.row().1
+    }
+
+    /// The code of an application error.
+    fn of(error: &Error) -> Code {
+        match error {
+            Error::Missing(_) => Code::MissingField,
+            Error::Invalid(_) => Code::InvalidBody,
+            Error::UnknownLanguage { .. } => Code::UnknownLanguage,
+            Error::UnknownModel(_) => Code::UnknownModel,
+            Error::LanguageNotInModel(_) => Code::LanguageNotInModel,
+            Error::InvalidOption(_) => Code::InvalidOption,
+            Error::TooManyTexts { .. } => Code::TooManyTexts,
+            Error::TooManyCharacters { .. } => Code::TooManyCharacters,
+            Error::TooLarge(_) => Code::TooLarge,
+            Error::UnsupportedFile(_) => Code::UnsupportedFile,
+            Error::MissingKey => Code::MissingApiKey,
+            Error::InvalidKey => Code::InvalidApiKey,
+            Error::RateLimited { .. } => Code::RateLimited,
+            Error::QuotaExceeded => Code::QuotaExceeded,
+            Error::NotFound(_) => Code::NotFound,
+            Error::NotFinished(_) => Code::NotFinished,
+            Error::Busy { .. } => Code::Busy,
+            Error::NotReady => Code::NotReady,
+            Error::Timeout => Code::Timeout,
+            Error::ShuttingDown => Code::ShuttingDown,
+            Error::Internal(_) => Code::Internal,
+        }
+    }
+}
+
+/// Why a request failed: the application's refusal, or a fault in the HTTP request itself.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    /// The body is not valid JSON or a form of the expected shape.
+    /// The application refused or failed.
+    #[error(transparent)]
+    App(#[from] Error),
+    /// The body (or query) is not valid JSON or a form of the expected shape.
     #[error("the request body is not valid: {0}")]
     InvalidBody(String),
     /// The body's media type is not one the endpoint reads.
@@ -26,87 +151,16 @@ pub enum ApiError {
         /// The limit.
         limit: usize,
     },
-    /// A required field is missing or empty.
-    #[error("{0}")]
-    Missing(String),
-    /// A language code nobody knows.
-    #[error("{field}: {error}")]
-    UnknownLanguage {
-        /// Which field held it.
-        field: &'static str,
-        /// What is wrong, with suggestions.
-        error: LangError,
+    /// The path exists but not with this method.
+    #[error("{method} is not allowed on {path}; use {allow}")]
+    MethodNotAllowed {
+        /// The method used.
+        method: String,
+        /// The path.
+        path: String,
+        /// The methods the path takes, for the `Allow` header.
+        allow: &'static str,
     },
-    /// A model this server does not serve.
-    #[error("{0}")]
-    UnknownModel(String),
-    /// A language the loaded model does not have.
-    #[error("{0}")]
-    LanguageNotInModel(String),
-    /// An option out of range.
-    #[error("{0}")]
-    InvalidOption(String),
-    /// More texts than allowed.
-    #[error("{count} texts in one request; the limit is {limit}")]
-    TooManyTexts {
-        /// Texts sent.
-        count: usize,
-        /// The limit.
-        limit: usize,
-    },
-    /// More characters than allowed.
-    #[error("{count} characters in one request; the limit is {limit}")]
-    TooManyCharacters {
-        /// Characters sent.
-        count: usize,
-        /// The limit.
-        limit: usize,
-    },
-    /// The request alone is larger than the translation queue.
-    #[error("{0}")]
-    TooLarge(String),
-    /// The file cannot be translated.
-    #[error("{0}")]
-    UnsupportedFile(String),
-    /// Keys are on and none was given.
-    #[error("an API key is required")]
-    MissingKey,
-    /// Keys are on and this one is not known.
-    #[error("the API key is not valid")]
-    InvalidKey,
-    /// The key's request rate is used up for now.
-    #[error("too many requests for this API key; retry after {} s", retry_after.as_secs())]
-    RateLimited {
-        /// When a request will be accepted again.
-        retry_after: Duration,
-    },
-    /// The key's characters for today are used up.
-    #[error("the API key's character quota for today is used up")]
-    QuotaExceeded,
-    /// Nothing here.
-    #[error("no such resource: {0}")]
-    NotFound(String),
-    /// The resource exists but is not ready for this (a job not finished yet).
-    #[error("{0}")]
-    NotFinished(String),
-    /// The queue is full.
-    #[error("the server is busy; retry after {} s", retry_after.as_secs())]
-    Busy {
-        /// The pool's estimate of when there is room.
-        retry_after: Duration,
-    },
-    /// The model is still loading (or failed to).
-    #[error("the model is not loaded yet")]
-    NotReady,
-    /// The translation took longer than the request timeout.
-    #[error("the translation did not finish within the request timeout")]
-    Timeout,
-    /// The server is shutting down.
-    #[error("the server is shutting down")]
-    ShuttingDown,
-    /// A fault of ours; details are logged, not sent.
-    #[error("internal error")]
-    Internal(String),
 }
 
 /// An error as Tolk's API sends it.
@@ -126,69 +180,29 @@ pub struct ErrorDetail {
 }
 
 impl ApiError {
-    /// Its HTTP status.
-    pub fn status(&self) -> StatusCode {
+    /// Its code.
+    pub fn code(&self) -> Code {
         match self {
-            ApiError::InvalidBody(_)
-            | ApiError::Missing(_)
-            | ApiError::UnknownLanguage { .. }
-            | ApiError::LanguageNotInModel(_)
-            | ApiError::UnknownModel(_)
-            | ApiError::InvalidOption(_)
-            | ApiError::UnsupportedFile(_) => StatusCode::BAD_REQUEST,
-            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::BodyTooLarge { .. }
-            | ApiError::TooManyTexts { .. }
-            | ApiError::TooManyCharacters { .. }
-            | ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::MissingKey => StatusCode::UNAUTHORIZED,
-            ApiError::InvalidKey => StatusCode::FORBIDDEN,
-            ApiError::RateLimited { .. } | ApiError::QuotaExceeded => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::NotFinished(_) => StatusCode::CONFLICT,
-            ApiError::Busy { .. } | ApiError::NotReady | ApiError::Timeout | ApiError::ShuttingDown => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::App(error) => Code::of(error),
+            ApiError::InvalidBody(_) => Code::InvalidBody,
+            ApiError::UnsupportedMediaType(_) => Code::UnsupportedMediaType,
+            ApiError::BodyTooLarge { .. } => Code::BodyTooLarge,
+            ApiError::MethodNotAllowed { .. } => Code::MethodNotAllowed,
         }
     }
 
-    /// Its stable code.
-    pub fn code(&self) -> &'static str {
-        match self {
-            ApiError::InvalidBody(_) => "invalid_body",
-            ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
-            ApiError::BodyTooLarge { .. } => "body_too_large",
-            ApiError::Missing(_) => "missing_field",
-            ApiError::UnknownLanguage { .. } => "unknown_language",
-            ApiError::LanguageNotInModel(_) => "language_not_in_model",
-            ApiError::UnknownModel(_) => "unknown_model",
-            ApiError::InvalidOption(_) => "invalid_option",
-            ApiError::TooManyTexts { .. } => "too_many_texts",
-            ApiError::TooManyCharacters { .. } => "too_many_characters",
-            ApiError::TooLarge(_) => "too_large",
-            ApiError::UnsupportedFile(_) => "unsupported_file",
-            ApiError::MissingKey => "missing_api_key",
-            ApiError::InvalidKey => "invalid_api_key",
-            ApiError::RateLimited { .. } => "rate_limited",
-            ApiError::QuotaExceeded => "quota_exceeded",
-            ApiError::NotFound(_) => "not_found",
-            ApiError::NotFinished(_) => "not_finished",
-            ApiError::Busy { .. } => "busy",
-            ApiError::NotReady => "not_ready",
-            ApiError::Timeout => "timeout",
-            ApiError::ShuttingDown => "shutting_down",
-            ApiError::Internal(_) => "internal",
-        }
+    /// Its HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.code().status()
     }
 
     /// Seconds a client should wait before trying again, where that helps.
     fn retry_after(&self) -> Option<u64> {
         match self {
-            ApiError::Busy { retry_after } | ApiError::RateLimited { retry_after } => {
+            ApiError::App(Error::Busy { retry_after } | Error::RateLimited { retry_after }) => {
                 Some(retry_after.as_secs().max(1))
             }
-            ApiError::NotReady | ApiError::ShuttingDown => Some(5),
+            ApiError::App(Error::NotReady | Error::ShuttingDown) => Some(5),
             _ => None,
         }
     }
@@ -197,7 +211,7 @@ impl ApiError {
     pub fn body(&self) -> ErrorBody {
         ErrorBody {
             error: ErrorDetail {
-                code: self.code(),
+                code: self.code().name(),
                 message: self.to_string(),
             },
         }
@@ -205,12 +219,16 @@ impl ApiError {
 
     /// A response with `status`, this error's headers, and `body`.
     fn respond(&self, status: StatusCode, body: impl Serialize) -> HttpResponse {
-        if let ApiError::Internal(detail) = self {
+        if let ApiError::App(Error::Internal(detail)) = self {
             tracing::error!(%detail, "internal error");
         }
         let mut response = HttpResponse::build(status);
         if let Some(seconds) = self.retry_after() {
             response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
+        if let ApiError::MethodNotAllowed { allow, .. } = self {
+            // RFC 9110 asks a 405 to say which methods the resource takes.
+            response.insert_header((header::ALLOW, *allow));
         }
         response.json(body)
     }
@@ -226,33 +244,23 @@ impl ResponseError for ApiError {
     }
 }
 
-impl From<TranslatorError> for ApiError {
-    fn from(error: TranslatorError) -> Self {
-        match error {
-            TranslatorError::LanguageNotInModel { .. } => ApiError::LanguageNotInModel(error.to_string()),
-            TranslatorError::InvalidOption { .. } => ApiError::InvalidOption(error.to_string()),
-            TranslatorError::SentenceTooLong { .. } => ApiError::TooLarge(error.to_string()),
-            other => ApiError::Internal(other.to_string()),
-        }
-    }
-}
-
-impl From<PoolError> for ApiError {
-    fn from(error: PoolError) -> Self {
-        match error {
-            PoolError::Busy { retry_after } => ApiError::Busy { retry_after },
-            PoolError::TooLarge { .. } => ApiError::TooLarge(error.to_string()),
-            PoolError::Timeout => ApiError::Timeout,
-            PoolError::Closed => ApiError::ShuttingDown,
-            PoolError::Translator(inner) => inner.into(),
-        }
-    }
+/// LibreTranslate's error shape, for the API document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LibreErrorBody {
+    /// What went wrong.
+    pub error: String,
 }
 
 /// An [`ApiError`] answered in LibreTranslate's shape, `{"error": "message"}`.
 #[derive(Debug, thiserror::Error)]
 #[error(transparent)]
 pub struct LibreError(#[from] pub ApiError);
+
+impl From<Error> for LibreError {
+    fn from(error: Error) -> Self {
+        LibreError(ApiError::App(error))
+    }
+}
 
 impl ResponseError for LibreError {
     fn status_code(&self) -> StatusCode {
@@ -271,11 +279,17 @@ impl ResponseError for LibreError {
 #[error(transparent)]
 pub struct DeeplError(#[from] pub ApiError);
 
+impl From<Error> for DeeplError {
+    fn from(error: Error) -> Self {
+        DeeplError(ApiError::App(error))
+    }
+}
+
 impl ResponseError for DeeplError {
     fn status_code(&self) -> StatusCode {
         match self.0 {
-            ApiError::QuotaExceeded => StatusCode::from_u16(456).unwrap_or(StatusCode::TOO_MANY_REQUESTS),
-            ApiError::MissingKey => StatusCode::FORBIDDEN,
+            ApiError::App(Error::QuotaExceeded) => StatusCode::from_u16(456).unwrap_or(StatusCode::TOO_MANY_REQUESTS),
+            ApiError::App(Error::MissingKey) => StatusCode::FORBIDDEN,
             _ => self.0.status(),
         }
     }
@@ -290,16 +304,22 @@ impl ResponseError for DeeplError {
 mod tests {
     use super::*;
     use actix_web::body::MessageBody;
+    use std::time::Duration;
+    use translator::{PoolError, TranslatorError};
 
     fn body_of(response: HttpResponse) -> serde_json::Value {
         let bytes = response.into_body().try_into_bytes().expect("a complete body");
         serde_json::from_slice(&bytes).expect("JSON")
     }
 
+    fn pool(error: PoolError) -> ApiError {
+        ApiError::App(Error::from(error))
+    }
+
     #[test]
     fn a_full_queue_is_a_503_with_retry_after_in_every_shape() {
         let busy = || {
-            ApiError::from(PoolError::Busy {
+            pool(PoolError::Busy {
                 retry_after: Duration::from_secs(7),
             })
         };
@@ -318,19 +338,16 @@ mod tests {
 
     #[test]
     fn pool_and_translator_errors_map_to_client_or_server_faults() {
-        let too_large = ApiError::from(PoolError::TooLarge {
+        let too_large = pool(PoolError::TooLarge {
             sentences: 10,
             tokens: 100,
             max_sentences: 5,
             max_tokens: 50,
         });
         assert_eq!(too_large.status(), StatusCode::PAYLOAD_TOO_LARGE);
-        assert_eq!(
-            ApiError::from(PoolError::Timeout).status(),
-            StatusCode::SERVICE_UNAVAILABLE
-        );
-        assert_eq!(ApiError::from(PoolError::Closed).code(), "shutting_down");
-        let engine = ApiError::from(PoolError::Translator(TranslatorError::Engine("boom".into())));
+        assert_eq!(pool(PoolError::Timeout).status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(pool(PoolError::Closed).code().name(), "shutting_down");
+        let engine = pool(PoolError::Translator(TranslatorError::Engine("boom".into())));
         assert_eq!(engine.status(), StatusCode::INTERNAL_SERVER_ERROR);
         assert!(
             !body_of(engine.error_response())["error"]["message"]
@@ -339,7 +356,77 @@ mod tests {
                 .contains("boom"),
             "internal details are logged, not sent"
         );
-        assert_eq!(DeeplError(ApiError::QuotaExceeded).status_code().as_u16(), 456);
-        assert_eq!(ApiError::QuotaExceeded.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(
+            DeeplError(ApiError::App(Error::QuotaExceeded)).status_code().as_u16(),
+            456
+        );
+        assert_eq!(
+            ApiError::App(Error::QuotaExceeded).status(),
+            StatusCode::TOO_MANY_REQUESTS
+        );
+    }
+
+    #[test]
+    fn a_wrong_method_is_a_405_in_tolks_shape_with_allow() {
+        let error = ApiError::MethodNotAllowed {
+            method: "PUT".into(),
+            path: "/v1/translate".into(),
+            allow: "POST",
+        };
+        let response = error.error_response();
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(response.headers().get(header::ALLOW).unwrap(), "POST");
+        let body = body_of(response);
+        assert_eq!(body["error"]["code"], "method_not_allowed");
+        assert_eq!(
+            body["error"]["message"],
+            "PUT is not allowed on /v1/translate; use POST"
+        );
+    }
+
+    #[test]
+    fn every_code_has_a_distinct_name_and_client_faults_are_4xx() {
+        let all = [
+            Code::InvalidBody,
+            Code::UnsupportedMediaType,
+            Code::BodyTooLarge,
+            Code::MissingField,
+            Code::UnknownLanguage,
+            Code::LanguageNotInModel,
+            Code::UnknownModel,
+            Code::InvalidOption,
+            Code::TooManyTexts,
+            Code::TooManyCharacters,
+            Code::TooLarge,
+            Code::UnsupportedFile,
+            Code::MissingApiKey,
+            Code::InvalidApiKey,
+            Code::RateLimited,
+            Code::QuotaExceeded,
+            Code::NotFound,
+            Code::MethodNotAllowed,
+            Code::NotFinished,
+            Code::Busy,
+            Code::NotReady,
+            Code::Timeout,
+            Code::ShuttingDown,
+            Code::Internal,
+        ];
+        let names: std::collections::HashSet<&str> = all.iter().map(|c| c.name()).collect();
+        assert_eq!(names.len(), all.len());
+        let server_faults: Vec<&str> = all
+            .iter()
+            .filter(|c| c.status().is_server_error())
+            .map(|c| c.name())
+            .collect();
+        assert_eq!(
+            server_faults,
+            ["busy", "not_ready", "timeout", "shutting_down", "internal"]
+        );
+        assert_eq!(
+            ApiError::App(Error::from(crate::app::jobs::JobError::Internal("x".into()))).status(),
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "a job's internal failure is no longer a 400"
+        );
     }
 }

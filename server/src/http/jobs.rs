@@ -1,19 +1,16 @@
 //! `/v1/jobs`: upload documents (or a zip of them) to translate in the background, follow their
-//! progress, download the result as a zip, cancel. The work itself is in `crate::jobs`.
+//! progress, download the result as a zip, cancel. The work itself is in `crate::app::jobs`.
 
-use actix_multipart::Multipart;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use futures_util::StreamExt;
-use langs::LangCode;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
+use super::auth::bearer_key;
 use super::body::{self, Encoding};
 use super::error::{ApiError, ErrorBody};
-use super::state::AppState;
-use super::v1::{admit, bearer_key};
-use crate::jobs::{JobError, JobView, Jobs};
+use crate::app::jobs::JobView;
+use crate::app::{Core, Error};
 
 /// The multipart form `POST /v1/jobs` reads (described for the OpenAPI document).
 #[derive(Debug, ToSchema)]
@@ -35,33 +32,10 @@ pub struct JobPath {
     pub id: String,
 }
 
-impl From<JobError> for ApiError {
-    fn from(error: JobError) -> Self {
-        match error {
-            JobError::Invalid(message) => ApiError::InvalidBody(message),
-            JobError::NotFound(id) => ApiError::NotFound(format!("job {id}")),
-            JobError::NotFinished(_) => ApiError::NotFinished(error.to_string()),
-            JobError::Store(e) => ApiError::Internal(e.to_string()),
-        }
-    }
-}
-
-fn jobs(state: &AppState) -> Result<&Jobs, ApiError> {
-    state.jobs.get().ok_or(ApiError::NotReady)
-}
-
 /// Checks the key and names the jobs it may see: with keys on, each key sees its own jobs only
-/// (by the key's SHA-256, never the key itself); with keys off, a job's random id is enough.
-fn owner(state: &AppState, request: &HttpRequest) -> Result<Option<String>, ApiError> {
-    let key = bearer_key(request);
-    admit(state, key.as_deref(), 0)?;
-    Ok(state.keys.as_ref().and(key).map(|key| {
-        use sha2::Digest;
-        sha2::Sha256::digest(key.trim().as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    }))
+/// (by the key's digest, never the key itself); with keys off, a job's random id is enough.
+fn owner(core: &Core, request: &HttpRequest) -> Result<Option<String>, Error> {
+    core.owner(bearer_key(request).as_deref())
 }
 
 /// Start a job: translate documents in the background at bulk priority.
@@ -81,7 +55,7 @@ fn owner(state: &AppState, request: &HttpRequest) -> Result<Option<String>, ApiE
     security((), ("bearer" = []))
 )]
 pub async fn create(
-    state: web::Data<AppState>,
+    core: web::Data<Core>,
     request: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
@@ -90,82 +64,33 @@ pub async fn create(
             "send the files as multipart/form-data".to_string(),
         ));
     }
-    let owner = owner(&state, &request)?;
-    let limit = state.settings.max_job_bytes;
-    let mut multipart = Multipart::new(request.headers(), payload.into_inner());
+    let owner = owner(&core, &request)?;
     let (mut files, mut targets, mut source) = (Vec::new(), Vec::new(), None);
-    let mut total = 0usize;
-    while let Some(field) = multipart.next().await {
-        let mut field = field.map_err(|e| ApiError::InvalidBody(format!("broken multipart body: {e}")))?;
-        let name = field.name().unwrap_or_default().to_string();
-        let file_name = field
-            .content_disposition()
-            .and_then(|d| d.get_filename())
-            .map(str::to_string);
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|e| ApiError::InvalidBody(format!("broken multipart body: {e}")))?;
-            total += chunk.len();
-            // Counted as it streams in: a huge upload is refused at the limit, not after.
-            if total > limit {
-                return Err(ApiError::BodyTooLarge { limit });
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        let text = || String::from_utf8_lossy(&bytes).trim().to_string();
-        match name.as_str() {
+    for part in body::read_multipart(&request, payload, core.settings.max_job_bytes).await? {
+        match part.name.as_str() {
             "file" => {
-                let file_name =
-                    file_name.ok_or_else(|| ApiError::InvalidBody("a `file` part without a file name".to_string()))?;
-                files.push((file_name, bytes));
+                let file_name = part
+                    .file_name
+                    .ok_or_else(|| Error::Invalid("a `file` part without a file name".to_string()))?;
+                files.push((file_name, part.bytes));
             }
             "target" | "targets" => targets.extend(
-                text()
+                part.text()
                     .split(',')
                     .map(str::trim)
                     .filter(|t| !t.is_empty())
                     .map(String::from),
             ),
-            "source" => source = Some(text()),
-            _ => {
-                return Err(ApiError::InvalidBody(format!(
-                    "unknown field {name:?}: expected file, target, source"
-                )))
+            "source" => source = Some(part.text()),
+            name => {
+                return Err(Error::Invalid(format!("unknown field {name:?}: expected file, target, source")).into())
             }
         }
     }
-    if targets.is_empty() {
-        return Err(ApiError::Missing(
-            "target: the language(s) to translate into".to_string(),
-        ));
-    }
-    let mut codes: Vec<LangCode> = Vec::new();
-    for target in &targets {
-        let code = LangCode::parse(target).map_err(|error| ApiError::UnknownLanguage { field: "target", error })?;
-        if !codes.contains(&code) {
-            codes.push(code);
-        }
-    }
-    let source = match source.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(auto) if auto.eq_ignore_ascii_case("auto") => None,
-        Some(code) => {
-            Some(LangCode::parse(code).map_err(|error| ApiError::UnknownLanguage { field: "source", error })?)
-        }
-    };
-    let model = state.model(None)?;
-    for code in codes.iter().chain(source.iter()) {
-        if !model.pool.translator().languages().contains(code) {
-            return Err(ApiError::LanguageNotInModel(format!("the model has no {code}")));
-        }
-    }
-    let id = jobs(&state)?
-        .create(files, source, codes, &model.pool, owner.clone())
-        .await?;
-    let view = jobs(&state)?.view(&id, owner.as_deref()).await?;
-    tracing::info!(job = %id, files = view.progress.total, "job created");
+    let view = core.create_job(owner, files, &targets, source.as_deref()).await?;
+    tracing::info!(job = %view.id, files = view.progress.total, "job created");
     Ok(HttpResponse::Accepted()
-        .insert_header((header::LOCATION, format!("/v1/jobs/{id}")))
+        .insert_header((header::LOCATION, format!("/v1/jobs/{}", view.id)))
         .json(view))
 }
 
@@ -181,12 +106,12 @@ pub async fn create(
     security((), ("bearer" = []))
 )]
 pub async fn get(
-    state: web::Data<AppState>,
+    core: web::Data<Core>,
     request: HttpRequest,
     path: web::Path<JobPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let owner = owner(&state, &request)?;
-    Ok(HttpResponse::Ok().json(jobs(&state)?.view(&path.id, owner.as_deref()).await?))
+    let owner = owner(&core, &request)?;
+    Ok(HttpResponse::Ok().json(core.jobs.view(&path.id, owner.as_deref()).await.map_err(Error::from)?))
 }
 
 /// A finished job's translations: a zip of `TARGET/PATH` files and `report.json`.
@@ -202,12 +127,16 @@ pub async fn get(
     security((), ("bearer" = []))
 )]
 pub async fn result(
-    state: web::Data<AppState>,
+    core: web::Data<Core>,
     request: HttpRequest,
     path: web::Path<JobPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let owner = owner(&state, &request)?;
-    let zip = jobs(&state)?.result(&path.id, owner.as_deref()).await?;
+    let owner = owner(&core, &request)?;
+    let zip = core
+        .jobs
+        .result(&path.id, owner.as_deref())
+        .await
+        .map_err(Error::from)?;
     Ok(HttpResponse::Ok()
         .content_type("application/zip")
         .insert_header((
@@ -229,12 +158,15 @@ pub async fn result(
     security((), ("bearer" = []))
 )]
 pub async fn delete(
-    state: web::Data<AppState>,
+    core: web::Data<Core>,
     request: HttpRequest,
     path: web::Path<JobPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let owner = owner(&state, &request)?;
-    jobs(&state)?.delete(&path.id, owner.as_deref()).await?;
+    let owner = owner(&core, &request)?;
+    core.jobs
+        .delete(&path.id, owner.as_deref())
+        .await
+        .map_err(Error::from)?;
     tracing::info!(job = %path.id, "job deleted");
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,25 +1,18 @@
 //! LibreTranslate's API, so that its clients and plugins work with a URL change: `/translate`,
-//! `/detect`, `/languages`, `/translate_file`, `/frontend/settings`, with its shapes, its
-//! two-letter codes (mapped to NLLB codes both ways) and its error shape `{"error": "…"}`.
-//! JSON and form bodies both, since its Python client sends forms.
+//! `/detect`, `/languages`, `/frontend/settings`, with its shapes, its two-letter codes (mapped
+//! to NLLB codes both ways) and its error shape `{"error": "…"}` (`/translate_file` is in
+//! `files`). JSON and form bodies both, since its Python client sends forms.
 
-use actix_multipart::Multipart;
-use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use futures_util::StreamExt;
-use langs::{Detector, LangCode};
+use langs::{Detector, LangCode, SourceChoice};
 use serde::{Deserialize, Serialize};
-use translator::documents::{Document, Format as DocumentFormat, Limits};
 use translator::{Priority, TranslateOptions};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
-use super::body::{self, Encoding, Parsed};
-use super::error::{ApiError, LibreError};
-use super::files::StoredFile;
-use super::service::{self, Format, SourceChoice, TranslationRequest};
-use super::state::AppState;
-use super::v1::TextInput;
-use crate::documents::{translate_document, DocumentFailure};
+use super::body::{self, Parsed, TextInput};
+use super::error::{LibreError, LibreErrorBody};
+use crate::app::translation::{self, TextFormat, TranslationRequest};
+use crate::app::{files, Core, Error};
 
 /// A number a client may send as a JSON number or a string (forms only have strings).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -32,14 +25,14 @@ pub enum Count {
 }
 
 impl Count {
-    fn value(&self, field: &str) -> Result<u64, ApiError> {
+    fn value(&self, field: &str) -> Result<u64, Error> {
         match self {
             Count::Number(n) => Ok(*n),
             Count::Text(t) if t.trim().is_empty() => Ok(0),
             Count::Text(t) => t
                 .trim()
                 .parse()
-                .map_err(|_| ApiError::InvalidOption(format!("invalid option {field} = {t:?}: a whole number"))),
+                .map_err(|_| Error::InvalidOption(format!("invalid option {field} = {t:?}: a whole number"))),
         }
     }
 }
@@ -134,10 +127,10 @@ fn detected(language: LangCode, confidence: f64) -> LibreDetected {
 }
 
 /// The options for `alternatives` extra translations: a beam at least as wide as the list.
-fn options_for(alternatives: u64) -> Result<TranslateOptions, ApiError> {
+fn options_for(alternatives: u64) -> Result<TranslateOptions, Error> {
     let extra = usize::try_from(alternatives).unwrap_or(usize::MAX);
     if extra > translator::MAX_BEAM_SIZE - 1 {
-        return Err(ApiError::InvalidOption(format!(
+        return Err(Error::InvalidOption(format!(
             "invalid option alternatives = {alternatives}: 0 to {}",
             translator::MAX_BEAM_SIZE - 1
         )));
@@ -169,12 +162,12 @@ fn options_for(alternatives: u64) -> Result<TranslateOptions, ApiError> {
     )
 )]
 pub async fn translate(
-    state: web::Data<AppState>,
+    core: web::Data<Core>,
     request: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, LibreError> {
     let encoding = body::encoding(&request)?;
-    let bytes = body::read(payload, state.settings.max_body_bytes).await?;
+    let bytes = body::read(payload, core.settings.max_body_bytes).await?;
     let call = match body::parse::<LibreTranslateBody, LibreTranslateForm>(encoding, &bytes)? {
         Parsed::Json(b) => {
             let many = matches!(b.q, Some(TextInput::Many(_)));
@@ -207,21 +200,21 @@ pub async fn translate(
         },
     };
     if call.texts.is_empty() {
-        return Err(ApiError::Missing("Invalid request: missing q parameter".to_string()).into());
+        return Err(Error::Missing("Invalid request: missing q parameter".to_string()).into());
     }
     let translation = TranslationRequest {
-        source: service::parse_source("source", call.source.as_deref())?,
-        target: service::parse_target("target", call.target.as_deref())?,
-        format: Format::parse(call.format.as_deref())?,
+        source: translation::parse_source("source", call.source.as_deref())?,
+        target: translation::parse_target("target", call.target.as_deref())?,
+        format: TextFormat::parse(call.format.as_deref())?,
         options: options_for(call.alternatives)?,
         model: None,
         priority: Priority::Interactive,
         texts: call.texts,
     };
-    let chars = service::check_limits(&state, &translation.texts)?;
-    admit(&state, call.api_key.as_deref(), chars)?;
-    let auto = translation.source == service::SourceChoice::Auto;
-    let answers = service::translate(&state, translation).await?;
+    let chars = translation::check_limits(&core, &translation.texts)?;
+    core.admit(call.api_key.as_deref(), chars)?;
+    let auto = translation.source == SourceChoice::Auto;
+    let answers = translation::translate(&core, translation).await?;
     let detections: Vec<LibreDetected> = answers
         .iter()
         .map(|a| match a.detected {
@@ -248,17 +241,6 @@ pub async fn translate(
         }
     };
     Ok(HttpResponse::Ok().json(response))
-}
-
-/// LibreTranslate's error shape.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct LibreErrorBody {
-    /// What went wrong.
-    pub error: String,
-}
-
-fn admit(state: &AppState, key: Option<&str>, chars: usize) -> Result<(), ApiError> {
-    super::v1::admit(state, key, chars)
 }
 
 /// `POST /detect`.
@@ -289,21 +271,21 @@ pub struct LibreDetectBody {
     )
 )]
 pub async fn detect(
-    state: web::Data<AppState>,
+    core: web::Data<Core>,
     request: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, LibreError> {
     let encoding = body::encoding(&request)?;
-    let bytes = body::read(payload, state.settings.max_body_bytes).await?;
+    let bytes = body::read(payload, core.settings.max_body_bytes).await?;
     let call = match body::parse::<LibreDetectBody, LibreDetectBody>(encoding, &bytes)? {
         Parsed::Json(b) | Parsed::Form(b) => b,
     };
     let text = call
         .q
         .filter(|q| !q.is_empty())
-        .ok_or_else(|| ApiError::Missing("Invalid request: missing q parameter".to_string()))?;
-    let chars = service::check_limits(&state, std::slice::from_ref(&text))?;
-    admit(&state, call.api_key.as_deref(), chars)?;
+        .ok_or_else(|| Error::Missing("Invalid request: missing q parameter".to_string()))?;
+    let chars = translation::check_limits(&core, std::slice::from_ref(&text))?;
+    core.admit(call.api_key.as_deref(), chars)?;
     let candidates: Vec<LibreDetected> = match Detector::shared().detect(&text) {
         Some(d) => d
             .candidates
@@ -334,8 +316,8 @@ pub struct LibreLanguage {
         (status = 503, description = "The model is loading", body = LibreErrorBody),
     )
 )]
-pub async fn languages(state: web::Data<AppState>) -> Result<HttpResponse, LibreError> {
-    let model = state.model(None)?;
+pub async fn languages(core: web::Data<Core>) -> Result<HttpResponse, LibreError> {
+    let model = core.models.model(None)?;
     let codes = model.pool.translator().languages();
     let targets: Vec<String> = codes.iter().map(|c| c.short_code()).collect();
     let languages: Vec<LibreLanguage> = codes
@@ -389,47 +371,19 @@ pub struct FrontendLanguage {
     pub name: String,
 }
 
-/// Extensions `/translate_file` reads, with their dot.
-pub fn file_formats() -> Vec<String> {
-    DocumentFormat::ALL
-        .iter()
-        .flat_map(|f| f.extensions())
-        .map(|e| format!(".{e}"))
-        .collect()
-}
-
-/// The media type a translated file is served with.
-fn media_type(format: DocumentFormat) -> &'static str {
-    match format.extensions()[0] {
-        "txt" => "text/plain; charset=utf-8",
-        "md" => "text/markdown; charset=utf-8",
-        "html" | "htm" => "text/html; charset=utf-8",
-        "srt" => "application/x-subrip; charset=utf-8",
-        "vtt" => "text/vtt; charset=utf-8",
-        "json" => "application/json",
-        "po" => "text/x-gettext-translation; charset=utf-8",
-        "xliff" | "xlf" => "application/xliff+xml",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "odt" => "application/vnd.oasis.opendocument.text",
-        "epub" => "application/epub+zip",
-        _ => "application/octet-stream",
-    }
-}
-
 /// Settings of the web frontend (LibreTranslate).
 #[utoipa::path(get, path = "/frontend/settings", tag = "libretranslate",
     responses((status = 200, description = "Settings", body = FrontendSettings)))]
-pub async fn frontend_settings(state: web::Data<AppState>) -> HttpResponse {
-    let keys = state.keys.is_some();
+pub async fn frontend_settings(core: web::Data<Core>) -> HttpResponse {
+    let keys = core.keys.is_some();
     HttpResponse::Ok().json(FrontendSettings {
-        char_limit: state.settings.max_chars,
+        char_limit: core.settings.max_chars,
         frontend_timeout: 500,
         api_keys: keys,
         key_required: keys,
         suggestions: false,
         files_translation: true,
-        supported_files_format: file_formats(),
+        supported_files_format: files::file_extensions(),
         language: FrontendLanguages {
             source: FrontendLanguage {
                 code: "auto".into(),
@@ -441,204 +395,4 @@ pub async fn frontend_settings(state: web::Data<AppState>) -> HttpResponse {
             },
         },
     })
-}
-
-/// `POST /translate_file`'s answer.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TranslatedFileBody {
-    /// Where to download the translated file (kept for an hour).
-    #[serde(rename = "translatedFileUrl")]
-    pub translated_file_url: String,
-}
-
-/// `POST /translate_file`'s form fields.
-#[derive(Debug, Deserialize, ToSchema)]
-#[allow(dead_code)] // Documents the multipart form, which `read_multipart` reads field by field.
-pub struct TranslateFileForm {
-    /// The file: `.txt`, `.md`, `.html` or `.htm`, UTF-8.
-    #[schema(value_type = String, format = Binary)]
-    pub file: Vec<u8>,
-    /// Source language code, or `auto`.
-    pub source: Option<String>,
-    /// Target language code.
-    pub target: String,
-    /// API key, when keys are on.
-    pub api_key: Option<String>,
-}
-
-/// Translate a file (LibreTranslate): answers a URL to download the translation from.
-#[utoipa::path(
-    post, path = "/translate_file", tag = "libretranslate",
-    request_body(content = TranslateFileForm, content_type = "multipart/form-data"),
-    responses(
-        (status = 200, description = "Where to download the translation", body = TranslatedFileBody),
-        (status = 400, description = "Invalid request or file", body = LibreErrorBody),
-        (status = 401, description = "Keys are on and none was given", body = LibreErrorBody),
-        (status = 403, description = "Invalid API key", body = LibreErrorBody),
-        (status = 413, description = "Over a limit", body = LibreErrorBody),
-        (status = 415, description = "Not multipart", body = LibreErrorBody),
-        (status = 429, description = "Too many requests", body = LibreErrorBody),
-        (status = 503, description = "Busy or loading", body = LibreErrorBody),
-    )
-)]
-pub async fn translate_file(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    payload: web::Payload,
-) -> Result<HttpResponse, LibreError> {
-    if body::encoding(&request)? != Encoding::Multipart {
-        return Err(ApiError::UnsupportedMediaType("send the file as multipart/form-data".to_string()).into());
-    }
-    let form = read_multipart(&state, &request, payload).await?;
-    let (name, bytes) = form
-        .file
-        .ok_or_else(|| ApiError::Missing("Invalid request: missing file parameter".to_string()))?;
-    let Some(format) = DocumentFormat::from_path(std::path::Path::new(&name)) else {
-        return Err(ApiError::UnsupportedFile(format!(
-            "cannot translate {name:?}: supported formats are {}",
-            file_formats().join(", ")
-        ))
-        .into());
-    };
-    let document = Document::parse(format, &bytes, &Limits::default())
-        .map_err(|e| ApiError::UnsupportedFile(format!("cannot translate {name:?}: {e}")))?;
-    drop(bytes);
-    let source = match service::parse_source("source", form.source.as_deref())? {
-        SourceChoice::Auto => None,
-        SourceChoice::Given(code) => Some(code),
-    };
-    let target = service::parse_target("target", form.target.as_deref())?;
-    let texts: Vec<String> = document.units().iter().map(|u| u.text.clone()).collect();
-    let chars = service::check_limits(&state, &texts)?;
-    admit(&state, form.api_key.as_deref(), chars)?;
-    let model = state.model(None)?;
-    let options = TranslateOptions::default();
-    let translating = translate_document(&model.pool, &document, source, target, &options, Priority::Bulk);
-    let translated = tokio::time::timeout_at(service::deadline(&state).into(), translating)
-        .await
-        .map_err(|_| ApiError::Timeout)?
-        .map_err(|failure| match failure {
-            DocumentFailure::Pool(e) => ApiError::from(e),
-            DocumentFailure::Document(e) => ApiError::UnsupportedFile(format!("cannot translate {name:?}: {e}")),
-        })?;
-    tracing::info!(
-        format = ?format,
-        source = translated.source.map_or("none", |s| s.language.as_str()),
-        target = %target,
-        chars = translated.chars,
-        "translated file"
-    );
-    let (stem, extension) = name.rsplit_once('.').unwrap_or((name.as_str(), format.extensions()[0]));
-    let file_name = sanitize(&format!(
-        "{stem}.{}.{}",
-        target.short_code(),
-        extension.to_ascii_lowercase()
-    ));
-    let id = state.files.put(StoredFile {
-        name: file_name.clone(),
-        content_type: media_type(format),
-        bytes: translated.bytes,
-    });
-    let host = request.connection_info().host().to_string();
-    let scheme = request.connection_info().scheme().to_string();
-    Ok(HttpResponse::Ok().json(TranslatedFileBody {
-        translated_file_url: format!("{scheme}://{host}/download_file/{id}/{file_name}"),
-    }))
-}
-
-/// A file name safe in a URL path and a `Content-Disposition` header.
-fn sanitize(name: &str) -> String {
-    let clean: String = name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || "._-".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if clean.trim_matches('.').is_empty() {
-        "translation.txt".to_string()
-    } else {
-        clean
-    }
-}
-
-/// The fields of a `/translate_file` form.
-#[derive(Default)]
-struct FileForm {
-    file: Option<(String, Vec<u8>)>,
-    source: Option<String>,
-    target: Option<String>,
-    api_key: Option<String>,
-}
-
-async fn read_multipart(state: &AppState, request: &HttpRequest, payload: web::Payload) -> Result<FileForm, ApiError> {
-    let limit = state.settings.max_body_bytes;
-    let mut multipart = Multipart::new(request.headers(), payload.into_inner());
-    let mut form = FileForm::default();
-    let mut total = 0usize;
-    while let Some(field) = multipart.next().await {
-        let mut field = field.map_err(|e| ApiError::InvalidBody(format!("broken multipart body: {e}")))?;
-        let name = field.name().unwrap_or_default().to_string();
-        let file_name = field
-            .content_disposition()
-            .and_then(|d| d.get_filename())
-            .map(str::to_string);
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|e| ApiError::InvalidBody(format!("broken multipart body: {e}")))?;
-            total += chunk.len();
-            if total > limit {
-                return Err(ApiError::BodyTooLarge { limit });
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        let text = || String::from_utf8_lossy(&bytes).trim().to_string();
-        match name.as_str() {
-            "file" => form.file = Some((file_name.unwrap_or_else(|| "file.txt".to_string()), bytes)),
-            "source" => form.source = Some(text()),
-            "target" => form.target = Some(text()),
-            "api_key" => form.api_key = Some(text()),
-            _ => {}
-        }
-    }
-    Ok(form)
-}
-
-/// Path of a stored file.
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct DownloadPath {
-    /// The id `/translate_file` gave.
-    pub id: String,
-    /// The file name.
-    pub name: String,
-}
-
-/// Download a file translated by `/translate_file`.
-#[utoipa::path(
-    get, path = "/download_file/{id}/{name}", tag = "libretranslate",
-    params(DownloadPath),
-    responses(
-        (status = 200, description = "The translated file", body = String, content_type = "application/octet-stream"),
-        (status = 404, description = "Unknown or expired", body = LibreErrorBody),
-    )
-)]
-pub async fn download_file(
-    state: web::Data<AppState>,
-    path: web::Path<DownloadPath>,
-) -> Result<HttpResponse, LibreError> {
-    let file = state
-        .files
-        .get(&path.id)
-        .filter(|file| file.name == path.name)
-        .ok_or_else(|| ApiError::NotFound(format!("file {}/{}", path.id, path.name)))?;
-    Ok(HttpResponse::Ok()
-        .content_type(file.content_type)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{}\"", file.name),
-        ))
-        .body(file.bytes))
 }

@@ -1,24 +1,26 @@
-//! `tolk serve`: the HTTP API. Requests go: [`body`] (read and parse) → an endpoint module
-//! ([`v1`] and [`stream`] for Tolk's own API, [`libre`] and [`deepl`] for the compatible ones) →
-//! [`service`] (limits, detection, grouping) → the translator's pool. Failures become responses
-//! in [`error`] only.
+//! The HTTP adapters of `tolk serve`: each API module reads its requests, asks the application
+//! core (`crate::app`) and shapes the answers; none imports another. A request goes: [`auth`] and
+//! [`body`] (find the key, read and parse) → an endpoint module ([`v1`] and [`stream`] for Tolk's
+//! own API, [`jobs`], [`libre`] and [`files`] for LibreTranslate's, [`deepl`] for DeepL's,
+//! [`operations`], [`docs`]) → the core → the answer. Failures become responses in [`error`]
+//! only, through its one table of codes and statuses.
 
+mod auth;
 mod body;
 mod deepl;
-mod error;
+mod docs;
+pub mod error;
 mod files;
 mod jobs;
-mod keys;
 mod libre;
-mod metrics;
+pub mod metrics;
 mod openapi;
-mod service;
-pub(crate) mod state;
+mod operations;
+mod shapes;
 mod stream;
 mod tls;
 mod v1;
 
-use std::sync::Arc;
 use std::time::Instant;
 
 use actix_cors::Cors;
@@ -26,38 +28,21 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::{from_fn, Condition, DefaultHeaders, Next};
-use actix_web::{web, App, HttpResponse, HttpServer};
+use actix_web::{web, App, HttpResponse, HttpServer, ResponseError};
 use tracing::Instrument;
-use translator::{Pool, PoolConfig, QueueLimits, Translator, TranslatorConfig};
 
-use crate::settings::{ModelSpec, Settings};
+use crate::app::{Core, Error};
+use crate::settings::Settings;
 use error::ApiError;
-use keys::{KeyLimits, Keys};
-use state::{AppState, Model};
+use metrics::HttpMetrics;
 
 /// Runs the server until SIGTERM or Ctrl-C, then lets requests in flight finish.
 pub fn serve(settings: Settings) -> Result<(), String> {
-    let keys = Keys::load(
-        &settings.api_keys,
-        settings.api_keys_file.as_deref(),
-        KeyLimits {
-            requests_per_minute: settings.key_requests_per_minute,
-            chars_per_day: settings.key_chars_per_day,
-        },
-    )?;
-    for spec in &settings.models {
-        if !spec.dir.is_dir() {
-            return Err(format!("the model directory {} does not exist", spec.dir.display()));
-        }
-    }
-    let state = web::Data::new(AppState::new(settings.clone(), keys));
-    let jobs = crate::jobs::Jobs::start(state.clone().into_inner())?;
-    if state.jobs.set(jobs).is_err() {
-        return Err("the job service started twice".to_string());
-    }
+    let core = web::Data::new(Core::start(settings.clone())?);
+    let metrics = web::Data::new(HttpMetrics::default());
     actix_web::rt::System::new().block_on(async move {
-        let app_state = state.clone();
-        let server = HttpServer::new(move || app(app_state.clone()))
+        let (app_core, app_metrics) = (core.clone(), metrics.clone());
+        let server = HttpServer::new(move || app(app_core.clone(), app_metrics.clone()))
             .workers(settings.http_workers)
             .shutdown_timeout(settings.shutdown_timeout.as_secs());
         let address = (settings.host.as_str(), settings.port);
@@ -79,57 +64,16 @@ pub fn serve(settings: Settings) -> Result<(), String> {
         let running = server.run();
         // Load the models in the background, default first: /healthz answers at once and
         // /readyz tells when translation is possible, which is what orchestrators expect.
-        let loading = state.clone();
-        std::thread::Builder::new()
-            .name("tolk-load".into())
-            .spawn(move || {
-                for slot in &loading.models {
-                    let started = Instant::now();
-                    let result = load_model(&loading.settings, &slot.spec);
-                    let failure = result.as_ref().err().cloned();
-                    // Ready before saying so: tests and operators act on this line.
-                    slot.set(result);
-                    let name = &slot.spec.name;
-                    match failure {
-                        None => {
-                            tracing::info!(model = %name, seconds = started.elapsed().as_secs_f64(), "model loaded")
-                        }
-                        Some(error) => tracing::error!(model = %name, %error, "the model failed to load"),
-                    }
-                }
-            })
-            .map_err(|e| format!("cannot start the loading thread: {e}"))?;
+        core.models.load_in_background()?;
         running.await.map_err(|e| format!("the server stopped: {e}"))
     })
 }
 
-fn load_model(settings: &Settings, spec: &ModelSpec) -> Result<Model, String> {
-    let config = TranslatorConfig {
-        threads: settings.threads,
-        replicas: settings.replicas,
-        ..TranslatorConfig::default()
-    };
-    let translator = Translator::open(&spec.dir, config).map_err(|e| e.to_string())?;
-    let id = spec.name.clone();
-    let pool = Pool::new(
-        Arc::new(translator),
-        PoolConfig {
-            model_id: id.clone(),
-            queue: QueueLimits {
-                max_sentences: settings.queue_sentences,
-                ..QueueLimits::default()
-            },
-            cache_bytes: settings.cache_bytes,
-            ..PoolConfig::default()
-        },
-    )
-    .map_err(|e| format!("cannot start the worker threads: {e}"))?;
-    Ok(Model { id, pool })
-}
-
-/// The application: routes, middleware and error handlers.
-fn app(
-    state: web::Data<AppState>,
+/// The application: routes, middleware and error handlers around `core`, counting requests in
+/// `metrics`. Public so that tests run it in-process.
+pub fn app(
+    core: web::Data<Core>,
+    metrics: web::Data<HttpMetrics>,
 ) -> App<
     impl actix_web::dev::ServiceFactory<
         ServiceRequest,
@@ -139,7 +83,7 @@ fn app(
         InitError = (),
     >,
 > {
-    let origins = state.settings.cors_origins.clone();
+    let origins = core.settings.cors_origins.clone();
     let mut cors = Cors::default()
         .allowed_methods(["GET", "POST", "DELETE", "OPTIONS"])
         .allow_any_header()
@@ -155,9 +99,10 @@ fn app(
     let query_errors = web::QueryConfig::default()
         .error_handler(|error, _| ApiError::InvalidBody(format!("invalid query string: {error}")).into());
     let path_errors = web::PathConfig::default()
-        .error_handler(|error, _| ApiError::NotFound(format!("invalid path: {error}")).into());
+        .error_handler(|error, _| ApiError::App(Error::NotFound(format!("invalid path: {error}"))).into());
     App::new()
-        .app_data(state)
+        .app_data(core)
+        .app_data(metrics)
         .app_data(query_errors)
         .app_data(path_errors)
         .wrap(Condition::new(!origins.is_empty(), cors))
@@ -168,9 +113,9 @@ fn app(
         .service(post("/v1/detect", v1::detect))
         .service(get("/v1/languages", v1::languages))
         .service(get("/v1/models", v1::models))
-        .service(get("/healthz", v1::healthz))
-        .service(get("/readyz", v1::readyz))
-        .service(get("/metrics", v1::metrics))
+        .service(get("/healthz", operations::healthz))
+        .service(get("/readyz", operations::readyz))
+        .service(get("/metrics", operations::metrics))
         .service(get("/v1/settings", v1::settings))
         .service(post("/v1/jobs", jobs::create))
         .service(
@@ -179,25 +124,24 @@ fn app(
                 .route(web::delete().to(jobs::delete)),
         )
         .service(get("/v1/jobs/{id}/result", jobs::result))
-        .service(get("/", openapi::page))
-        .service(get("/app/{file}", openapi::page_asset))
+        .service(get("/", docs::page))
+        .service(get("/app/{file}", docs::page_asset))
         .service(post("/translate", libre::translate))
         .service(post("/detect", libre::detect))
         .service(get_or_post("/languages", libre::languages))
-        .service(post("/translate_file", libre::translate_file))
-        .service(get("/download_file/{id}/{name}", libre::download_file))
+        .service(post("/translate_file", files::translate_file))
+        .service(get("/download_file/{id}/{name}", files::download_file))
         .service(get("/frontend/settings", libre::frontend_settings))
         .service(post("/v2/translate", deepl::translate))
         .service(get_or_post("/v2/languages", deepl::languages))
         .service(get_or_post("/v2/usage", deepl::usage))
         .service(get("/openapi.json", openapi::document))
-        .service(get("/docs", openapi::docs_page))
-        .service(get("/docs/", openapi::docs_page))
-        .service(get("/docs/{file}", openapi::docs_asset))
+        .service(get("/docs", docs::docs_page))
+        .service(get("/docs/", docs::docs_page))
+        .service(get("/docs/{file}", docs::docs_asset))
         .default_service(web::to(not_found))
 }
 
-/// A resource whose other methods get a JSON 405 with the `Allow` header RFC 9110 asks for.
 /// Headers every response carries: pages run only the server's own scripts and talk only to
 /// it (so markup that arrives inside a translation cannot run), and browsers neither sniff
 /// content types nor send the page's address elsewhere. Styles may be inline because the
@@ -214,6 +158,7 @@ fn security_headers() -> DefaultHeaders {
         .add(("Referrer-Policy", "no-referrer"))
 }
 
+/// A resource whose other methods get a 405 with the methods it takes.
 fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
     web::resource(path).default_service(web::to(move |request: actix_web::HttpRequest| async move {
         method_not_allowed(request, allow)
@@ -251,18 +196,16 @@ where
 }
 
 async fn not_found(request: actix_web::HttpRequest) -> HttpResponse {
-    actix_web::ResponseError::error_response(&ApiError::NotFound(request.path().to_string()))
+    ApiError::App(Error::NotFound(request.path().to_string())).error_response()
 }
 
 fn method_not_allowed(request: actix_web::HttpRequest, allow: &'static str) -> HttpResponse {
-    HttpResponse::MethodNotAllowed()
-        .insert_header((actix_web::http::header::ALLOW, allow))
-        .json(serde_json::json!({
-            "error": {
-                "code": "method_not_allowed",
-                "message": format!("{} is not allowed on {}; use {allow}", request.method(), request.path()),
-            }
-        }))
+    ApiError::MethodNotAllowed {
+        method: request.method().to_string(),
+        path: request.path().to_string(),
+        allow,
+    }
+    .error_response()
 }
 
 /// Gives every request an id (the client's `X-Request-Id` if it sent a sane one), logs one
@@ -278,9 +221,9 @@ async fn log_request(
         .filter(|v| !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_graphic()))
         .map(str::to_string)
         .unwrap_or_else(new_request_id);
-    let state = request.app_data::<web::Data<AppState>>().cloned();
-    if let Some(state) = &state {
-        state.http.started();
+    let metrics = request.app_data::<web::Data<HttpMetrics>>().cloned();
+    if let Some(metrics) = &metrics {
+        metrics.started();
     }
     let method = request.method().to_string();
     let path = request.path().to_string();
@@ -291,8 +234,8 @@ async fn log_request(
         Ok(response) => response.status().as_u16(),
         Err(error) => error.as_response_error().status_code().as_u16(),
     };
-    if let Some(state) = &state {
-        state.http.answered(status);
+    if let Some(metrics) = &metrics {
+        metrics.answered(status);
     }
     tracing::info!(
         request_id = %id,

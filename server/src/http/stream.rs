@@ -9,13 +9,15 @@ use actix_web::web::Bytes;
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::stream;
 use serde::Serialize;
-use translator::{PoolError, SentenceStream, StreamItem, Submission};
+use translator::{PoolError, StreamItem};
 use utoipa::ToSchema;
 
+use super::auth::bearer_key;
+use super::body;
 use super::error::{ApiError, ErrorBody};
-use super::service::{self, Format, SourceChoice, TranslatedText};
-use super::state::AppState;
-use super::v1::{self, TranslateBody, TranslateResponse, TranslationItem};
+use super::shapes::{TranslateBody, TranslateResponse, TranslationItem};
+use crate::app::translation::{self, StreamedText, TranslatedText};
+use crate::app::{Core, Error};
 
 /// `event: sentence`: one sentence translated.
 #[derive(Debug, Serialize, ToSchema)]
@@ -64,56 +66,15 @@ pub struct TextEndEvent {
     security((), ("bearer" = []))
 )]
 pub async fn translate_stream(
-    state: web::Data<AppState>,
+    core: web::Data<Core>,
     request: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let body: TranslateBody = v1::read_json(&state, &request, payload).await?;
+    let body: TranslateBody = body::read_json(&request, payload, core.settings.max_body_bytes).await?;
     let translation = body.into_request()?;
-    if translation.format == Format::Html {
-        return Err(ApiError::InvalidOption(
-            "invalid option format = html: streaming translates plain text; use /v1/translate for HTML".to_string(),
-        ));
-    }
-    let chars = service::check_limits(&state, &translation.texts)?;
-    v1::admit(&state, v1::bearer_key(&request).as_deref(), chars)?;
-    translation.options.validate()?;
-    let model = state.model(translation.model.as_deref())?;
-    let deadline = service::deadline(&state);
-    let mut texts = Vec::with_capacity(translation.texts.len());
-    for text in translation.texts {
-        let detected = match translation.source {
-            SourceChoice::Auto => service::detect(&model, &text),
-            SourceChoice::Given(_) => None,
-        };
-        let source = match translation.source {
-            SourceChoice::Given(code) => Some(code),
-            SourceChoice::Auto => detected.map(|d| d.language),
-        };
-        let answer = TranslatedText {
-            text: String::new(),
-            alternatives: Vec::new(),
-            source,
-            detected,
-        };
-        // Everything is submitted before the first byte is sent, so a full queue is still a 503.
-        let sentences = match source {
-            Some(source) => Some(
-                model.pool.stream(
-                    Submission::new(vec![text.clone()], source, translation.target)
-                        .options(translation.options.clone())
-                        .priority(translation.priority)
-                        .deadline(deadline),
-                )?,
-            ),
-            None => None,
-        };
-        texts.push(Pending {
-            text,
-            answer,
-            sentences,
-        });
-    }
+    let chars = translation::check_limits(&core, &translation.texts)?;
+    core.admit(bearer_key(&request).as_deref(), chars)?;
+    let texts = translation::stream(&core, translation)?;
     let events = Events {
         texts: texts.into(),
         index: 0,
@@ -132,16 +93,9 @@ pub async fn translate_stream(
         .streaming(body))
 }
 
-/// A text and its submission.
-struct Pending {
-    text: String,
-    answer: TranslatedText,
-    sentences: Option<SentenceStream>,
-}
-
 /// The events still to send.
 struct Events {
-    texts: VecDeque<Pending>,
+    texts: VecDeque<StreamedText>,
     index: usize,
     done: Vec<TranslationItem>,
     over: bool,
@@ -211,7 +165,7 @@ impl Events {
     fn fail(&mut self, error: PoolError) -> Bytes {
         self.over = true;
         self.texts.clear();
-        event("error", &ApiError::from(error).body())
+        event("error", &ApiError::App(Error::from(error)).body())
     }
 }
 

@@ -336,12 +336,12 @@ fn verify(path: &Path, file: &ListedFile) -> Result<(), String> {
     let (expected, actual) = if let Some(lfs) = &file.lfs {
         let mut hasher = Sha256::new();
         hash_file(path, |chunk| hasher.update(chunk))?;
-        (lfs.sha256.to_ascii_lowercase(), hex(&hasher.finalize()))
+        (lfs.sha256.to_ascii_lowercase(), hex::encode(hasher.finalize()))
     } else if let Some(blob_id) = &file.blob_id {
         let mut hasher = Sha1::new();
         hasher.update(format!("blob {size}\0").as_bytes());
         hash_file(path, |chunk| hasher.update(chunk))?;
-        (blob_id.to_ascii_lowercase(), hex(&hasher.finalize()))
+        (blob_id.to_ascii_lowercase(), hex::encode(hasher.finalize()))
     } else {
         return Ok(());
     };
@@ -363,10 +363,6 @@ fn hash_file(path: &Path, mut update: impl FnMut(&[u8])) -> Result<(), String> {
             Err(e) => return Err(e.to_string()),
         }
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn is_commit(revision: &str) -> bool {

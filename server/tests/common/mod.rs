@@ -1,5 +1,17 @@
-//! A real `tolk serve` on a loopback port with the committed test model, and a small HTTP client.
+//! The API under test, two ways: [`App`] runs the HTTP app in-process on the real engine and the
+//! committed test model (most tests), [`Server`] a real `tolk serve` process on a loopback port
+//! (what needs a process: signals, TLS, logs, the network, kill -9). Both answer [`Client`]'s
+//! requests with the same [`Reply`].
 #![allow(dead_code)]
+
+mod client;
+mod in_process;
+
+// Each test file uses the half it needs.
+#[allow(unused_imports)]
+pub use client::{Client, Reply};
+#[allow(unused_imports)]
+pub use in_process::App;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
@@ -32,31 +44,34 @@ pub struct Server {
     agent: ureq::Agent,
 }
 
-/// A response: status, headers we look at, body.
-#[derive(Debug)]
-pub struct Reply {
-    pub status: u16,
-    pub content_type: String,
-    pub retry_after: Option<String>,
-    pub request_id: Option<String>,
-    pub headers: Vec<(String, String)>,
-    /// The body as text (lossy for binary bodies; see `bytes`).
-    pub body: String,
-    pub bytes: Vec<u8>,
-}
-
-impl Reply {
-    /// The body as JSON.
-    pub fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
-    }
-
-    /// A header's value.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+impl Client for Server {
+    fn send(&self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Reply {
+        let response = match (method, body) {
+            ("POST", Some(body)) => {
+                let mut request = self.agent.post(self.url(path));
+                for (name, value) in headers {
+                    request = request.header(*name, *value);
+                }
+                request.send(body)
+            }
+            // A body on GET: DeepL's Python client sends its parameters so.
+            ("GET", Some(body)) => {
+                let mut request = self.agent.get(self.url(path)).force_send_body();
+                for (name, value) in headers {
+                    request = request.header(*name, *value);
+                }
+                request.send(body)
+            }
+            (_, Some(_)) => panic!("the test client sends bodies with GET and POST only"),
+            (method, None) => {
+                let mut builder = ureq::http::Request::builder().method(method).uri(self.url(path));
+                for (name, value) in headers {
+                    builder = builder.header(*name, *value);
+                }
+                self.agent.run(builder.body(()).unwrap())
+            }
+        };
+        reply(response.expect("answered"))
     }
 }
 
@@ -202,57 +217,6 @@ impl Server {
         format!("{}{path}", self.base)
     }
 
-    /// GET.
-    pub fn get(&self, path: &str) -> Reply {
-        self.get_with(path, &[])
-    }
-
-    /// GET with headers.
-    pub fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
-        let mut request = self.agent.get(self.url(path));
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        reply(request.call().expect("GET answered"))
-    }
-
-    /// GET with a form body, as DeepL's Python client sends its parameters.
-    pub fn get_with_form(&self, path: &str, form: &str, headers: &[(&str, &str)]) -> Reply {
-        let mut request = self
-            .agent
-            .get(self.url(path))
-            .force_send_body()
-            .header("Content-Type", "application/x-www-form-urlencoded");
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        reply(request.send(form.as_bytes()).expect("GET answered"))
-    }
-
-    /// POST a JSON value.
-    pub fn post_json(&self, path: &str, body: &Value) -> Reply {
-        self.post(path, "application/json", body.to_string().as_bytes(), &[])
-    }
-
-    /// POST raw bytes with a content type and headers.
-    pub fn post(&self, path: &str, content_type: &str, body: &[u8], headers: &[(&str, &str)]) -> Reply {
-        let mut request = self.agent.post(self.url(path)).header("Content-Type", content_type);
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        reply(request.send(body).expect("POST answered"))
-    }
-
-    /// Any method, raw.
-    pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Reply {
-        let mut builder = ureq::http::Request::builder().method(method).uri(self.url(path));
-        for (name, value) in headers {
-            builder = builder.header(*name, *value);
-        }
-        let request = builder.body(()).unwrap();
-        reply(self.agent.run(request).expect("answered"))
-    }
-
     /// POST JSON and read the response body as it streams.
     pub fn post_stream(&self, path: &str, body: &Value) -> (u16, Box<dyn BufRead + Send>) {
         let response = self
@@ -285,54 +249,6 @@ impl Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-
-    /// POSTs a multipart form: `(name, Some(file name), bytes)` for files, `(name, None, value)`
-    /// for fields.
-    pub fn post_multipart(&self, path: &str, parts: &[(&str, Option<&str>, &[u8])]) -> Reply {
-        self.post_multipart_with(path, parts, &[])
-    }
-
-    /// The same with headers.
-    pub fn post_multipart_with(
-        &self,
-        path: &str,
-        parts: &[(&str, Option<&str>, &[u8])],
-        headers: &[(&str, &str)],
-    ) -> Reply {
-        let boundary = "tolk-test-boundary-7d1f";
-        let mut body = Vec::new();
-        for (name, file, bytes) in parts {
-            body.extend_from_slice(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").as_bytes(),
-            );
-            if let Some(file) = file {
-                body.extend_from_slice(
-                    format!("; filename=\"{file}\"\r\nContent-Type: application/octet-stream").as_bytes(),
-                );
-            }
-            body.extend_from_slice(b"\r\n\r\n");
-            body.extend_from_slice(bytes);
-            body.extend_from_slice(b"\r\n");
-        }
-        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        self.post(
-            path,
-            &format!("multipart/form-data; boundary={boundary}"),
-            &body,
-            headers,
-        )
-    }
-
-    /// The value of a Prometheus metric (first sample with that exact name).
-    pub fn metric(&self, name: &str) -> f64 {
-        let text = self.get("/metrics").body;
-        text.lines()
-            .find_map(|line| {
-                let (key, value) = line.split_once(' ')?;
-                (key == name).then(|| value.parse().ok())?
-            })
-            .unwrap_or_else(|| panic!("no metric {name} in:\n{text}"))
-    }
 }
 
 impl Drop for Server {
@@ -349,23 +265,13 @@ fn reply(response: ureq::http::Response<ureq::Body>) -> Reply {
         .iter()
         .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or_default().to_string()))
         .collect();
-    let find = |name: &str| headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
     let mut bytes = Vec::new();
     response
         .into_body()
         .into_reader()
         .read_to_end(&mut bytes)
         .expect("the body is read");
-    let body = String::from_utf8_lossy(&bytes).into_owned();
-    Reply {
-        status,
-        content_type: find("content-type").unwrap_or_default(),
-        retry_after: find("retry-after"),
-        request_id: find("x-request-id"),
-        headers,
-        body,
-        bytes,
-    }
+    Reply::new(status, headers, bytes)
 }
 
 /// Server-Sent Events read from a stream: (event name, JSON data), until the stream ends or
@@ -416,20 +322,5 @@ impl Server {
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
             .expect("VmHWM in /proc/PID/status");
         kb * 1024
-    }
-}
-
-impl Server {
-    /// Polls job `id` until `done` says so (or two minutes pass); the job's last state.
-    pub fn wait_for_job(&self, id: &str, mut done: impl FnMut(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(120);
-        loop {
-            let job = self.get(&format!("/v1/jobs/{id}")).json();
-            if done(&job) {
-                return job;
-            }
-            assert!(Instant::now() < deadline, "the job did not get there: {job}");
-            std::thread::sleep(Duration::from_millis(20));
-        }
     }
 }

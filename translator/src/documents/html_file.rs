@@ -4,8 +4,10 @@
 
 use langs::LangCode;
 
-use super::{bcp47, utf8, DocumentError, Parsed, Unit, UnitKind};
-use crate::html::{decode_entities, escape_into};
+use super::error::DocumentError;
+use super::unit::{Parsed, Unit, UnitKind};
+use super::values::{bcp47, utf8};
+use crate::entities::{decode_entities, escape_into};
 
 /// Attributes whose values people read.
 const TRANSLATED_ATTRIBUTES: [&str; 3] = ["title", "alt", "placeholder"];

@@ -5,8 +5,10 @@
 
 use langs::LangCode;
 
+use super::error::DocumentError;
 use super::placeholders::{protect, restore_like};
-use super::{utf8, DocumentError, Parsed, Unit, UnitKind};
+use super::unit::{Parsed, Unit, UnitKind};
+use super::values::{is_machine_value, utf8};
 
 pub(super) struct JsonFile {
     source: String,
@@ -32,7 +34,7 @@ impl JsonFile {
             let Ok(value) = serde_json::from_str::<String>(&text[range.clone()]) else {
                 continue;
             };
-            if super::is_machine_value(&value) {
+            if is_machine_value(&value) {
                 continue;
             }
             if let Some(protected) = protect(&value) {

@@ -6,8 +6,10 @@
 
 use langs::LangCode;
 
-use super::{utf8, DocumentError, Parsed, Unit, UnitKind};
-use crate::html::{decode_entities, escape_into};
+use super::error::DocumentError;
+use super::unit::{Parsed, Unit, UnitKind};
+use super::values::{is_machine_value, utf8};
+use crate::entities::{decode_entities, escape_into};
 
 pub(super) struct MarkdownFile {
     /// The document as pieces: kept text, or a unit to translate.
@@ -253,7 +255,7 @@ impl MarkdownFile {
         let prose = inner.split_whitespace().count() >= 1
             && inner.chars().any(char::is_alphabetic)
             && !key.trim_start().starts_with('-')
-            && !super::is_machine_value(inner)
+            && !is_machine_value(inner)
             && !matches!(inner.trim(), "true" | "false" | "yes" | "no" | "null")
             && !inner.starts_with(['[', '{', '&', '*', '|', '>', '!'])
             && key.trim_start().len() == key.len();

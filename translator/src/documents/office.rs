@@ -14,9 +14,12 @@ use std::ops::Range;
 
 use langs::LangCode;
 
+use super::error::DocumentError;
 use super::html_file::HtmlFile;
-use super::{bcp47, DocumentError, Limits, Parsed, Unit, UnitKind};
-use crate::html::{decode_entities, escape_into};
+use super::limits::Limits;
+use super::unit::{Parsed, Unit, UnitKind};
+use super::values::bcp47;
+use crate::entities::{decode_entities, escape_into};
 
 /// Which kind of archive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! `{n, plural, …}`) kept out of the model's sight: the string becomes an HTML fragment in which
 //! each placeholder is a kept `<code>` span, and comes back with the placeholders restored.
 
-use crate::html::{decode_entities, escape_into};
+use crate::entities::{decode_entities, escape_into};
 
 /// A string as a fragment to translate and the placeholders it holds.
 pub(super) struct Protected {

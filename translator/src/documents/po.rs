@@ -5,8 +5,10 @@
 
 use langs::LangCode;
 
+use super::error::DocumentError;
 use super::placeholders::{protect, restore_like};
-use super::{utf8, DocumentError, Parsed, Unit, UnitKind};
+use super::unit::{Parsed, Unit, UnitKind};
+use super::values::utf8;
 
 pub(super) struct PoFile {
     lines: Vec<String>,

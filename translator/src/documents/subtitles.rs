@@ -4,8 +4,10 @@
 
 use langs::LangCode;
 
-use super::{utf8, DocumentError, Parsed, Unit, UnitKind};
-use crate::html::decode_entities;
+use super::error::DocumentError;
+use super::unit::{Parsed, Unit, UnitKind};
+use super::values::utf8;
+use crate::entities::decode_entities;
 
 pub(super) struct Subtitles {
     /// Kept text and units, in order.

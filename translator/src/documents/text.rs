@@ -2,7 +2,9 @@
 
 use langs::LangCode;
 
-use super::{utf8, DocumentError, Parsed, Unit, UnitKind};
+use super::error::DocumentError;
+use super::unit::{Parsed, Unit, UnitKind};
+use super::values::utf8;
 
 pub(super) struct TextDocument {
     units: Vec<Unit>,

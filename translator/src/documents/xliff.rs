@@ -5,7 +5,9 @@
 
 use langs::LangCode;
 
-use super::{bcp47, utf8, DocumentError, Parsed, Unit, UnitKind};
+use super::error::DocumentError;
+use super::unit::{Parsed, Unit, UnitKind};
+use super::values::{bcp47, utf8};
 
 pub(super) struct XliffFile {
     source: String,

@@ -7,7 +7,7 @@ use langs::LangCode;
 use lru::LruCache;
 
 use crate::options::TranslateOptions;
-use crate::Hypothesis;
+use crate::translation::Hypothesis;
 
 /// Options that give the same translations compare equal. Built from the options' `Debug`
 /// form, which spells every field (floats in their shortest exact form) and cannot fail.

@@ -7,7 +7,7 @@ use std::time::Instant;
 use tokio::sync::{mpsc, oneshot};
 
 use super::error::PoolError;
-use crate::Hypothesis;
+use crate::translation::Hypothesis;
 
 /// Identifies a submission inside one pool.
 pub(crate) type JobId = u64;

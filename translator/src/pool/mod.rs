@@ -9,16 +9,20 @@
 //! sentences back, rendered in its own order. A byte-bounded LRU cache answers sentences seen
 //! before, and identical sentences in one call are translated once.
 //!
-//! The pieces: [`request`](Submission) (what a caller asks), `queue` (what waits, and admission),
-//! `batcher` (what runs next), `worker` (the threads), `job` and [`Ticket`] (one caller's
-//! results; [`SentenceStream`] for them sentence by sentence), `cache`, [`metrics`](MetricsSnapshot).
+//! The pieces: [`config`](PoolConfig), [`request`](Submission) (what a caller asks), `queue` (what
+//! waits, and admission), `batcher` (what runs next), `worker` (the threads) and `shared` (the
+//! state they and the callers share), `job` and [`Ticket`] (one caller's results;
+//! [`SentenceStream`] for them sentence by sentence), `cache`, [`metrics`](MetricsSnapshot), and
+//! [`report`](EngineCallReport) (each engine call, for an observer).
 
 mod batcher;
 mod cache;
+mod config;
 mod error;
 mod job;
 mod metrics;
 mod queue;
+mod report;
 mod request;
 mod shared;
 mod stream;
@@ -27,104 +31,26 @@ mod worker;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 pub use cache::CacheUsage;
+pub use config::PoolConfig;
 pub use error::PoolError;
 pub use metrics::{Histogram, MetricsSnapshot, QueueDepth};
 pub use queue::QueueLimits;
+pub use report::{EngineCallObserver, EngineCallReport};
 pub use request::{Priority, Submission};
 pub use stream::{SentenceStream, StreamItem};
 pub use ticket::Ticket;
 
-use crate::batch::BatchLimits;
-use crate::{TextRequest, TextTranslation, Translator};
+use crate::translation::{TextRequest, TextTranslation};
+use crate::translator::Translator;
 use batcher::Policy;
 use cache::{cacheable, CacheKey, OptionsKey, SentenceCache};
 use job::Job;
 use queue::{retry_after, Admission, Pending, Queue};
 use shared::{Shared, State};
 use ticket::TextPlan;
-
-/// Called on a worker thread after every engine call, before its callers are answered: for
-/// logs, traces and tests. Keep it quick; it holds up the worker.
-pub type BatchObserver = Arc<dyn Fn(&BatchReport) + Send + Sync>;
-
-/// One engine call, as a [`BatchObserver`] sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BatchReport {
-    /// Whose work it was.
-    pub priority: Priority,
-    /// Queued sentences it answered.
-    pub sentences: usize,
-    /// Distinct sentences the engine translated (the rest were duplicates or cache hits).
-    pub translated: usize,
-    /// Sentences found in the cache when the call was formed.
-    pub cache_hits: usize,
-    /// Source tokens of the distinct sentences.
-    pub source_tokens: usize,
-    /// Output tokens produced (best hypotheses).
-    pub output_tokens: usize,
-    /// The longest any of its sentences waited in the queue.
-    pub longest_wait: Duration,
-    /// Time in the engine.
-    pub engine: Duration,
-}
-
-/// How a pool is set up.
-#[derive(Clone)]
-pub struct PoolConfig {
-    /// Names the model in cache keys, so that a cache never answers for another model.
-    pub model_id: String,
-    /// How much may wait.
-    pub queue: QueueLimits,
-    /// Limits of one engine call at beam 1 (scaled down for wider beams); `None` takes the
-    /// translator's own [`TranslatorConfig::batch`](crate::TranslatorConfig::batch).
-    pub batch: Option<BatchLimits>,
-    /// How long a sentence may wait for others to fill its engine call: a few milliseconds buy
-    /// much larger calls under load and cost little next to a call's duration.
-    pub max_wait: Duration,
-    /// How many replicas may run bulk work at once (at least 1); `None` keeps one replica free for
-    /// interactive work when there are several (so an interactive request never waits for a
-    /// bulk call to end), and allows bulk on the only one otherwise.
-    pub bulk_workers: Option<usize>,
-    /// Bytes of sentence translations to keep; 0 turns the cache off.
-    pub cache_bytes: usize,
-    /// Start with the workers paused (see [`Pool::resume`]).
-    pub start_paused: bool,
-    /// Sees every engine call.
-    pub observer: Option<BatchObserver>,
-}
-
-impl Default for PoolConfig {
-    fn default() -> Self {
-        PoolConfig {
-            model_id: "default".to_string(),
-            queue: QueueLimits::default(),
-            batch: None,
-            max_wait: Duration::from_millis(5),
-            bulk_workers: None,
-            cache_bytes: 64 << 20,
-            start_paused: false,
-            observer: None,
-        }
-    }
-}
-
-impl std::fmt::Debug for PoolConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PoolConfig")
-            .field("model_id", &self.model_id)
-            .field("queue", &self.queue)
-            .field("batch", &self.batch)
-            .field("max_wait", &self.max_wait)
-            .field("bulk_workers", &self.bulk_workers)
-            .field("cache_bytes", &self.cache_bytes)
-            .field("start_paused", &self.start_paused)
-            .field("observer", &self.observer.is_some())
-            .finish()
-    }
-}
 
 /// A translator shared by many async callers; see the [module documentation](self).
 /// Dropping it answers queued submissions with [`PoolError::Closed`]; calls already running finish.

@@ -9,8 +9,8 @@ use super::error::PoolError;
 use super::job::JobId;
 use super::metrics::Metrics;
 use super::queue::Queue;
-use super::BatchObserver;
-use crate::Translator;
+use super::report::EngineCallObserver;
+use crate::translator::Translator;
 
 /// The pool's state that changes under one lock: short critical sections only, never an engine
 /// call.
@@ -35,7 +35,7 @@ pub(crate) struct Shared {
     /// `None` when the cache is off.
     pub cache: Option<SentenceCache>,
     pub metrics: Metrics,
-    pub observer: Option<BatchObserver>,
+    pub observer: Option<EngineCallObserver>,
     pub next_job: AtomicU64,
 }
 

@@ -6,7 +6,7 @@ use tokio::sync::mpsc;
 
 use super::error::PoolError;
 use super::ticket::Ticket;
-use crate::{render_text, Hypothesis, TextTranslation};
+use crate::translation::{render_text, Hypothesis, TextTranslation};
 
 /// What a [`SentenceStream`] yields, in order: each text's sentences, then that text's end.
 #[derive(Debug, Clone, PartialEq)]

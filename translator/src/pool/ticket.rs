@@ -9,7 +9,8 @@ use tokio::sync::oneshot;
 use super::error::PoolError;
 use super::job::{Job, Reply};
 use super::shared::Shared;
-use crate::{render_text, Layout, TextTranslation};
+use crate::segment::Layout;
+use crate::translation::{render_text, Hypothesis, TextTranslation};
 
 /// One text's layout and how many of the submission's sentences are its own.
 pub(crate) struct TextPlan {
@@ -100,7 +101,7 @@ impl Ticket {
         }
     }
 
-    fn render(&self, sentences: &[Vec<crate::Hypothesis>]) -> Vec<TextTranslation> {
+    fn render(&self, sentences: &[Vec<Hypothesis>]) -> Vec<TextTranslation> {
         let mut rest = sentences;
         self.texts
             .iter()

@@ -11,11 +11,11 @@ use super::cache::{cacheable, CacheKey, OptionsKey};
 use super::error::{share, PoolError};
 use super::metrics::BatchRecord;
 use super::queue::Pending;
+use super::report::EngineCallReport;
 use super::request::Priority;
 use super::shared::Shared;
-use super::BatchReport;
 use crate::options::TranslateOptions;
-use crate::{Hypothesis, Segment};
+use crate::translation::{Hypothesis, Segment};
 
 /// Serves calls until the pool closes.
 pub(crate) fn run(shared: Arc<Shared>) {
@@ -141,7 +141,7 @@ fn translate(shared: &Shared, priority: Priority, options: &TranslateOptions, ba
         .iter()
         .map(|p| started.saturating_duration_since(p.enqueued))
         .collect();
-    let report = BatchReport {
+    let report = EngineCallReport {
         priority,
         sentences: batch.len(),
         translated: segments.len(),

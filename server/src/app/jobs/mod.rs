@@ -2,24 +2,55 @@
 //! durable in a database (see `store`), worked on by this server's workers (see `worker`) and,
 //! with PostgreSQL, by every server sharing the database.
 
+mod archive;
+mod error;
+pub mod state;
 pub mod store;
 mod worker;
 
-use std::io::{Cursor, Read, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
 use langs::LangCode;
 use serde::Serialize;
-use translator::documents::{Document, Format, Limits};
+use translator::documents::{Document, DocumentFormat, Limits};
 use utoipa::ToSchema;
 
-use crate::documents::DocumentPlan;
-use crate::http::state::AppState;
-use store::{now_ms, Dialect, JobRow, NewUnit, Store, StoreError};
+use super::documents::DocumentPlan;
+use super::registry::ModelRegistry;
+use crate::settings::Settings;
+use archive::{clean_path, unzip, zip_outputs};
+pub use error::JobError;
+pub use state::{JobState, UnitState};
+use store::{now_ms, Dialect, JobRow, NewUnit, Store};
 
 /// Most files in one job.
 const MAX_FILES: usize = 10_000;
+
+/// What the job service needs of a server's settings.
+#[derive(Debug, Clone)]
+pub struct JobSettings {
+    /// The database: `sqlite://FILE` or `postgres://…`.
+    pub database_url: String,
+    /// Units this server works on at once.
+    pub workers: usize,
+    /// How long a claimed unit stays claimed without news.
+    pub lease: Duration,
+    /// How long finished jobs are kept.
+    pub retention: Duration,
+}
+
+impl JobSettings {
+    /// The job part of a server's settings.
+    pub fn from_settings(settings: &Settings) -> JobSettings {
+        JobSettings {
+            database_url: settings.database_url.clone(),
+            workers: settings.job_workers,
+            lease: settings.job_lease,
+            retention: settings.job_retention,
+        }
+    }
+}
 
 /// The job service of one server.
 pub struct Jobs {
@@ -28,30 +59,14 @@ pub struct Jobs {
     wake: Arc<tokio::sync::Notify>,
 }
 
-/// Why a job request failed, before HTTP.
-#[derive(Debug, thiserror::Error)]
-pub enum JobError {
-    /// The request is wrong: no files, a bad archive, too many files.
-    #[error("{0}")]
-    Invalid(String),
-    /// No such job.
-    #[error("no job {0}")]
-    NotFound(String),
-    /// The job is not finished.
-    #[error("job {0} is not finished yet")]
-    NotFinished(String),
-    /// The database failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
 /// A job as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct JobView {
     /// Its id.
     pub id: String,
     /// `queued`, `running` or `done` (done also when some files failed: see `files`).
-    pub state: String,
+    #[schema(value_type = String)]
+    pub state: JobState,
     /// The source language asked for; absent when each file's language is detected.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
@@ -93,7 +108,8 @@ pub struct JobFileView {
     /// Target language.
     pub target: String,
     /// `pending`, `running`, `done`, `failed` or `skipped`.
-    pub state: String,
+    #[schema(value_type = String)]
+    pub state: UnitState,
     /// Why it failed or was skipped.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -112,8 +128,7 @@ impl Jobs {
     /// Opens the database and starts this server's workers on their own thread and runtime,
     /// which also runs every database call (HTTP handlers hand theirs over), so that database
     /// connections live on one runtime.
-    pub fn start(state: Arc<AppState>) -> Result<Jobs, String> {
-        let settings = state.settings.clone();
+    pub fn start(models: Arc<ModelRegistry>, settings: JobSettings) -> Result<Jobs, String> {
         if let Some(path) = settings.database_url.strip_prefix("sqlite://") {
             let file = path.split('?').next().unwrap_or(path);
             if let Some(parent) = std::path::Path::new(file)
@@ -156,15 +171,16 @@ impl Jobs {
                     }
                     let wake = Arc::new(tokio::sync::Notify::new());
                     let owner = format!("{}-{}", std::process::id(), now_ms());
-                    for n in 0..settings.job_workers {
+                    for n in 0..settings.workers {
                         tokio::spawn(worker::run(
-                            Arc::clone(&state),
+                            Arc::clone(&models),
                             store.clone(),
                             format!("{owner}-{n}"),
+                            settings.lease,
                             Arc::clone(&wake),
                         ));
                     }
-                    tokio::spawn(retention(store.clone(), settings.job_retention));
+                    tokio::spawn(retention(store.clone(), settings.retention));
                     let _ = ready_tx.send(Ok((store, tokio::runtime::Handle::current(), wake)));
                     std::future::pending::<()>().await;
                 });
@@ -183,7 +199,7 @@ impl Jobs {
         self.runtime
             .spawn(async move { call(store).await })
             .await
-            .map_err(|e| JobError::Invalid(format!("job runtime: {e}")))?
+            .map_err(|e| JobError::Internal(format!("job runtime: {e}")))?
     }
 
     /// Creates a job from uploaded files (a `.zip` is unpacked): each file's format is checked,
@@ -220,14 +236,19 @@ impl Jobs {
         unpacked.dedup_by(|a, b| a.0 == b.0);
         let mut units = Vec::new();
         for (idx, (path, bytes)) in unpacked.iter().enumerate() {
-            let (state, reason, detected, segments) = match Format::from_path(std::path::Path::new(path)) {
-                None => ("skipped", Some("not a supported document format".to_string()), None, 0),
+            let (state, reason, detected, segments) = match DocumentFormat::from_path(std::path::Path::new(path)) {
+                None => (
+                    UnitState::Skipped,
+                    Some("not a supported document format".to_string()),
+                    None,
+                    0,
+                ),
                 Some(format) => match Document::parse(format, bytes, &Limits::default()) {
-                    Err(e) => ("failed", Some(e.to_string()), None, 0),
+                    Err(e) => (UnitState::Failed, Some(e.to_string()), None, 0),
                     Ok(document) => {
                         let plan = DocumentPlan::new(&document);
                         let language = source.or_else(|| plan.detect(pool).map(|d| d.language));
-                        ("pending", None, language, plan.texts().len() as i64)
+                        (UnitState::Pending, None, language, plan.texts().len() as i64)
                     }
                 },
             };
@@ -244,7 +265,7 @@ impl Jobs {
         }
         let job = JobRow {
             id: new_id(),
-            state: "queued".to_string(),
+            state: JobState::Queued,
             source: source.map(|s| s.to_string()),
             targets: targets.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(","),
             created_at: now_ms(),
@@ -275,18 +296,18 @@ impl Jobs {
                 })
             })
             .await?;
-        let count = |state: &str| units.iter().filter(|u| u.state == state).count();
+        let count = |state: UnitState| units.iter().filter(|u| u.state == state).count();
         Ok(JobView {
             progress: JobProgress {
                 total: units.len(),
-                done: count("done"),
-                failed: count("failed"),
-                skipped: count("skipped"),
+                done: count(UnitState::Done),
+                failed: count(UnitState::Failed),
+                skipped: count(UnitState::Skipped),
                 segments_total: units.iter().map(|u| u.segments_total).sum(),
                 segments_done: units
                     .iter()
                     .map(|u| {
-                        if u.state == "done" {
+                        if u.state == UnitState::Done {
                             u.segments_total
                         } else {
                             u.segments_done
@@ -303,7 +324,7 @@ impl Jobs {
             files: units
                 .into_iter()
                 .map(|u| JobFileView {
-                    segments_done: if u.state == "done" {
+                    segments_done: if u.state == UnitState::Done {
                         u.segments_total
                     } else {
                         u.segments_done
@@ -324,15 +345,15 @@ impl Jobs {
     /// `report.json` (the job as [`Jobs::view`] shows it).
     pub async fn result(&self, id: &str, owner: Option<&str>) -> Result<Vec<u8>, JobError> {
         let view = self.view(id, owner).await?;
-        if view.state != "done" {
+        if view.state != JobState::Done {
             return Err(JobError::NotFinished(id.to_string()));
         }
         let id = id.to_string();
         let outputs = self
             .on_runtime(move |store| Box::pin(async move { Ok(store.outputs(&id).await?) }))
             .await?;
-        let report = serde_json::to_vec_pretty(&view).map_err(|e| JobError::Invalid(e.to_string()))?;
-        zip_outputs(&outputs, &report).map_err(|e| JobError::Invalid(format!("cannot write the zip: {e}")))
+        let report = serde_json::to_vec_pretty(&view).map_err(|e| JobError::Internal(e.to_string()))?;
+        zip_outputs(&outputs, &report).map_err(|e| JobError::Internal(format!("cannot write the zip: {e}")))
     }
 
     /// Cancels and deletes a job with its files and results.
@@ -385,70 +406,4 @@ fn new_id() -> String {
         id.push_str(&format!("{:016x}", hasher.finish()));
     }
     id
-}
-
-/// A relative path with `/` separators and no way out of its folder, or why not.
-fn clean_path(name: &str) -> Result<String, String> {
-    let name = name.replace('\\', "/");
-    let parts: Vec<&str> = name.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
-    if name.starts_with('/') || parts.contains(&"..") || parts.is_empty() || name.contains('\0') {
-        return Err(format!("{name:?}: file names must be relative paths inside the upload"));
-    }
-    Ok(parts.join("/"))
-}
-
-/// The files of a zip upload, refusing archives that escape their folder or unpack past `limits`.
-fn unzip(bytes: &[u8], limits: &Limits) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("not a valid zip archive: {e}"))?;
-    if archive.len() > limits.max_entries {
-        return Err(format!(
-            "the zip holds {} entries; at most {}",
-            archive.len(),
-            limits.max_entries
-        ));
-    }
-    let mut files = Vec::new();
-    let mut total: u64 = 0;
-    for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).map_err(|e| format!("broken zip entry: {e}"))?;
-        if entry.is_dir() {
-            continue;
-        }
-        let path = clean_path(entry.name())?;
-        let budget = limits.max_unpacked_bytes.saturating_sub(total);
-        let ratio_cap = entry
-            .compressed_size()
-            .max(1)
-            .saturating_mul(limits.max_ratio)
-            .max(1 << 16);
-        let cap = budget.min(ratio_cap);
-        let mut content = Vec::new();
-        // Read one byte past the cap to tell "exactly at the cap" from "over it", whatever the
-        // entry's header claims.
-        (&mut entry)
-            .take(cap + 1)
-            .read_to_end(&mut content)
-            .map_err(|e| format!("{path}: cannot unpack: {e}"))?;
-        if content.len() as u64 > cap {
-            return Err(format!(
-                "{path}: unpacks past the limits (at most {} bytes in all, {}× compression)",
-                limits.max_unpacked_bytes, limits.max_ratio
-            ));
-        }
-        total += content.len() as u64;
-        files.push((path, content));
-    }
-    Ok(files)
-}
-
-fn zip_outputs(outputs: &[(String, String, Vec<u8>)], report: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
-    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for (target, path, bytes) in outputs {
-        writer.start_file(format!("{target}/{path}"), options)?;
-        writer.write_all(bytes)?;
-    }
-    writer.start_file("report.json", options)?;
-    writer.write_all(report)?;
-    Ok(writer.finish()?.into_inner())
 }

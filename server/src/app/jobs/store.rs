@@ -7,6 +7,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
+use super::state::{JobState, UnitState};
+
 /// Why the database failed.
 #[derive(Debug, thiserror::Error)]
 #[error("job database: {0}")]
@@ -43,8 +45,8 @@ pub struct UnitRow {
     pub path: String,
     /// Target language.
     pub target: String,
-    /// pending, running, done, failed, skipped.
-    pub state: String,
+    /// Where it stands.
+    pub state: UnitState,
     /// Why it failed or was skipped.
     pub reason: Option<String>,
     /// Language translated from.
@@ -62,8 +64,8 @@ pub struct UnitRow {
 pub struct JobRow {
     /// Its id.
     pub id: String,
-    /// queued, running, done.
-    pub state: String,
+    /// Where it stands.
+    pub state: JobState,
     /// Source language asked for, `None` for detection per file.
     pub source: Option<String>,
     /// Target languages, comma-separated.
@@ -83,8 +85,8 @@ pub struct NewUnit {
     pub file_idx: i64,
     /// Target language.
     pub target: String,
-    /// pending, failed or skipped.
-    pub state: &'static str,
+    /// Pending, or already failed or skipped.
+    pub state: UnitState,
     /// Why it failed or was skipped.
     pub reason: Option<String>,
     /// Language to translate from.
@@ -203,7 +205,7 @@ impl Store {
             "INSERT INTO tolk_jobs (id, state, source, targets, created_at, owner) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&job.id)
-        .bind(&job.state)
+        .bind(job.state.as_str())
         .bind(job.source.clone())
         .bind(&job.targets)
         .bind(job.created_at)
@@ -227,7 +229,7 @@ impl Store {
             .bind(&job.id)
             .bind(unit.file_idx)
             .bind(&unit.target)
-            .bind(unit.state)
+            .bind(unit.state.as_str())
             .bind(unit.reason.clone())
             .bind(unit.source.clone())
             .bind(unit.segments_total)
@@ -358,15 +360,15 @@ impl Store {
         outcome: Result<(Vec<u8>, Option<String>), String>,
     ) -> Result<bool, StoreError> {
         let (state, output, reason, source) = match outcome {
-            Ok((bytes, source)) => ("done", Some(bytes), None, source),
-            Err(reason) => ("failed", None, Some(reason), None),
+            Ok((bytes, source)) => (UnitState::Done, Some(bytes), None, source),
+            Err(reason) => (UnitState::Failed, None, Some(reason), None),
         };
         let mut tx = self.pool.begin().await?;
         let held = sqlx::query(
             "UPDATE tolk_job_units SET state = $1, output = $2, reason = $3, source = COALESCE($4, source), \
              lease_owner = NULL, lease_until = NULL WHERE id = $5 AND lease_owner = $6 AND state = 'running'",
         )
-        .bind(state)
+        .bind(state.as_str())
         .bind(output)
         .bind(reason)
         .bind(source)
@@ -427,7 +429,7 @@ impl Store {
                 Ok(UnitRow {
                     path: r.try_get("path")?,
                     target: r.try_get("target")?,
-                    state: r.try_get("state")?,
+                    state: decode(r.try_get("state")?, UnitState::parse)?,
                     reason: r.try_get("reason")?,
                     source: r.try_get("source")?,
                     segments_total: r.try_get("segments_total")?,
@@ -498,11 +500,16 @@ impl Store {
 fn job_row(r: &AnyRow) -> Result<JobRow, StoreError> {
     Ok(JobRow {
         id: r.try_get("id")?,
-        state: r.try_get("state")?,
+        state: decode(r.try_get("state")?, JobState::parse)?,
         source: r.try_get("source")?,
         targets: r.try_get("targets")?,
         created_at: r.try_get("created_at")?,
         finished_at: r.try_get("finished_at")?,
         owner: r.try_get("owner")?,
     })
+}
+
+/// A state column's value, or a decoding error naming it (a database written by something else).
+fn decode<T>(name: String, parse: fn(&str) -> Option<T>) -> Result<T, StoreError> {
+    parse(&name).ok_or_else(|| StoreError(sqlx::Error::Decode(format!("unknown state {name:?}").into())))
 }

@@ -7,12 +7,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use langs::LangCode;
-use translator::documents::{Document, Format, Limits};
+use translator::documents::{Document, DocumentFormat, Limits};
 use translator::{PoolError, Priority, Submission, TranslateOptions};
 
 use super::store::{ClaimedUnit, Store, StoreError};
-use crate::documents::{chunks, DocumentPlan};
-use crate::http::state::{AppState, Model};
+use crate::app::documents::{chunks, DocumentPlan};
+use crate::app::registry::{Model, ModelRegistry};
 
 /// Characters per stored chunk: what a crash may cost to redo.
 const CHUNK_CHARS: usize = 4096;
@@ -20,10 +20,15 @@ const CHUNK_CHARS: usize = 4096;
 const POLL: Duration = Duration::from_millis(500);
 
 /// Runs one worker until the process ends.
-pub async fn run(state: Arc<AppState>, store: Store, owner: String, wake: Arc<tokio::sync::Notify>) {
-    let lease = state.settings.job_lease;
+pub async fn run(
+    models: Arc<ModelRegistry>,
+    store: Store,
+    owner: String,
+    lease: Duration,
+    wake: Arc<tokio::sync::Notify>,
+) {
     loop {
-        let Some(model) = state.default_model() else {
+        let Some(model) = models.default_model() else {
             // The model is still loading; nothing can be translated yet.
             tokio::time::sleep(POLL).await;
             continue;
@@ -85,7 +90,7 @@ async fn translate_unit(
     bytes: &[u8],
 ) -> Result<Outcome, StoreError> {
     let failed = |reason: String| Ok(Outcome::Finished(Err(reason)));
-    let Some(format) = Format::from_path(std::path::Path::new(path)) else {
+    let Some(format) = DocumentFormat::from_path(std::path::Path::new(path)) else {
         return failed("not a supported document format".to_string());
     };
     let document = match Document::parse(format, bytes, &Limits::default()) {

@@ -1,0 +1,132 @@
+//! The application core: what a Tolk server does, whoever asks (the HTTP adapters in `http/`, the
+//! command line, tests). It knows no HTTP: its operations take domain values and answer domain
+//! values or an [`Error`].
+//!
+//! - [`registry`]: the models, loaded in the background, found by name.
+//! - [`translation`]: texts (plain or HTML) translated through a model's pool, languages detected.
+//! - [`documents`]: a parsed document translated through a pool.
+//! - [`jobs`]: documents translated in the background, durable in a database.
+//! - [`keys`]: API keys, their rates and quotas, and the owner ids of what keys store.
+//! - [`files`]: one uploaded file translated for download; [`downloads`] keeps it for a while.
+
+pub mod documents;
+pub mod downloads;
+pub mod error;
+pub mod files;
+pub mod jobs;
+pub mod keys;
+pub mod registry;
+pub mod translation;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use langs::{LangCode, SourceChoice};
+
+pub use error::Error;
+
+use crate::settings::Settings;
+use downloads::Downloads;
+use jobs::{JobSettings, JobView, Jobs};
+use keys::{KeyLimits, Keys};
+use registry::{ModelRegistry, PoolSettings};
+
+/// One server's application: its settings, models, keys, jobs and downloads.
+pub struct Core {
+    /// The server's settings.
+    pub settings: Settings,
+    /// The models, the default one first.
+    pub models: Arc<ModelRegistry>,
+    /// API keys and their usage; `None` when keys are off.
+    pub keys: Option<Keys>,
+    /// Translated files waiting to be downloaded.
+    pub downloads: Downloads,
+    /// Background jobs.
+    pub jobs: Jobs,
+    /// When the server started.
+    pub started: Instant,
+}
+
+impl Core {
+    /// Checks the settings, reads the keys and opens the job database; the models are not loaded
+    /// yet (see [`ModelRegistry::load_all`] and [`ModelRegistry::load_in_background`]).
+    pub fn start(settings: Settings) -> Result<Core, String> {
+        let keys = Keys::load(
+            &settings.api_keys,
+            settings.api_keys_file.as_deref(),
+            KeyLimits {
+                requests_per_minute: settings.key_requests_per_minute,
+                chars_per_day: settings.key_chars_per_day,
+            },
+        )?;
+        for spec in &settings.models {
+            if !spec.dir.is_dir() {
+                return Err(format!("the model directory {} does not exist", spec.dir.display()));
+            }
+        }
+        let models = Arc::new(ModelRegistry::new(
+            &settings.models,
+            PoolSettings::from_settings(&settings),
+        ));
+        let jobs = Jobs::start(Arc::clone(&models), JobSettings::from_settings(&settings))?;
+        Ok(Core {
+            models,
+            keys,
+            downloads: Downloads::new(),
+            jobs,
+            started: Instant::now(),
+            settings,
+        })
+    }
+
+    /// Admits a request of `chars` characters with `key` (when keys are on), or says why not.
+    pub fn admit(&self, key: Option<&str>, chars: usize) -> Result<(), Error> {
+        match &self.keys {
+            Some(keys) => keys.admit(key, chars),
+            None => Ok(()),
+        }
+    }
+
+    /// Admits a request that stores or reads what a key owns (jobs), and names the owner: with keys
+    /// on, each key sees only its own; with keys off there is no owner.
+    pub fn owner(&self, key: Option<&str>) -> Result<Option<String>, Error> {
+        self.admit(key, 0)?;
+        Ok(self.keys.as_ref().and(key).map(keys::owner_id))
+    }
+
+    /// Starts a job translating `files` (a `.zip` is unpacked) into `targets` (language fields as
+    /// sent, duplicates dropped) from `source` (absent or `auto`: detected per file), owned by
+    /// `owner`; the new job as [`Jobs::view`] shows it.
+    pub async fn create_job(
+        &self,
+        owner: Option<String>,
+        files: Vec<(String, Vec<u8>)>,
+        targets: &[String],
+        source: Option<&str>,
+    ) -> Result<JobView, Error> {
+        if targets.is_empty() {
+            return Err(Error::Missing("target: the language(s) to translate into".to_string()));
+        }
+        let mut codes: Vec<LangCode> = Vec::new();
+        for target in targets {
+            let code = LangCode::parse(target).map_err(|error| Error::UnknownLanguage { field: "target", error })?;
+            if !codes.contains(&code) {
+                codes.push(code);
+            }
+        }
+        let source = SourceChoice::parse(source)
+            .map_err(|error| Error::UnknownLanguage { field: "source", error })?
+            .given();
+        let model = self.models.model(None)?;
+        for code in codes.iter().chain(source.iter()) {
+            if !model.pool.translator().languages().contains(code) {
+                return Err(Error::LanguageNotInModel(format!("the model has no {code}")));
+            }
+        }
+        let id = self
+            .jobs
+            .create(files, source, codes, &model.pool, owner.clone())
+            .await?;
+        Ok(self.jobs.view(&id, owner.as_deref()).await?)
+    }
+}

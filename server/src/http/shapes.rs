@@ -1,0 +1,199 @@
+//! Tolk's own JSON shapes for translation, shared by `/v1/translate` and its stream: the request
+//! body, decoding options and the answer for each text.
+
+use langs::LangCode;
+use serde::{Deserialize, Serialize};
+use translator::{Priority, Sampling, TranslateOptions};
+use utoipa::ToSchema;
+
+use super::body::TextInput;
+use crate::app::translation::{self, Detected, TextFormat, TranslatedText, TranslationRequest};
+use crate::app::Error;
+
+/// `text` or `html`.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema, Default)]
+#[serde(rename_all = "lowercase")]
+#[schema(as = FormatName)]
+pub enum TextFormatBody {
+    /// Plain text; layout (line breaks, indentation) is kept.
+    #[default]
+    Text,
+    /// HTML: text is translated, tags, attributes, entities and code are kept.
+    Html,
+}
+
+/// Decoding options; every field is optional.
+#[derive(Debug, Clone, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct OptionsBody {
+    /// Beam width, 1 (greedy, fastest) to 16. Default 4.
+    #[schema(minimum = 1, maximum = 16)]
+    pub beam_size: Option<usize>,
+    /// Translations to return per text, best first, at most `beam_size` (the beam widens to
+    /// fit when `beam_size` is not given). Default 1.
+    #[schema(minimum = 1, maximum = 16)]
+    pub alternatives: Option<usize>,
+    /// Length normalisation exponent, 0 to 5. Default 1.
+    #[schema(minimum = 0, maximum = 5)]
+    pub length_penalty: Option<f32>,
+    /// Penalty on repeated tokens, 1 (none) to 10. Default 1.
+    #[schema(minimum = 1, maximum = 10)]
+    pub repetition_penalty: Option<f32>,
+    /// Forbid repeating n-grams of this size; 0 is off. Default 0.
+    #[schema(minimum = 0, maximum = 32)]
+    pub no_repeat_ngram_size: Option<usize>,
+    /// Sample instead of beam search (needs `beam_size` 1).
+    pub sampling: Option<SamplingBody>,
+}
+
+/// Random sampling.
+#[derive(Debug, Clone, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SamplingBody {
+    /// Sample among the k most likely tokens; 0 is all. Default 0.
+    #[schema(minimum = 0, maximum = 1000)]
+    pub top_k: Option<usize>,
+    /// Nucleus sampling threshold in (0, 1]. Default 1.
+    #[schema(exclusive_minimum = 0, maximum = 1)]
+    pub top_p: Option<f32>,
+    /// Temperature in (0, 10]. Default 1.
+    #[schema(exclusive_minimum = 0, maximum = 10)]
+    pub temperature: Option<f32>,
+}
+
+impl OptionsBody {
+    /// The translator's options, defaults filled in (checked later by the translator).
+    pub fn into_options(self) -> TranslateOptions {
+        let defaults = TranslateOptions::default();
+        let sampling_defaults = Sampling::default();
+        // Asking for more alternatives than the default beam holds means a wider beam.
+        let beam_size = self
+            .beam_size
+            .unwrap_or_else(|| defaults.beam_size.max(self.alternatives.unwrap_or(1)));
+        TranslateOptions {
+            beam_size,
+            alternatives: self.alternatives.unwrap_or(defaults.alternatives),
+            length_penalty: self.length_penalty.unwrap_or(defaults.length_penalty),
+            repetition_penalty: self.repetition_penalty.unwrap_or(defaults.repetition_penalty),
+            no_repeat_ngram_size: self.no_repeat_ngram_size.unwrap_or(defaults.no_repeat_ngram_size),
+            sampling: self.sampling.map(|s| Sampling {
+                top_k: s.top_k.unwrap_or(sampling_defaults.top_k),
+                top_p: s.top_p.unwrap_or(sampling_defaults.top_p),
+                temperature: s.temperature.unwrap_or(sampling_defaults.temperature),
+            }),
+        }
+    }
+}
+
+/// A translation request.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TranslateBody {
+    /// The text, or a list of texts.
+    pub text: TextInput,
+    /// Their language: a code or name (`eng_Latn`, `en`, `English`), or `auto` (the default) to
+    /// detect each text's language.
+    #[schema(example = "auto")]
+    pub source: Option<String>,
+    /// The language to translate into: a code or name (`quy_Latn`, `Quechua`).
+    #[schema(example = "fra_Latn")]
+    pub target: String,
+    /// `text` (default) or `html`.
+    #[serde(default)]
+    pub format: TextFormatBody,
+    /// Decoding options.
+    #[serde(default)]
+    pub options: OptionsBody,
+    /// Which model translates (see `/v1/models`); the server's default when absent.
+    pub model: Option<String>,
+}
+
+impl TranslateBody {
+    /// The request for the translation service.
+    pub fn into_request(self) -> Result<TranslationRequest, Error> {
+        Ok(TranslationRequest {
+            source: translation::parse_source("source", self.source.as_deref())?,
+            target: translation::parse_target("target", Some(&self.target))?,
+            texts: self.text.into_vec(),
+            format: match self.format {
+                TextFormatBody::Text => TextFormat::Text,
+                TextFormatBody::Html => TextFormat::Html,
+            },
+            options: self.options.into_options(),
+            model: self.model,
+            priority: Priority::Interactive,
+        })
+    }
+}
+
+/// A language as answers name it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LanguageRef {
+    /// NLLB code, e.g. `fra_Latn`.
+    pub code: String,
+    /// English name.
+    pub name: String,
+}
+
+impl From<LangCode> for LanguageRef {
+    fn from(code: LangCode) -> Self {
+        LanguageRef {
+            code: code.as_str().to_string(),
+            name: code.info().name.to_string(),
+        }
+    }
+}
+
+/// A detected language.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DetectedBody {
+    /// NLLB code.
+    pub code: String,
+    /// English name.
+    pub name: String,
+    /// Probability, 0 to 1.
+    pub confidence: f64,
+}
+
+impl From<Detected> for DetectedBody {
+    fn from(d: Detected) -> Self {
+        DetectedBody {
+            code: d.language.as_str().to_string(),
+            name: d.language.info().name.to_string(),
+            confidence: d.confidence,
+        }
+    }
+}
+
+/// One text's translation.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TranslationItem {
+    /// The translation.
+    pub text: String,
+    /// Further translations, best first, when `options.alternatives` > 1.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<String>,
+    /// The source language used; null for a text with no letters, which is returned as is.
+    pub source: Option<LanguageRef>,
+    /// The detected language, when the source was `auto`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detected: Option<DetectedBody>,
+}
+
+impl From<TranslatedText> for TranslationItem {
+    fn from(t: TranslatedText) -> Self {
+        TranslationItem {
+            text: t.text,
+            alternatives: t.alternatives,
+            source: t.source.map(LanguageRef::from),
+            detected: t.detected.map(DetectedBody::from),
+        }
+    }
+}
+
+/// Translations, one per text, in request order.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TranslateResponse {
+    /// One per text.
+    pub translations: Vec<TranslationItem>,
+}

@@ -1,0 +1,73 @@
+//! What goes into a translation and what comes out: sentences ([`Segment`] to [`Hypothesis`]),
+//! texts ([`TextRequest`] to [`TextTranslation`]), and a text's translation rendered from its
+//! sentences'. The translator and the pool both answer with these.
+
+use langs::LangCode;
+
+use crate::segment::Layout;
+
+/// One sentence to translate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    /// The sentence.
+    pub text: String,
+    /// Its language.
+    pub source: LangCode,
+    /// The language to translate it into.
+    pub target: LangCode,
+}
+
+/// One translation of a sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hypothesis {
+    /// The translated sentence.
+    pub text: String,
+    /// Output tokens, without the leading target-language token.
+    pub tokens: Vec<String>,
+    /// Length-normalised log-probability; higher is better.
+    pub score: f32,
+}
+
+/// A text to translate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextRequest<'a> {
+    /// The text, any length and layout.
+    pub text: &'a str,
+    /// Its language.
+    pub source: LangCode,
+    /// The language to translate it into.
+    pub target: LangCode,
+}
+
+/// A translated text.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TextTranslation {
+    /// The best translation, with the source's layout.
+    pub text: String,
+    /// Further translations, best first, when more than one was asked for.
+    pub alternatives: Vec<String>,
+    /// How many sentences (or chunks of long sentences) went to the model.
+    pub sentences: usize,
+}
+
+/// Renders a text from its sentences' hypotheses (one list per sentence, in order): the best
+/// translation, and `alternatives - 1` further ones where a sentence has them.
+pub(crate) fn render_text(
+    layout: &Layout,
+    target: LangCode,
+    sentences: &[Vec<Hypothesis>],
+    alternatives: usize,
+) -> TextTranslation {
+    let choice = |k: usize| -> Vec<&str> {
+        sentences
+            .iter()
+            .map(|h| h.get(k).or(h.first()).map_or("", |h| h.text.as_str()))
+            .collect()
+    };
+    let script = target.script();
+    TextTranslation {
+        text: layout.render(&choice(0), script),
+        alternatives: (1..alternatives).map(|k| layout.render(&choice(k), script)).collect(),
+        sentences: sentences.len(),
+    }
+}
