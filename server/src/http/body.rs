@@ -92,7 +92,7 @@ pub fn form<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     serde_html_form::from_bytes(body).map_err(|e| ApiError::InvalidBody(e.to_string()))
 }
 
-/// One text or several, as every API shape accepts them.
+/// One text or several.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(untagged)]
 pub enum TextInput {

@@ -244,7 +244,7 @@ impl ResponseError for ApiError {
     }
 }
 
-/// LibreTranslate's error shape, for the API document.
+/// LibreTranslate's error shape.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LibreErrorBody {
     /// What went wrong.
