@@ -206,6 +206,32 @@ fn bad_job_requests_get_clear_client_errors() {
         assert_eq!(reply.status, 400, "{}", reply.body);
         assert!(reply.body.contains(needle), "{needle}: {}", reply.body);
     }
+    // Files with one path would overwrite each other in the result: refused by name, not dropped.
+    let first = zip(&[("index.txt", file), ("one.txt", file)]);
+    let second = zip(&[("index.txt", file)]);
+    for parts in [
+        vec![("file", Some("doc.txt"), file), ("file", Some("doc.txt"), file)],
+        vec![
+            ("file", Some("a.zip"), first.as_slice()),
+            ("file", Some("b.zip"), second.as_slice()),
+        ],
+    ] {
+        let mut parts: Vec<Part> = parts;
+        parts.push(("target", None, b"fra_Latn"));
+        let reply = server.post_multipart("/v1/jobs", &parts);
+        assert_eq!(reply.status, 400, "{}", reply.body);
+        assert_eq!(reply.json()["error"]["code"], "invalid_body");
+        let named = if parts.len() == 3 && parts[0].1 == Some("doc.txt") {
+            "doc.txt"
+        } else {
+            "index.txt"
+        };
+        assert!(
+            reply.body.contains(named) && reply.body.contains("more than once"),
+            "{}",
+            reply.body
+        );
+    }
     let reply = server.post_json("/v1/jobs", &json!({"file": "a.txt"}));
     assert_eq!(reply.status, 415, "{}", reply.body);
     assert_eq!(server.get("/v1/jobs/0123").status, 404);

@@ -162,6 +162,11 @@ impl Jobs {
                             return;
                         }
                     };
+                    match store.repair_finished_jobs().await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(jobs = n, "finished jobs a crash had left running"),
+                        Err(e) => tracing::error!(error = %e, "cannot repair unfinished jobs"),
+                    }
                     if store.dialect() == Dialect::Sqlite {
                         match store.release_all_leases().await {
                             Ok(0) => {}
@@ -170,7 +175,8 @@ impl Jobs {
                         }
                     }
                     let wake = Arc::new(tokio::sync::Notify::new());
-                    let owner = format!("{}-{}", std::process::id(), now_ms());
+                    // Random, not pid and start time: servers in containers share both.
+                    let owner = new_id();
                     for n in 0..settings.workers {
                         tokio::spawn(worker::run(
                             Arc::clone(&models),
@@ -233,7 +239,22 @@ impl Jobs {
             )));
         }
         unpacked.sort_by(|a, b| a.0.cmp(&b.0));
-        unpacked.dedup_by(|a, b| a.0 == b.0);
+        // Two files with one path would overwrite each other in the result: refused, never dropped.
+        let mut duplicates: Vec<&str> = unpacked
+            .windows(2)
+            .filter(|pair| pair[0].0 == pair[1].0)
+            .map(|pair| pair[0].0.as_str())
+            .collect();
+        duplicates.dedup();
+        if !duplicates.is_empty() {
+            let shown: Vec<&str> = duplicates.iter().take(5).copied().collect();
+            return Err(JobError::Invalid(format!(
+                "{} path(s) appear more than once in the upload ({}{}): rename the files or put them in folders",
+                duplicates.len(),
+                shown.join(", "),
+                if duplicates.len() > shown.len() { ", …" } else { "" }
+            )));
+        }
         let mut units = Vec::new();
         for (idx, (path, bytes)) in unpacked.iter().enumerate() {
             let (state, reason, detected, segments) = match DocumentFormat::from_path(std::path::Path::new(path)) {

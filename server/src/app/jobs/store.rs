@@ -236,8 +236,10 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        // A job whose files all failed or were skipped is done at once, in the same transaction:
+        // no crash can leave it waiting for units that do not exist.
+        complete_if_done(&mut tx, &job.id).await?;
         tx.commit().await?;
-        self.finish_job_if_complete(&job.id).await?;
         Ok(())
     }
 
@@ -364,6 +366,14 @@ impl Store {
             Err(reason) => (UnitState::Failed, None, Some(reason), None),
         };
         let mut tx = self.pool.begin().await?;
+        if self.dialect == Dialect::Postgres {
+            // Units of one job finish one at a time: two last units finishing together would
+            // otherwise each see the other still running, and neither would finish the job.
+            sqlx::query("SELECT id FROM tolk_jobs WHERE id = $1 FOR UPDATE")
+                .bind(&unit.job_id)
+                .execute(&mut *tx)
+                .await?;
+        }
         let held = sqlx::query(
             "UPDATE tolk_job_units SET state = $1, output = $2, reason = $3, source = COALESCE($4, source), \
              lease_owner = NULL, lease_until = NULL WHERE id = $5 AND lease_owner = $6 AND state = 'running'",
@@ -383,24 +393,26 @@ impl Store {
                 .bind(unit.id)
                 .execute(&mut *tx)
                 .await?;
+            // The job is finished with its last unit, in the same transaction: a crash or a
+            // failed statement between the two would leave it running forever, its texts past
+            // any retention.
+            complete_if_done(&mut tx, &unit.job_id).await?;
         }
         tx.commit().await?;
-        if held {
-            self.finish_job_if_complete(&unit.job_id).await?;
-        }
         Ok(held)
     }
 
-    async fn finish_job_if_complete(&self, job_id: &str) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE tolk_jobs SET state = 'done', finished_at = $1 WHERE id = $2 AND state <> 'done' AND NOT EXISTS \
-             (SELECT 1 FROM tolk_job_units WHERE job_id = $2 AND state IN ('pending', 'running'))",
+    /// Finishes every job that has no unit left to work on but is not marked done (left so by a
+    /// version that finished jobs outside the unit's transaction); returns how many. Run at start.
+    pub async fn repair_finished_jobs(&self) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE tolk_jobs SET state = 'done', finished_at = $1 WHERE state <> 'done' AND NOT EXISTS \
+             (SELECT 1 FROM tolk_job_units WHERE job_id = tolk_jobs.id AND state IN ('pending', 'running'))",
         )
         .bind(now_ms())
-        .bind(job_id)
         .execute(&self.pool)
         .await?;
-        Ok(())
+        Ok(done.rows_affected())
     }
 
     /// A job, if it exists.
@@ -497,6 +509,19 @@ impl Store {
     }
 }
 
+/// Marks the job done if none of its units is pending or running.
+async fn complete_if_done(tx: &mut sqlx::Transaction<'_, sqlx::Any>, job_id: &str) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE tolk_jobs SET state = 'done', finished_at = $1 WHERE id = $2 AND state <> 'done' AND NOT EXISTS \
+         (SELECT 1 FROM tolk_job_units WHERE job_id = $2 AND state IN ('pending', 'running'))",
+    )
+    .bind(now_ms())
+    .bind(job_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 fn job_row(r: &AnyRow) -> Result<JobRow, StoreError> {
     Ok(JobRow {
         id: r.try_get("id")?,
@@ -512,4 +537,101 @@ fn job_row(r: &AnyRow) -> Result<JobRow, StoreError> {
 /// A state column's value, or a decoding error naming it (a database written by something else).
 fn decode<T>(name: String, parse: fn(&str) -> Option<T>) -> Result<T, StoreError> {
     parse(&name).ok_or_else(|| StoreError(sqlx::Error::Decode(format!("unknown state {name:?}").into())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(id: &str) -> JobRow {
+        JobRow {
+            id: id.to_string(),
+            state: JobState::Queued,
+            source: None,
+            targets: "fra_Latn".to_string(),
+            created_at: now_ms(),
+            finished_at: None,
+            owner: None,
+        }
+    }
+
+    fn unit(state: UnitState) -> NewUnit {
+        NewUnit {
+            file_idx: 0,
+            target: "fra_Latn".to_string(),
+            state,
+            reason: None,
+            source: Some("eng_Latn".to_string()),
+            segments_total: 1,
+        }
+    }
+
+    async fn store(dir: &tempfile::TempDir) -> Store {
+        Store::open(&format!("sqlite://{}?mode=rwc", dir.path().join("jobs.db").display()))
+            .await
+            .unwrap()
+    }
+
+    async fn state(store: &Store, id: &str) -> JobState {
+        store.job(id).await.unwrap().unwrap().state
+    }
+
+    #[tokio::test]
+    async fn a_job_is_finished_with_its_last_unit_or_at_once_when_nothing_is_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir).await;
+        let file = [("a.txt".to_string(), b"Hello.".to_vec())];
+        store
+            .create_job(&job("work"), &file, &[unit(UnitState::Pending)])
+            .await
+            .unwrap();
+        assert_eq!(state(&store, "work").await, JobState::Queued);
+        let claimed = store.claim("worker", Duration::from_secs(60)).await.unwrap().unwrap();
+        assert!(store
+            .finish_unit(&claimed, "worker", Ok((b"Bonjour.".to_vec(), None)))
+            .await
+            .unwrap());
+        assert_eq!(state(&store, "work").await, JobState::Done);
+        assert!(store.job("work").await.unwrap().unwrap().finished_at.is_some());
+
+        store
+            .create_job(&job("skipped"), &file, &[unit(UnitState::Skipped)])
+            .await
+            .unwrap();
+        assert_eq!(state(&store, "skipped").await, JobState::Done);
+    }
+
+    #[tokio::test]
+    async fn a_job_left_running_with_no_work_is_finished_by_the_start_up_repair() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir).await;
+        let file = [("a.txt".to_string(), b"Hello.".to_vec())];
+        store
+            .create_job(&job("stuck"), &file, &[unit(UnitState::Pending)])
+            .await
+            .unwrap();
+        store
+            .create_job(&job("busy"), &file, &[unit(UnitState::Pending)])
+            .await
+            .unwrap();
+        // What a crash between a unit's commit and the job's completion used to leave behind.
+        sqlx::query("UPDATE tolk_job_units SET state = 'done' WHERE job_id = 'stuck'")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE tolk_jobs SET state = 'running'")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(store.repair_finished_jobs().await.unwrap(), 1);
+        assert_eq!(state(&store, "stuck").await, JobState::Done);
+        assert_eq!(
+            state(&store, "busy").await,
+            JobState::Running,
+            "a job with work left is left alone"
+        );
+        assert_eq!(store.repair_finished_jobs().await.unwrap(), 0);
+        let expired = store.expired_jobs(now_ms() + 1).await.unwrap();
+        assert_eq!(expired, ["stuck"], "the repaired job falls under the retention sweep");
+    }
 }
