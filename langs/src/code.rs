@@ -43,13 +43,24 @@ pub struct Script(&'static str);
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LangError {
     /// Nothing matched; `suggestions` holds the closest codes, best first.
-    #[error("unknown language '{input}'{}", did_you_mean(.suggestions))]
+    #[error("unknown language '{}'{}", shown(.input), did_you_mean(.suggestions))]
     Unknown {
         /// What the user typed.
         input: String,
         /// The closest known codes.
         suggestions: Vec<LangCode>,
     },
+}
+
+/// Longest input an error message quotes whole: a 10,000-character value is cut, not echoed.
+const SHOWN_CHARS: usize = 64;
+
+/// `input` as an error message quotes it: at most [`SHOWN_CHARS`] characters, then an ellipsis.
+fn shown(input: &str) -> String {
+    match input.char_indices().nth(SHOWN_CHARS) {
+        Some((cut, _)) => format!("{}…", &input[..cut]),
+        None => input.to_string(),
+    }
 }
 
 fn did_you_mean(suggestions: &[LangCode]) -> String {
@@ -197,6 +208,21 @@ impl serde::Serialize for Script {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn an_error_quotes_a_long_input_cut() {
+        let error = LangError::Unknown {
+            input: "x".repeat(10_000),
+            suggestions: Vec::new(),
+        };
+        let message = error.to_string();
+        assert_eq!(message, format!("unknown language '{}…'", "x".repeat(SHOWN_CHARS)));
+        let short = LangError::Unknown {
+            input: "Frnech".to_string(),
+            suggestions: Vec::new(),
+        };
+        assert_eq!(short.to_string(), "unknown language 'Frnech'");
+    }
 
     #[test]
     fn there_are_202_unique_well_formed_codes() {

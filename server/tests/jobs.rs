@@ -234,6 +234,11 @@ fn bad_job_requests_get_clear_client_errors() {
     }
     let reply = server.post_json("/v1/jobs", &json!({"file": "a.txt"}));
     assert_eq!(reply.status, 415, "{}", reply.body);
+    // The message names what was sent and what to send instead.
+    assert_eq!(
+        reply.json()["error"]["message"],
+        "unsupported content type \"application/json\"; send multipart/form-data"
+    );
     assert_eq!(server.get("/v1/jobs/0123").status, 404);
     assert_eq!(server.get("/v1/jobs/0123/result").status, 404);
     assert_eq!(server.metric("tolk_http_responses_total{class=\"5xx\"}"), 0.0);

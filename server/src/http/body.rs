@@ -25,21 +25,42 @@ pub enum Encoding {
     Multipart,
 }
 
+/// What JSON-or-form endpoints read.
+const JSON_OR_FORM: &str = "application/json or application/x-www-form-urlencoded";
+
+/// The request's `Content-Type` for an error message: cut to a readable length, `(none)` when absent.
+pub fn content_type(request: &HttpRequest) -> String {
+    let value = match request.headers().get(header::CONTENT_TYPE) {
+        None => return "(none)".to_string(),
+        Some(value) => value.to_str().unwrap_or("(not ASCII)"),
+    };
+    match value.char_indices().nth(100) {
+        Some((cut, _)) => format!("{}…", &value[..cut]),
+        None => value.to_string(),
+    }
+}
+
+/// Refuses a body that is not `expected` (what the endpoint reads, for the message).
+pub fn unsupported(request: &HttpRequest, expected: &'static str) -> ApiError {
+    ApiError::UnsupportedMediaType {
+        got: content_type(request),
+        expected,
+    }
+}
+
 /// The body's encoding from its `Content-Type`.
 pub fn encoding(request: &HttpRequest) -> Result<Encoding, ApiError> {
     let Some(value) = request.headers().get(header::CONTENT_TYPE) else {
         return Ok(Encoding::Json);
     };
-    let value = value
-        .to_str()
-        .map_err(|_| ApiError::UnsupportedMediaType("(not ASCII)".to_string()))?;
+    let value = value.to_str().map_err(|_| unsupported(request, JSON_OR_FORM))?;
     let essence = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     match essence.as_str() {
         "application/json" | "" => Ok(Encoding::Json),
         "application/x-www-form-urlencoded" => Ok(Encoding::Form),
         "multipart/form-data" => Ok(Encoding::Multipart),
         _ if essence.ends_with("+json") => Ok(Encoding::Json),
-        _ => Err(ApiError::UnsupportedMediaType(value.to_string())),
+        _ => Err(unsupported(request, JSON_OR_FORM)),
     }
 }
 
@@ -64,7 +85,10 @@ pub fn parse<J: DeserializeOwned, F: DeserializeOwned>(
     match encoding {
         Encoding::Json => Ok(Parsed::Json(json(body)?)),
         Encoding::Form => Ok(Parsed::Form(form(body)?)),
-        Encoding::Multipart => Err(ApiError::UnsupportedMediaType("multipart/form-data".to_string())),
+        Encoding::Multipart => Err(ApiError::UnsupportedMediaType {
+            got: "multipart/form-data".to_string(),
+            expected: JSON_OR_FORM,
+        }),
     }
 }
 
@@ -119,14 +143,7 @@ pub async fn read_json<T: DeserializeOwned>(
     limit: usize,
 ) -> Result<T, ApiError> {
     if encoding(request)? != Encoding::Json {
-        return Err(ApiError::UnsupportedMediaType(
-            request
-                .headers()
-                .get(header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_string(),
-        ));
+        return Err(unsupported(request, "application/json"));
     }
     let bytes = read(payload, limit).await?;
     json(&bytes)

@@ -143,8 +143,13 @@ pub enum ApiError {
     #[error("the request body is not valid: {0}")]
     InvalidBody(String),
     /// The body's media type is not one the endpoint reads.
-    #[error("unsupported content type {0:?}; send application/json or application/x-www-form-urlencoded")]
-    UnsupportedMediaType(String),
+    #[error("unsupported content type {got:?}; send {expected}")]
+    UnsupportedMediaType {
+        /// The request's `Content-Type`, cut to a readable length.
+        got: String,
+        /// What the endpoint reads.
+        expected: &'static str,
+    },
     /// The body is larger than the server accepts.
     #[error("the request body exceeds the limit of {limit} bytes")]
     BodyTooLarge {
@@ -185,7 +190,7 @@ impl ApiError {
         match self {
             ApiError::App(error) => Code::of(error),
             ApiError::InvalidBody(_) => Code::InvalidBody,
-            ApiError::UnsupportedMediaType(_) => Code::UnsupportedMediaType,
+            ApiError::UnsupportedMediaType { .. } => Code::UnsupportedMediaType,
             ApiError::BodyTooLarge { .. } => Code::BodyTooLarge,
             ApiError::MethodNotAllowed { .. } => Code::MethodNotAllowed,
         }

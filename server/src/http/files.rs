@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::body::{self, Encoding};
-use super::error::{ApiError, LibreError, LibreErrorBody};
+use super::error::{LibreError, LibreErrorBody};
 use crate::app::files::{self, FileUpload};
 use crate::app::{Core, Error};
 
@@ -54,8 +54,8 @@ pub async fn translate_file(
     request: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, LibreError> {
-    if body::encoding(&request)? != Encoding::Multipart {
-        return Err(ApiError::UnsupportedMediaType("send the file as multipart/form-data".to_string()).into());
+    if !matches!(body::encoding(&request), Ok(Encoding::Multipart)) {
+        return Err(body::unsupported(&request, "multipart/form-data").into());
     }
     let mut upload = FileUpload::default();
     let mut file = None;

@@ -59,10 +59,8 @@ pub async fn create(
     request: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    if body::encoding(&request)? != Encoding::Multipart {
-        return Err(ApiError::UnsupportedMediaType(
-            "send the files as multipart/form-data".to_string(),
-        ));
+    if !matches!(body::encoding(&request), Ok(Encoding::Multipart)) {
+        return Err(body::unsupported(&request, "multipart/form-data"));
     }
     let owner = owner(&core, &request)?;
     let (mut files, mut targets, mut source) = (Vec::new(), Vec::new(), None);
