@@ -25,10 +25,14 @@ ensure_prereqs() {
     exit 1
   fi
   # CTranslate2 and SentencePiece are C++ projects that ct2rs and sentencepiece-sys build with CMake.
-  if ! command -v cmake >/dev/null 2>&1 || ! command -v c++ >/dev/null 2>&1; then
-    say "Installing cmake and a C++ compiler (needed to build CTranslate2)..."
-    if ! apt_install cmake g++ make; then
-      say "Install cmake and a C++ compiler (Debian/Ubuntu: sudo apt-get install cmake g++ make) and run this again."
+  local missing=() packages=()
+  command -v cmake >/dev/null 2>&1 || { missing+=("cmake"); packages+=(cmake); }
+  command -v c++ >/dev/null 2>&1 || { missing+=("a C++ compiler"); packages+=(g++ make); }
+  if [ ${#missing[@]} -gt 0 ]; then
+    local what="${missing[0]}${missing[1]:+ and ${missing[1]}}"
+    say "Installing $what (needed to build CTranslate2)..."
+    if ! apt_install "${packages[@]}"; then
+      say "Install $what (Debian/Ubuntu: sudo apt-get install ${packages[*]}) and run this again."
       exit 1
     fi
   fi
@@ -56,4 +60,19 @@ ensure_strace() {
       exit 1
     fi
   fi
+}
+
+# Says what the first build compiles and about how long it takes here, when CTranslate2 has not
+# been built in this build directory yet: without it a first run looks hung for half an hour.
+announce_first_build() {
+  if ! ls "$CARGO_TARGET_DIR"/release/build/ct2rs-*/out/build >/dev/null 2>&1; then
+    local cores minutes
+    cores="$(nproc 2>/dev/null || echo 2)"
+    # Measured: 41 min wall, 68 CPU-minutes on 2 cores (docs/benchmarks.md); it scales with cores.
+    minutes=$(( (70 + cores - 1) / cores + 6 ))
+    say "Building Tolk for the first time: CTranslate2 and oneDNN are compiled from source with $cores cores,"
+    say "about $minutes minutes on this machine; later builds take seconds. Cargo's progress follows."
+    return 0
+  fi
+  return 1
 }

@@ -435,6 +435,13 @@ fn offline_and_wrong_repositories_get_one_clear_message() {
         stderr.contains("tolk models pull") && stderr.contains("docs/models.md"),
         "{stderr}"
     );
+    // ... and offers the committed test model with the exact command.
+    let checkout = std::fs::canonicalize(model_dir().join("../../..")).unwrap();
+    let offer = format!(
+        "cd {} && scripts/tolk serve --model tests/fixtures/tiny-nllb",
+        checkout.display()
+    );
+    assert!(stderr.contains(&offer), "{stderr}");
 
     let hub = MockHub::start();
     let out = tolk(&["models", "pull", "team/not-a-model"], &hub.url, home.path(), &[]);
