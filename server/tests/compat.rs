@@ -59,6 +59,16 @@ fn libretranslate_translate_with_json_and_form_bodies() {
         ),
         (server.post("/translate", "application/json", b"{broken", &[]), 400),
         (server.post("/translate", "text/csv", b"q=1", &[]), 415),
+        // Percent-encoded bytes that are not UTF-8 are refused, not translated as U+FFFD.
+        (
+            server.post(
+                "/translate",
+                "application/x-www-form-urlencoded",
+                b"q=%FF%FEhello&source=en&target=fr",
+                &[],
+            ),
+            400,
+        ),
     ];
     for (reply, status) in errors {
         assert_eq!(reply.status, status, "{}", reply.body);
@@ -207,6 +217,19 @@ fn deepl_translate_with_form_and_json_languages_and_usage() {
         missing.json()["message"].is_string(),
         "DeepL's error shape: {}",
         missing.body
+    );
+    // Percent-encoded bytes that are not UTF-8 are refused, not translated as U+FFFD.
+    let broken = server.post(
+        "/v2/translate",
+        "application/x-www-form-urlencoded",
+        b"text=caf%E9&target_lang=DE",
+        &[],
+    );
+    assert_eq!(broken.status, 400, "{}", broken.body);
+    assert!(
+        broken.json()["message"].as_str().unwrap().contains("UTF-8"),
+        "{}",
+        broken.body
     );
 }
 

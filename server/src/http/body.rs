@@ -113,7 +113,28 @@ pub fn json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
 /// Parses a form body; keys may repeat (`text=a&text=b`).
 pub fn form<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     std::str::from_utf8(body).map_err(|e| ApiError::InvalidBody(format!("the form is not UTF-8: {e}")))?;
+    check_decoded_utf8(body, "form")?;
     serde_html_form::from_bytes(body).map_err(|e| ApiError::InvalidBody(e.to_string()))
+}
+
+/// Refuses a query string whose fields are not UTF-8 once percent-decoded.
+pub fn check_query_utf8(request: &HttpRequest) -> Result<(), ApiError> {
+    check_decoded_utf8(request.query_string().as_bytes(), "query string")
+}
+
+/// Refuses form-encoded fields that are not UTF-8 once percent-decoded (`q=%FF`): decoders
+/// would make them U+FFFD and the text would be translated, where a JSON body with invalid UTF-8
+/// gets a 400.
+fn check_decoded_utf8(encoded: &[u8], what: &str) -> Result<(), ApiError> {
+    for field in encoded.split(|&b| b == b'&') {
+        let spaced: Vec<u8> = field.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect();
+        if percent_encoding::percent_decode(&spaced).decode_utf8().is_err() {
+            return Err(ApiError::InvalidBody(format!(
+                "a field of the {what} is not UTF-8 once percent-decoded"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// One text or several.

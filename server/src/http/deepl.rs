@@ -232,6 +232,7 @@ pub async fn languages(
     payload: web::Payload,
 ) -> Result<HttpResponse, DeeplError> {
     check_key(&core, &request)?;
+    body::check_query_utf8(&request)?;
     let query: LanguagesQuery = serde_html_form::from_str(request.query_string())
         .map_err(|e| Error::InvalidOption(format!("Value for 'type' not supported: {e}")))?;
     // DeepL's Python client sends `type=target` as a form body, even on GET.
