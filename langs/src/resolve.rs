@@ -11,6 +11,10 @@
 //!    a script subtag that contradicts the result (`sr-Latn`: NLLB has only Cyrillic Serbian) makes
 //!    the input unknown rather than silently changing the script of the output.
 //!
+//! The whole value must match: a value with punctuation no name uses (`French!!!`,
+//! `deu_Latn;rm -rf`) is unknown, and so is a tag with a subtag shaped as no script, region or
+//! variant (`eng_Latn_extra`: locales written with underscores have no variants).
+//!
 //! A key that names several codes of one language in different scripts (`zh`, `ks`, `ace`) resolves
 //! to the default in [`SCRIPT_DEFAULTS`].
 //!
@@ -102,29 +106,51 @@ fn same_script(tag_script: &str, nllb_script: &str) -> bool {
         )
 }
 
-/// Resolves what a user typed to an NLLB code; see the module documentation for the rules.
+/// What a language's name or code may hold besides letters, digits, combining marks and spaces:
+/// the punctuation the catalogue's names and tags use. Anything else (`;`, `!`, `<`) means the
+/// value is not a language, whatever it starts with.
+const NAME_PUNCTUATION: [char; 10] = ['-', '_', '(', ')', '\'', '’', 'ʼ', 'ʻ', '‘', '་'];
+
+/// Whether `input` could be a language's name or code at all.
+fn plausible(input: &str) -> bool {
+    input
+        .nfkd()
+        .all(|c| c.is_alphanumeric() || c.is_whitespace() || is_combining_mark(c) || NAME_PUNCTUATION.contains(&c))
+}
+
+/// Resolves what a user typed to an NLLB code; see the module documentation for the rules. The
+/// whole value must match: a code followed by anything else (`deu_Latn;rm -rf`, `eng_Latn_extra`,
+/// `French!!!`) is unknown, not the language it starts with.
 pub fn resolve(input: &str) -> Result<LangCode, LangError> {
     let trimmed = input.trim();
     if let Some(code) = LangCode::from_nllb(trimmed) {
         return Ok(code);
     }
     let key = normalize(trimmed);
+    if !plausible(trimmed) {
+        return Err(unknown(input, &key, None));
+    }
     if let Some(&code) = index().get(&key) {
         return Ok(code);
     }
-    match resolve_tag(&key) {
+    match resolve_tag(&key, trimmed.contains('_')) {
         Some(Ok(code)) => Ok(code),
         Some(Err(other_script)) => Err(unknown(input, &key, Some(other_script))),
         None => Err(unknown(input, &key, None)),
     }
 }
 
-/// A BCP-47 tag by its longest known prefix. `None` when no prefix is known; `Some(Err(code))` when
-/// one is but the tag's script contradicts `code`, NLLB's code for that language.
-fn resolve_tag(key: &str) -> Option<Result<LangCode, LangCode>> {
+/// A BCP-47 tag by its longest known prefix. `None` when no prefix is known or a subtag is not
+/// one a tag can have; `Some(Err(code))` when a prefix is known but the tag's script contradicts
+/// `code`, NLLB's code for that language. `locale` is a POSIX or Java locale written with
+/// underscores (`pt_BR`, `zh_Hant_HK`), which has a script and a region but no variants.
+fn resolve_tag(key: &str, locale: bool) -> Option<Result<LangCode, LangCode>> {
     let subtags: Vec<&str> = key.split('-').collect();
     let language = subtags[0];
     if subtags.len() < 2 || !(2..=3).contains(&language.len()) || !language.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    if !subtags[1..].iter().all(|subtag| well_formed(subtag, locale)) {
         return None;
     }
     let script = subtags[1..]
@@ -139,6 +165,19 @@ fn resolve_tag(key: &str) -> Option<Result<LangCode, LangCode>> {
             _ => Ok(code),
         })
     })
+}
+
+/// Whether `subtag` (after the language) has the shape of a script (`hant`), a region (`br`,
+/// `419`) or, in a BCP-47 tag, a variant (`valencia`, `1996`).
+fn well_formed(subtag: &str, locale: bool) -> bool {
+    let alphanumeric = subtag.chars().all(|c| c.is_ascii_alphanumeric());
+    let letters = subtag.chars().all(|c| c.is_ascii_alphabetic());
+    let digits = subtag.chars().all(|c| c.is_ascii_digit());
+    let script = subtag.len() == 4 && letters;
+    let region = (subtag.len() == 2 && letters) || (subtag.len() == 3 && digits);
+    let variant = alphanumeric
+        && ((5..=8).contains(&subtag.len()) || (subtag.len() == 4 && subtag.starts_with(|c: char| c.is_ascii_digit())));
+    script || region || (!locale && variant)
 }
 
 fn unknown(input: &str, key: &str, first: Option<LangCode>) -> LangError {
@@ -327,6 +366,34 @@ mod tests {
         assert_eq!(code("az-Arab"), "azb_Arab");
         assert_eq!(code("ks-Deva"), "kas_Deva");
         assert_eq!(code("ko-Kore-KR"), "kor_Hang");
+    }
+
+    #[test]
+    fn the_whole_value_must_match() {
+        for junk in [
+            "deu_Latn;rm -rf",
+            "eng_Latn_extra",
+            "French!!!",
+            "fra_Latn foo",
+            "en-US<script>",
+            "pt-BR;",
+            "de-latn rm",
+            "zh_Hant_HK_x",
+        ] {
+            assert!(resolve(junk).is_err(), "{junk} resolved to {:?}", resolve(junk));
+        }
+        // What users and clients really send still resolves.
+        assert_eq!(code("pt_BR"), "por_Latn");
+        assert_eq!(code("zh_TW"), "zho_Hant");
+        assert_eq!(code("ca-valencia"), "cat_Latn");
+        assert_eq!(code("de-CH-1996"), "deu_Latn");
+        assert_eq!(code(" French "), "fra_Latn");
+        let LangError::Unknown { suggestions, .. } = resolve("eng_Latn_extra").unwrap_err();
+        assert_eq!(
+            suggestions[0].as_str(),
+            "eng_Latn",
+            "the code it starts with is suggested"
+        );
     }
 
     #[test]

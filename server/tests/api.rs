@@ -166,6 +166,13 @@ fn client_mistakes_get_a_4xx_with_a_json_error_and_never_a_5xx() {
             "unknown_language",
         ),
         (
+            "a code with junk after it",
+            "application/json",
+            br#"{"text": "Hello.", "source": "eng_Latn;rm -rf", "target": "fra_Latn"}"#.to_vec(),
+            400,
+            "unknown_language",
+        ),
+        (
             "empty list",
             "application/json",
             br#"{"text": [], "target": "fr"}"#.to_vec(),
