@@ -49,5 +49,5 @@ pub use crate::{
     },
     tokenizer::{NllbTokenizer, Piece, END_OF_SENTENCE},
     translation::{Hypothesis, Segment, TextRequest, TextTranslation},
-    translator::{PreparedText, Translator, TranslatorConfig},
+    translator::{EngineFault, PreparedText, Translator, TranslatorConfig},
 };

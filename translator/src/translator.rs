@@ -30,6 +30,21 @@ pub struct TranslatorConfig {
     /// For benchmarks only: every sentence decodes exactly this many tokens (EOS suppressed
     /// before), so that two engines compared side by side do the same work.
     pub fixed_decoding_length: Option<usize>,
+    /// For fault tests only: an engine call with a sentence containing the marker fails or
+    /// panics, as a broken model, an engine bug or a bug of ours could, so that tests show what
+    /// callers then get. Always `None` in the product.
+    #[doc(hidden)]
+    pub fault: Option<EngineFault>,
+}
+
+/// A fault injected into engine calls (see [`TranslatorConfig::fault`]).
+#[doc(hidden)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineFault {
+    /// Calls with a sentence containing this text fail.
+    pub marker: String,
+    /// Whether they panic instead of returning an error.
+    pub panic: bool,
 }
 
 impl Default for TranslatorConfig {
@@ -42,6 +57,7 @@ impl Default for TranslatorConfig {
             max_input_tokens: 256,
             batch: BatchLimits::default(),
             fixed_decoding_length: None,
+            fault: None,
         }
     }
 }
@@ -179,6 +195,14 @@ impl Translator {
                 tokens,
                 target: segment.target,
             });
+        }
+        if let Some(fault) = &self.config.fault {
+            if segments.iter().any(|segment| segment.text.contains(&fault.marker)) {
+                if fault.panic {
+                    panic!("injected engine fault");
+                }
+                return Err(TranslatorError::Engine("injected engine fault".to_string()));
+            }
         }
         self.run(&prepared, options)
     }

@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use common::{lang, references, Case, SENTENCES};
 use translator::{
-    BatchLimits, EngineCallReport, Pool, PoolConfig, PoolError, Priority, QueueLimits, StreamItem, Submission,
-    TextRequest, TextTranslation, TranslateOptions, Translator, TranslatorConfig, TranslatorError,
+    BatchLimits, EngineCallReport, EngineFault, Pool, PoolConfig, PoolError, Priority, QueueLimits, StreamItem,
+    Submission, TextRequest, TextTranslation, TranslateOptions, Translator, TranslatorConfig, TranslatorError,
 };
 
 /// Small enough that long reference sentences are cut into chunks, so that path is covered too.
@@ -494,4 +494,48 @@ async fn a_streamed_text_goes_in_order_in_calls_that_double_so_its_first_sentenc
     assert_eq!(joined, expected[0].text, "smaller calls change nothing in the result");
     assert_eq!(plain.wait().await.unwrap(), expected);
     assert_eq!(*sizes.lock().unwrap(), [1, 2, 4, 7]);
+}
+
+/// An engine call that fails or panics because of one sentence fails only that sentence's caller:
+/// the others who shared the call get their translations, and the pool goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_engine_failure_or_panic_fails_only_the_caller_whose_sentence_caused_it() {
+    for panic in [false, true] {
+        let config = TranslatorConfig {
+            threads: 1,
+            max_input_tokens: MAX_INPUT_TOKENS,
+            fault: Some(EngineFault {
+                marker: "POISON".to_string(),
+                panic,
+            }),
+            ..TranslatorConfig::default()
+        };
+        let translator = Arc::new(Translator::open(&common::model_dir(), config).unwrap());
+        let pool = pool(Arc::clone(&translator), paused());
+        let first = english(&[SENTENCES[0]]);
+        let second = english(&[SENTENCES[1]]);
+        let tickets = [
+            pool.submit(first.clone()).unwrap(),
+            pool.submit(english(&["POISON in this sentence."])).unwrap(),
+            pool.submit(second.clone()).unwrap(),
+        ];
+        // Paused until all three wait: they share one engine call.
+        pool.resume();
+        let [a, poisoned, b] = tickets;
+        assert_eq!(a.wait().await.unwrap(), alone(&translator, &first), "panic: {panic}");
+        assert_eq!(b.wait().await.unwrap(), alone(&translator, &second), "panic: {panic}");
+        match poisoned.wait().await {
+            Err(PoolError::Translator(TranslatorError::Engine(message))) => {
+                assert!(message.contains("injected engine fault"), "{message}")
+            }
+            other => panic!("expected an engine error, got {other:?}"),
+        }
+        // The worker survived and its counters were released: the pool still answers.
+        let again = english(&[SENTENCES[2]]);
+        assert_eq!(
+            pool.submit(again.clone()).unwrap().wait().await.unwrap(),
+            alone(&translator, &again)
+        );
+        assert_eq!(pool.metrics().failed, 1, "panic: {panic}");
+    }
 }

@@ -14,6 +14,7 @@ use super::queue::Pending;
 use super::report::EngineCallReport;
 use super::request::Priority;
 use super::shared::Shared;
+use crate::error::TranslatorError;
 use crate::options::TranslateOptions;
 use crate::translation::{Hypothesis, Segment};
 
@@ -127,16 +128,16 @@ fn translate(shared: &Shared, priority: Priority, options: &TranslateOptions, ba
     }
     let source_tokens: usize = owners.iter().map(|o| batch[o[0]].tokens).sum();
     let engine_started = Instant::now();
-    let outcome = if segments.is_empty() {
-        Ok(Vec::new())
+    let outcomes = if segments.is_empty() {
+        Vec::new()
     } else {
-        shared.translator.translate_segments(&segments, options)
+        run_engine(shared, &segments, options)
     };
     let ended = Instant::now();
-    let output_tokens = match &outcome {
-        Ok(results) => results.iter().map(|h| h.first().map_or(0, |h| h.tokens.len())).sum(),
-        Err(_) => 0,
-    };
+    let output_tokens = outcomes
+        .iter()
+        .map(|outcome| outcome.as_ref().map_or(0, |h| h.first().map_or(0, |h| h.tokens.len())))
+        .sum();
     let queue_waits: Vec<_> = batch
         .iter()
         .map(|p| started.saturating_duration_since(p.enqueued))
@@ -169,9 +170,9 @@ fn translate(shared: &Shared, priority: Priority, options: &TranslateOptions, ba
     for (i, hypotheses) in cached {
         batch[i].job.fill(batch[i].index, hypotheses);
     }
-    match outcome {
-        Ok(results) => {
-            for (hypotheses, owners) in results.into_iter().zip(owners) {
+    for (outcome, owners) in outcomes.into_iter().zip(owners) {
+        match outcome {
+            Ok(hypotheses) => {
                 if let Some(cache) = cache {
                     cache.put(key_of(&batch[owners[0]]), hypotheses.clone());
                 }
@@ -179,15 +180,57 @@ fn translate(shared: &Shared, priority: Priority, options: &TranslateOptions, ba
                     batch[i].job.fill(batch[i].index, hypotheses.clone());
                 }
             }
-        }
-        Err(error) => {
-            for p in &batch {
-                if p.job.fail(share(&error)) {
-                    shared.metrics.update(|m| m.failed += 1);
+            Err(error) => {
+                for i in owners {
+                    let p = &batch[i];
+                    if p.job.fail(share(&error)) {
+                        shared.metrics.update(|m| m.failed += 1);
+                    }
+                    // Its other sentences would be translated for nobody.
+                    shared.withdraw(p.job.id);
                 }
-                // Its other sentences would be translated for nobody.
-                shared.withdraw(p.job.id);
             }
         }
     }
+}
+
+/// Each sentence's hypotheses, or why it has none. A failed call is made again one sentence at a
+/// time, so that a sentence that breaks the engine fails only its own callers, not everybody who
+/// shared the call: a second engine call per sentence, paid only when a call fails.
+fn run_engine(
+    shared: &Shared,
+    segments: &[Segment],
+    options: &TranslateOptions,
+) -> Vec<Result<Vec<Hypothesis>, TranslatorError>> {
+    match call_engine(shared, segments, options) {
+        Ok(results) => results.into_iter().map(Ok).collect(),
+        Err(error) if segments.len() == 1 => vec![Err(error)],
+        Err(_) => segments
+            .iter()
+            .map(|segment| {
+                call_engine(shared, std::slice::from_ref(segment), options)
+                    .map(|mut results| results.pop().unwrap_or_default())
+            })
+            .collect(),
+    }
+}
+
+/// One engine call; a panic in it becomes an error for its callers instead of a dead worker
+/// thread whose callers would wait forever.
+fn call_engine(
+    shared: &Shared,
+    segments: &[Segment],
+    options: &TranslateOptions,
+) -> Result<Vec<Vec<Hypothesis>>, TranslatorError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        shared.translator.translate_segments(segments, options)
+    }))
+    .unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_string());
+        Err(TranslatorError::Engine(format!("the engine call panicked: {what}")))
+    })
 }
