@@ -206,6 +206,17 @@ fn bad_job_requests_get_clear_client_errors() {
         assert_eq!(reply.status, 400, "{}", reply.body);
         assert!(reply.body.contains(needle), "{needle}: {}", reply.body);
     }
+    // Each target multiplies the work: more than 64 distinct languages is refused, before anything
+    // is stored.
+    let many: Vec<String> = langs::catalogue().iter().take(65).map(|l| l.code.to_string()).collect();
+    let many = many.join(",");
+    let reply = server.post_multipart(
+        "/v1/jobs",
+        &[("file", Some("a.txt"), file), ("target", None, many.as_bytes())],
+    );
+    assert_eq!(reply.status, 400, "{}", reply.body);
+    assert_eq!(reply.json()["error"]["code"], "invalid_option");
+    assert!(reply.body.contains("at most 64"), "{}", reply.body);
     // Files with one path would overwrite each other in the result: refused by name, not dropped.
     let first = zip(&[("index.txt", file), ("one.txt", file)]);
     let second = zip(&[("index.txt", file)]);

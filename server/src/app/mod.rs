@@ -114,6 +114,13 @@ impl Core {
                 codes.push(code);
             }
         }
+        if codes.len() > jobs::MAX_TARGETS {
+            return Err(Error::InvalidOption(format!(
+                "target: {} languages; a job translates into at most {}, so split it into several jobs",
+                codes.len(),
+                jobs::MAX_TARGETS
+            )));
+        }
         let source = SourceChoice::parse(source)
             .map_err(|error| Error::UnknownLanguage { field: "source", error })?
             .given();

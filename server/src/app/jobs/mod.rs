@@ -26,6 +26,8 @@ use store::{now_ms, Dialect, JobRow, NewUnit, Store};
 
 /// Most files in one job.
 const MAX_FILES: usize = 10_000;
+/// Most target languages in one job: each multiplies the job's work and stored results.
+pub const MAX_TARGETS: usize = 64;
 
 /// What the job service needs of a server's settings.
 #[derive(Debug, Clone)]
