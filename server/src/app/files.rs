@@ -8,7 +8,8 @@ use translator::{Priority, TranslateOptions};
 use super::documents::{translate_document, DocumentFailure};
 use super::downloads::StoredFile;
 use super::error::Error;
-use super::translation::{check_limits, deadline, parse_source, parse_target};
+use super::fields::{parse_source, parse_target};
+use super::translation::{check_limits, deadline};
 use super::Core;
 
 /// A file to translate, as uploaded.

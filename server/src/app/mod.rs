@@ -12,6 +12,7 @@
 pub mod documents;
 pub mod downloads;
 pub mod error;
+pub mod fields;
 pub mod files;
 pub mod jobs;
 pub mod keys;
@@ -21,7 +22,7 @@ pub mod translation;
 use std::sync::Arc;
 use std::time::Instant;
 
-use langs::{LangCode, SourceChoice};
+use langs::LangCode;
 
 pub use error::Error;
 
@@ -109,7 +110,7 @@ impl Core {
         }
         let mut codes: Vec<LangCode> = Vec::new();
         for target in targets {
-            let code = LangCode::parse(target).map_err(|error| Error::UnknownLanguage { field: "target", error })?;
+            let code = fields::parse_target("target", Some(target))?;
             if !codes.contains(&code) {
                 codes.push(code);
             }
@@ -121,9 +122,7 @@ impl Core {
                 jobs::MAX_TARGETS
             )));
         }
-        let source = SourceChoice::parse(source)
-            .map_err(|error| Error::UnknownLanguage { field: "source", error })?
-            .given();
+        let source = fields::parse_source("source", source)?.given();
         let model = self.models.model(None)?;
         for code in codes.iter().chain(source.iter()) {
             if !model.pool.translator().languages().contains(code) {

@@ -12,7 +12,7 @@ use super::auth::deepl_key;
 use super::body::{self, Parsed, TextInput};
 use super::error::DeeplError;
 use crate::app::translation::{self, TextFormat, TranslationRequest};
-use crate::app::{Core, Error};
+use crate::app::{fields, Core, Error};
 
 /// A flag DeepL clients send as a JSON boolean or, in forms, as `0`/`1`/`true`.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -158,8 +158,8 @@ pub async fn translate(
         }
     };
     let translation = TranslationRequest {
-        source: translation::parse_source("source_lang", source.as_deref())?,
-        target: translation::parse_target("target_lang", target.as_deref())?,
+        source: fields::parse_source("source_lang", source.as_deref())?,
+        target: fields::parse_target("target_lang", target.as_deref())?,
         format,
         options: TranslateOptions::default(),
         model: None,

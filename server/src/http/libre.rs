@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use super::body::{self, Parsed, TextInput};
 use super::error::{LibreError, LibreErrorBody};
 use crate::app::translation::{self, TextFormat, TranslationRequest};
-use crate::app::{files, Core, Error};
+use crate::app::{fields, files, Core, Error};
 
 /// A number a client may send as a JSON number or a string (forms only have strings).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -203,8 +203,8 @@ pub async fn translate(
         return Err(Error::Missing("Invalid request: missing q parameter".to_string()).into());
     }
     let translation = TranslationRequest {
-        source: translation::parse_source("source", call.source.as_deref())?,
-        target: translation::parse_target("target", call.target.as_deref())?,
+        source: fields::parse_source("source", call.source.as_deref())?,
+        target: fields::parse_target("target", call.target.as_deref())?,
         format: TextFormat::parse(call.format.as_deref())?,
         options: options_for(call.alternatives)?,
         model: None,

@@ -1,7 +1,7 @@
 //! The HTTP adapters of `tolk serve`: each API module reads its requests, asks the application
 //! core (`crate::app`) and shapes the answers; none imports another. A request goes: [`auth`] and
-//! [`body`] (find the key, read and parse) → an endpoint module ([`v1`] and [`stream`] for Tolk's
-//! own API, [`jobs`], [`libre`] and [`files`] for LibreTranslate's, [`deepl`] for DeepL's,
+//! [`body`] (find the key, read and parse) → an endpoint module ([`v1`], [`stream`] and [`jobs`]
+//! for Tolk's own API, [`libre`] and [`files`] for LibreTranslate's, [`deepl`] for DeepL's,
 //! [`operations`], [`docs`]) → the core → the answer. Failures become responses in [`error`]
 //! only, through its one table of codes and statuses.
 

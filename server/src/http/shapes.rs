@@ -7,7 +7,8 @@ use translator::{Priority, Sampling, TranslateOptions};
 use utoipa::ToSchema;
 
 use super::body::TextInput;
-use crate::app::translation::{self, Detected, TextFormat, TranslatedText, TranslationRequest};
+use crate::app::fields;
+use crate::app::translation::{Detected, TextFormat, TranslatedText, TranslationRequest};
 use crate::app::Error;
 
 /// `text` or `html`.
@@ -112,8 +113,8 @@ impl TranslateBody {
     /// The request for the translation service.
     pub fn into_request(self) -> Result<TranslationRequest, Error> {
         Ok(TranslationRequest {
-            source: translation::parse_source("source", self.source.as_deref())?,
-            target: translation::parse_target("target", Some(&self.target))?,
+            source: fields::parse_source("source", self.source.as_deref())?,
+            target: fields::parse_target("target", Some(&self.target))?,
             texts: self.text.into_vec(),
             format: match self.format {
                 TextFormatBody::Text => TextFormat::Text,

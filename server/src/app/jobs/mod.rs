@@ -319,24 +319,33 @@ impl Jobs {
                 })
             })
             .await?;
-        let count = |state: UnitState| units.iter().filter(|u| u.state == state).count();
+        let files: Vec<JobFileView> = units
+            .into_iter()
+            .map(|u| JobFileView {
+                // A finished unit's stored chunks are deleted; all its texts are done.
+                segments_done: if u.state == UnitState::Done {
+                    u.segments_total
+                } else {
+                    u.segments_done
+                },
+                path: u.path,
+                target: u.target,
+                state: u.state,
+                reason: u.reason,
+                source: u.source,
+                segments_total: u.segments_total,
+                attempts: u.attempts,
+            })
+            .collect();
+        let count = |state: UnitState| files.iter().filter(|f| f.state == state).count();
         Ok(JobView {
             progress: JobProgress {
-                total: units.len(),
+                total: files.len(),
                 done: count(UnitState::Done),
                 failed: count(UnitState::Failed),
                 skipped: count(UnitState::Skipped),
-                segments_total: units.iter().map(|u| u.segments_total).sum(),
-                segments_done: units
-                    .iter()
-                    .map(|u| {
-                        if u.state == UnitState::Done {
-                            u.segments_total
-                        } else {
-                            u.segments_done
-                        }
-                    })
-                    .sum(),
+                segments_total: files.iter().map(|f| f.segments_total).sum(),
+                segments_done: files.iter().map(|f| f.segments_done).sum(),
             },
             id: job.id,
             state: job.state,
@@ -344,23 +353,7 @@ impl Jobs {
             targets: job.targets.split(',').map(str::to_string).collect(),
             created_at: job.created_at,
             finished_at: job.finished_at,
-            files: units
-                .into_iter()
-                .map(|u| JobFileView {
-                    segments_done: if u.state == UnitState::Done {
-                        u.segments_total
-                    } else {
-                        u.segments_done
-                    },
-                    path: u.path,
-                    target: u.target,
-                    state: u.state,
-                    reason: u.reason,
-                    source: u.source,
-                    segments_total: u.segments_total,
-                    attempts: u.attempts,
-                })
-                .collect(),
+            files,
         })
     }
 

@@ -44,11 +44,6 @@ impl UnitState {
     pub fn parse(name: &str) -> Option<UnitState> {
         UnitState::ALL.into_iter().find(|state| state.as_str() == name)
     }
-
-    /// Whether nothing more will happen to it.
-    pub fn is_final(self) -> bool {
-        matches!(self, UnitState::Done | UnitState::Failed | UnitState::Skipped)
-    }
 }
 
 /// Where a whole job stands.
@@ -100,12 +95,5 @@ mod tests {
         }
         assert_eq!(UnitState::parse("Done"), None);
         assert_eq!(JobState::parse(""), None);
-    }
-
-    #[test]
-    fn only_finished_units_are_final() {
-        assert!(!UnitState::Pending.is_final());
-        assert!(!UnitState::Running.is_final());
-        assert!(UnitState::Done.is_final() && UnitState::Failed.is_final() && UnitState::Skipped.is_final());
     }
 }
