@@ -405,13 +405,10 @@ impl Store {
     /// Finishes every job that has no unit left to work on but is not marked done (left so by a
     /// version that finished jobs outside the unit's transaction); returns how many. Run at start.
     pub async fn repair_finished_jobs(&self) -> Result<u64, StoreError> {
-        let done = sqlx::query(
-            "UPDATE tolk_jobs SET state = 'done', finished_at = $1 WHERE state <> 'done' AND NOT EXISTS \
-             (SELECT 1 FROM tolk_job_units WHERE job_id = tolk_jobs.id AND state IN ('pending', 'running'))",
-        )
-        .bind(now_ms())
-        .execute(&self.pool)
-        .await?;
+        let done = sqlx::query(FINISH_COMPLETE_JOBS)
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await?;
         Ok(done.rows_affected())
     }
 
@@ -509,16 +506,17 @@ impl Store {
     }
 }
 
+/// Marks done, finished at `$1`, the jobs none of whose units is pending or running.
+const FINISH_COMPLETE_JOBS: &str = "UPDATE tolk_jobs SET state = 'done', finished_at = $1 WHERE state <> 'done' \
+     AND NOT EXISTS (SELECT 1 FROM tolk_job_units WHERE job_id = tolk_jobs.id AND state IN ('pending', 'running'))";
+
 /// Marks the job done if none of its units is pending or running.
 async fn complete_if_done(tx: &mut sqlx::Transaction<'_, sqlx::Any>, job_id: &str) -> Result<(), StoreError> {
-    sqlx::query(
-        "UPDATE tolk_jobs SET state = 'done', finished_at = $1 WHERE id = $2 AND state <> 'done' AND NOT EXISTS \
-         (SELECT 1 FROM tolk_job_units WHERE job_id = $2 AND state IN ('pending', 'running'))",
-    )
-    .bind(now_ms())
-    .bind(job_id)
-    .execute(&mut **tx)
-    .await?;
+    sqlx::query(&format!("{FINISH_COMPLETE_JOBS} AND id = $2"))
+        .bind(now_ms())
+        .bind(job_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
