@@ -52,6 +52,15 @@ pub enum LangError {
     },
 }
 
+impl LangError {
+    /// What the user typed, as error messages quote it (long values cut).
+    pub fn input_shown(&self) -> String {
+        match self {
+            LangError::Unknown { input, .. } => shown(input),
+        }
+    }
+}
+
 /// Longest input an error message quotes whole: a 10,000-character value is cut, not echoed.
 const SHOWN_CHARS: usize = 64;
 

@@ -64,7 +64,8 @@ pub struct ServeArgs {
     /// Characters per day per key, where the key's line does not say [default: 0, unlimited].
     #[arg(long, env = "TOLK_KEY_CHARS_PER_DAY")]
     pub key_chars_per_day: Option<u64>,
-    /// Origins allowed to call the API from a browser, comma-separated, or `*` [default: none].
+    /// Origins allowed to call the API from a browser, comma-separated, `*` for any, or `none`
+    /// [default: LibreTranslate's paths open to any origin when no API keys are configured].
     #[arg(long, env = "TOLK_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Option<Vec<String>>,
     /// Seconds to let requests in flight finish after SIGTERM or Ctrl-C [default: 30].
@@ -225,8 +226,9 @@ pub struct Settings {
     pub key_requests_per_minute: u32,
     /// Default per-key daily characters; 0 is unlimited.
     pub key_chars_per_day: u64,
-    /// CORS origins; empty is no CORS.
-    pub cors_origins: Vec<String>,
+    /// CORS origins given (`*` for any, none for no CORS); `None`: the default, which opens
+    /// LibreTranslate's paths to any origin when no API keys are configured.
+    pub cors_origins: Option<Vec<String>>,
     /// Grace period at shutdown.
     pub shutdown_timeout: Duration,
     /// Whether texts and translations may be logged.
@@ -317,7 +319,13 @@ impl Settings {
                 .or(file.key_requests_per_minute)
                 .unwrap_or(0),
             key_chars_per_day: args.key_chars_per_day.or(file.key_chars_per_day).unwrap_or(0),
-            cors_origins: args.cors_origins.or(file.cors_origins).unwrap_or_default(),
+            cors_origins: args.cors_origins.or(file.cors_origins).map(|origins| {
+                origins
+                    .into_iter()
+                    .map(|o| o.trim().to_string())
+                    .filter(|o| !o.is_empty() && o != "none")
+                    .collect()
+            }),
             shutdown_timeout: Duration::from_secs(args.shutdown_timeout.or(file.shutdown_timeout).unwrap_or(30)),
             log_content: args.log_content || file.log_content.unwrap_or(false),
             tls: match (args.tls_cert.or(file.tls_cert), args.tls_key.or(file.tls_key)) {
@@ -413,7 +421,7 @@ mod tests {
         assert_eq!(settings.max_texts, 7);
         assert_eq!(settings.max_chars, 20_000);
         assert_eq!(settings.host, "127.0.0.1");
-        assert_eq!(settings.cors_origins, ["https://a.example"]);
+        assert_eq!(settings.cors_origins, Some(vec!["https://a.example".to_string()]));
     }
 
     #[test]

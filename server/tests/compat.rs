@@ -94,11 +94,26 @@ fn libretranslate_detect_languages_settings_and_files() {
 
     let languages = server.get("/languages").json();
     let list = languages.as_array().unwrap();
-    assert_eq!(list.len(), 202);
+    // 202 NLLB languages, Portuguese listed twice as LibreTranslate lists it (pt and pt-BR).
+    assert_eq!(list.len(), 203);
     let asturian = list.iter().find(|l| l["code"] == "ast").unwrap();
     assert_eq!(asturian["name"], "Asturian");
     assert!(asturian["targets"].as_array().unwrap().contains(&json!("lg")));
-    assert_eq!(server.request("POST", "/languages", &[]).status, 200);
+    let codes: Vec<&str> = list.iter().map(|l| l["code"].as_str().unwrap()).collect();
+    for code in ["zh-Hans", "zh-Hant", "pt", "pt-BR"] {
+        assert!(codes.contains(&code), "{code} is listed");
+        assert!(
+            asturian["targets"].as_array().unwrap().contains(&json!(code)),
+            "{code} is a target"
+        );
+    }
+    for old in ["zh", "zt"] {
+        assert!(!codes.contains(&old), "{old} is no longer listed");
+    }
+    let post = server.request("POST", "/languages", &[]);
+    assert_eq!(post.status, 405, "{}", post.body);
+    assert_eq!(post.json()["error"], "Method Not Allowed");
+    assert_eq!(post.header("allow"), Some("GET"));
 
     let settings = server.get("/frontend/settings").json();
     assert_eq!(settings["charLimit"], 20000);
@@ -315,4 +330,280 @@ fn keys_rates_and_quotas_are_enforced_in_each_api_shape() {
         (Some(36), Some(60))
     );
     assert_eq!(server.get("/v2/usage").status, 403);
+}
+
+#[test]
+fn libretranslate_reads_the_query_string_as_its_python_clients_send_it() {
+    let server = App::start(&[]);
+    let tolk = server
+        .post_json(
+            "/v1/translate",
+            &json!({"text": ENGLISH, "source": "en", "target": "es"}),
+        )
+        .json()["translations"][0]["text"]
+        .clone();
+    // deep-translator: a POST with every field in the query string, no body, no content type.
+    let query = "/translate?q=Everyone+has+the+right+to+education.&source=en&target=es&format=text&api_key=x";
+    let bare = server.send("POST", query, &[], Some(b""));
+    assert_eq!(bare.status, 200, "{}", bare.body);
+    assert_eq!(bare.json()["translatedText"], tolk);
+    // The query and a form together: the query's fields win where both have one.
+    let both = server.post(
+        "/translate?target=es",
+        "application/x-www-form-urlencoded",
+        b"q=Everyone+has+the+right+to+education.&source=en&target=fr",
+        &[],
+    );
+    assert_eq!(both.status, 200, "{}", both.body);
+    assert_eq!(both.json()["translatedText"], tolk);
+    let detect = server.send(
+        "POST",
+        "/detect?q=Toda+persona+tiene+derecho+a+la+educaci%C3%B3n.",
+        &[],
+        None,
+    );
+    assert_eq!(detect.status, 200, "{}", detect.body);
+    assert_eq!(detect.json()[0]["language"], "es");
+    // A JSON body is read alone, as LibreTranslate reads it.
+    let json_body = server.post(
+        "/translate?target=fr",
+        "application/json",
+        json!({"q": ENGLISH, "source": "en", "target": "es"})
+            .to_string()
+            .as_bytes(),
+        &[],
+    );
+    assert_eq!(json_body.json()["translatedText"], tolk);
+    let broken = server.send("POST", "/translate?q=%FF&target=es", &[], None);
+    assert_eq!(broken.status, 400, "{}", broken.body);
+}
+
+#[test]
+fn libretranslate_codes_messages_and_extra_endpoints_are_its_own() {
+    let server = App::start(&[]);
+    let chinese = server.post_json(
+        "/translate",
+        &json!({"q": ENGLISH, "source": "en", "target": "zh-Hans"}),
+    );
+    assert_eq!(chinese.status, 200, "{}", chinese.body);
+    for (code, nllb) in [
+        ("zh-Hant", "zho_Hant"),
+        ("zt", "zho_Hant"),
+        ("pt-BR", "por_Latn"),
+        ("pb", "por_Latn"),
+    ] {
+        let reply = server.post_json("/translate", &json!({"q": ENGLISH, "source": "en", "target": code}));
+        let tolk = server.post_json(
+            "/v1/translate",
+            &json!({"text": ENGLISH, "source": "en", "target": nllb}),
+        );
+        assert_eq!(reply.status, 200, "{code}: {}", reply.body);
+        assert_eq!(
+            reply.json()["translatedText"],
+            tolk.json()["translations"][0]["text"],
+            "{code}"
+        );
+    }
+    let unknown = server.post_json("/translate", &json!({"q": ENGLISH, "source": "en", "target": "zz"}));
+    assert_eq!(unknown.status, 400);
+    assert_eq!(unknown.json(), json!({"error": "zz is not supported"}));
+    let no_target = server.post_json("/translate", &json!({"q": ENGLISH, "source": "en"}));
+    assert_eq!(
+        no_target.json(),
+        json!({"error": "Invalid request: missing target parameter"})
+    );
+
+    let health = server.get("/health");
+    assert_eq!((health.status, health.json()), (200, json!({"status": "ok"})));
+    let spec = server.get("/spec");
+    assert_eq!(spec.status, 200);
+    assert!(
+        spec.json()["paths"]["/translate"]["post"].is_object(),
+        "the API document"
+    );
+    let suggest = server.post_json(
+        "/suggest",
+        &json!({"q": "Hi", "s": "Hola", "source": "en", "target": "es"}),
+    );
+    assert_eq!(suggest.status, 403);
+    assert_eq!(
+        suggest.json(),
+        json!({"error": "Suggestions are disabled on this server."})
+    );
+
+    let no_file = server.post(
+        "/translate_file",
+        "application/x-www-form-urlencoded",
+        b"source=en&target=es",
+        &[],
+    );
+    assert_eq!(no_file.status, 400, "{}", no_file.body);
+    assert_eq!(
+        no_file.json(),
+        json!({"error": "Invalid request: missing file parameter"})
+    );
+}
+
+#[test]
+fn unknown_paths_and_wrong_methods_answer_in_the_shape_of_their_api() {
+    let server = App::start(&[]);
+    let libre = server.get("/no-such-endpoint");
+    assert_eq!((libre.status, libre.json()), (404, json!({"error": "Not Found"})));
+    let libre_method = server.get("/translate");
+    assert_eq!(libre_method.status, 405);
+    assert_eq!(libre_method.json(), json!({"error": "Method Not Allowed"}));
+    assert_eq!(libre_method.header("allow"), Some("POST"));
+    let deepl = server.get("/v2/no-such-endpoint");
+    assert_eq!((deepl.status, deepl.json()), (404, json!({"message": "Not found"})));
+    let v3 = server.get("/v3/glossaries");
+    assert_eq!(v3.status, 404);
+    assert!(v3.json()["message"].is_string());
+    let deepl_method = server.request("DELETE", "/v2/translate", &[]);
+    assert_eq!(deepl_method.status, 405);
+    assert!(deepl_method.json()["message"].as_str().unwrap().contains("DELETE"));
+    let tolk = server.get("/v1/no-such-endpoint");
+    assert_eq!(tolk.status, 404);
+    assert_eq!(tolk.json()["error"]["code"], "not_found");
+    let tolk_method = server.get("/v1/translate");
+    assert_eq!(tolk_method.json()["error"]["code"], "method_not_allowed");
+}
+
+#[test]
+fn libretranslate_paths_are_open_to_browsers_while_no_keys_are_configured() {
+    let origin = [("Origin", "https://plugin.example")];
+    let preflight = [
+        ("Origin", "https://plugin.example"),
+        ("Access-Control-Request-Method", "POST"),
+        ("Access-Control-Request-Headers", "content-type"),
+    ];
+    let open = App::start(&[]);
+    let reply = open.post(
+        "/translate",
+        "application/json",
+        json!({"q": ENGLISH, "source": "en", "target": "es"})
+            .to_string()
+            .as_bytes(),
+        &origin,
+    );
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.header("access-control-allow-origin"), Some("*"));
+    let options = open.request("OPTIONS", "/translate", &preflight);
+    assert_eq!(options.status, 200, "{}", options.body);
+    assert_eq!(options.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(
+        open.get_with("/languages", &origin)
+            .header("access-control-allow-origin"),
+        Some("*")
+    );
+    // Tolk's own API, its jobs and DeepL's paths stay closed unless the operator opens them.
+    for path in ["/v1/languages", "/v2/languages"] {
+        assert_eq!(
+            open.get_with(path, &origin).header("access-control-allow-origin"),
+            None,
+            "{path}"
+        );
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let keys = dir.path().join("keys.txt");
+    std::fs::write(&keys, "a-key\n").unwrap();
+    let keyed = App::start(&["--api-keys-file", keys.to_str().unwrap()]);
+    assert_eq!(
+        keyed
+            .get_with("/languages", &origin)
+            .header("access-control-allow-origin"),
+        None
+    );
+    let named = App::start(&["--cors-origins", "https://app.example"]);
+    assert_eq!(
+        named
+            .get_with("/languages", &origin)
+            .header("access-control-allow-origin"),
+        None
+    );
+    let app_origin = [("Origin", "https://app.example")];
+    assert_eq!(
+        named
+            .get_with("/v1/languages", &app_origin)
+            .header("access-control-allow-origin"),
+        Some("https://app.example")
+    );
+    let closed = App::start(&["--cors-origins", "none"]);
+    assert_eq!(
+        closed
+            .get_with("/languages", &origin)
+            .header("access-control-allow-origin"),
+        None
+    );
+}
+
+#[test]
+fn deepl_options_are_checked_as_deepl_checks_them() {
+    let server = App::start(&[]);
+    let translate = |extra: &str| {
+        let mut body = "text=Everyone+has+the+right+to+education.".to_string();
+        for (field, value) in [("source_lang", "EN"), ("target_lang", "DE")] {
+            if !extra.contains(field) {
+                body.push_str(&format!("&{field}={value}"));
+            }
+        }
+        body.push_str(extra);
+        server.post(
+            "/v2/translate",
+            "application/x-www-form-urlencoded",
+            body.as_bytes(),
+            &[],
+        )
+    };
+    let plain = translate("");
+    assert_eq!(plain.status, 200, "{}", plain.body);
+    assert!(plain.json()["translations"][0].get("model_type_used").is_none());
+    let quality = translate("&model_type=prefer_quality_optimized");
+    assert_eq!(
+        quality.json()["translations"][0]["model_type_used"],
+        "quality_optimized"
+    );
+    assert_eq!(
+        quality.json()["translations"][0]["text"],
+        plain.json()["translations"][0]["text"]
+    );
+    let latency = translate("&model_type=latency_optimized");
+    assert_eq!(
+        latency.json()["translations"][0]["model_type_used"],
+        "latency_optimized"
+    );
+    let greedy = server.post_json(
+        "/v1/translate",
+        &json!({"text": ENGLISH, "source": "en", "target": "de", "options": {"beam_size": 1}}),
+    );
+    assert_eq!(
+        latency.json()["translations"][0]["text"],
+        greedy.json()["translations"][0]["text"],
+        "latency_optimized decodes greedily"
+    );
+    for (extra, message) in [
+        ("&model_type=fast", "Value for 'model_type' not supported."),
+        ("&split_sentences=2", "Value for 'split_sentences' not supported."),
+        ("&formality=very", "Value for 'formality' not supported."),
+        ("&formality=more", "Target language 'DE' doesn't support formality."),
+        ("&target_lang=XX", "Value for 'target_lang' not supported."),
+        ("&source_lang=XX", "Value for 'source_lang' not supported."),
+    ] {
+        let reply = translate(extra);
+        assert_eq!(reply.status, 400, "{extra}: {}", reply.body);
+        assert_eq!(reply.json(), json!({"message": message}), "{extra}");
+    }
+    for extra in [
+        "&split_sentences=nonewlines",
+        "&split_sentences=0",
+        "&formality=prefer_less",
+        "&formality=default",
+    ] {
+        assert_eq!(translate(extra).status, 200, "{extra}");
+    }
+    let json_numbers = server.post_json(
+        "/v2/translate",
+        &json!({"text": [ENGLISH], "target_lang": "DE", "split_sentences": 0}),
+    );
+    assert_eq!(json_numbers.status, 200, "{}", json_numbers.body);
 }

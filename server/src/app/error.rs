@@ -71,6 +71,9 @@ pub enum Error {
     /// The key's characters for today are used up.
     #[error("the API key's character quota for today is used up")]
     QuotaExceeded,
+    /// A feature this server has switched off.
+    #[error("{0}")]
+    Disabled(String),
     /// No such thing (a job, a stored file), or not this key's.
     #[error("no such resource: {0}")]
     NotFound(String),

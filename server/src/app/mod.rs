@@ -14,6 +14,7 @@ pub mod downloads;
 pub mod error;
 pub mod fields;
 pub mod files;
+pub mod handoff;
 pub mod jobs;
 pub mod keys;
 pub mod registry;

@@ -117,6 +117,44 @@ pub fn form<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     serde_html_form::from_bytes(body).map_err(|e| ApiError::InvalidBody(e.to_string()))
 }
 
+/// LibreTranslate reads its fields from the query string and the form together (clients such as
+/// `deep-translator` send them in the query string of a POST with no body): a body that is empty
+/// becomes the query string read as a form, and a form body gets the query's fields, which win
+/// where both have one, as in LibreTranslate. A JSON body is read alone.
+pub fn with_query(request: &HttpRequest, encoding: Encoding, body: Bytes) -> Result<(Encoding, Bytes), ApiError> {
+    let query = request.query_string();
+    if query.is_empty() {
+        return Ok((encoding, body));
+    }
+    check_query_utf8(request)?;
+    let empty = body.iter().all(u8::is_ascii_whitespace);
+    match encoding {
+        Encoding::Json if empty => Ok((Encoding::Form, Bytes::copy_from_slice(query.as_bytes()))),
+        Encoding::Form => {
+            let key = |field: &[u8]| -> Vec<u8> {
+                let name = field.split(|&b| b == b'=').next().unwrap_or_default();
+                let spaced: Vec<u8> = name.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect();
+                percent_encoding::percent_decode(&spaced).collect()
+            };
+            let fields = |bytes: &[u8]| -> Vec<Vec<u8>> {
+                bytes
+                    .split(|&b| b == b'&')
+                    .filter(|f| !f.is_empty())
+                    .map(<[u8]>::to_vec)
+                    .collect()
+            };
+            let from_query = fields(query.as_bytes());
+            let query_keys: Vec<Vec<u8>> = from_query.iter().map(|f| key(f)).collect();
+            let merged: Vec<Vec<u8>> = from_query
+                .into_iter()
+                .chain(fields(&body).into_iter().filter(|f| !query_keys.contains(&key(f))))
+                .collect();
+            Ok((Encoding::Form, Bytes::from(merged.join(&b'&'))))
+        }
+        _ => Ok((encoding, body)),
+    }
+}
+
 /// Refuses a query string whose fields are not UTF-8 once percent-decoded.
 pub fn check_query_utf8(request: &HttpRequest) -> Result<(), ApiError> {
     check_decoded_utf8(request.query_string().as_bytes(), "query string")

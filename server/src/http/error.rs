@@ -45,6 +45,8 @@ pub enum Code {
     RateLimited,
     /// The key's characters for today are used up.
     QuotaExceeded,
+    /// A feature switched off on this server.
+    Disabled,
     /// Nothing here.
     NotFound,
     /// The path exists, the method does not.
@@ -84,6 +86,7 @@ impl Code {
             Code::InvalidApiKey => ("invalid_api_key", S::FORBIDDEN),
             Code::RateLimited => ("rate_limited", S::TOO_MANY_REQUESTS),
             Code::QuotaExceeded => ("quota_exceeded", S::TOO_MANY_REQUESTS),
+            Code::Disabled => ("disabled", S::FORBIDDEN),
             Code::NotFound => ("not_found", S::NOT_FOUND),
             Code::MethodNotAllowed => ("method_not_allowed", S::METHOD_NOT_ALLOWED),
             Code::NotFinished => ("not_finished", S::CONFLICT),
@@ -122,6 +125,7 @@ impl Code {
             Error::InvalidKey => Code::InvalidApiKey,
             Error::RateLimited { .. } => Code::RateLimited,
             Error::QuotaExceeded => Code::QuotaExceeded,
+            Error::Disabled(_) => Code::Disabled,
             Error::NotFound(_) => Code::NotFound,
             Error::NotFinished(_) => Code::NotFinished,
             Error::Busy { .. } => Code::Busy,
@@ -249,6 +253,53 @@ impl ResponseError for ApiError {
     }
 }
 
+/// Which API's error shape a path answers in, so that a client reads even a 404 or a 405: DeepL's
+/// under `/v2/` and `/v3/`, Tolk's under `/v1/` and on its own operational and page paths, and
+/// LibreTranslate's everywhere else (its paths sit at the root).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// `{"error": {"code", "message"}}`.
+    Tolk,
+    /// `{"error": "message"}`.
+    Libre,
+    /// `{"message": "…"}`.
+    Deepl,
+}
+
+/// Tolk's own paths outside `/v1/`.
+const TOLK_PATHS: [&str; 8] = [
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/openapi.json",
+    "/docs",
+    "/app",
+    "/",
+    "/favicon.ico",
+];
+
+impl Shape {
+    /// The shape `path` answers in.
+    pub fn of_path(path: &str) -> Shape {
+        let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+        match first {
+            "v2" | "v3" => Shape::Deepl,
+            "v1" => Shape::Tolk,
+            _ if TOLK_PATHS.contains(&format!("/{first}").as_str()) => Shape::Tolk,
+            _ => Shape::Libre,
+        }
+    }
+
+    /// `error` answered in this shape.
+    pub fn respond(self, error: ApiError) -> HttpResponse {
+        match self {
+            Shape::Tolk => error.error_response(),
+            Shape::Libre => LibreError(error).error_response(),
+            Shape::Deepl => DeeplError(error).error_response(),
+        }
+    }
+}
+
 /// LibreTranslate's error shape.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LibreErrorBody {
@@ -274,7 +325,19 @@ impl ResponseError for LibreError {
 
     fn error_response(&self) -> HttpResponse {
         self.0
-            .respond(self.0.status(), serde_json::json!({ "error": self.0.to_string() }))
+            .respond(self.0.status(), serde_json::json!({ "error": self.message() }))
+    }
+}
+
+impl LibreError {
+    /// The message as LibreTranslate words it where its clients or users may match on it.
+    fn message(&self) -> String {
+        match &self.0 {
+            ApiError::App(Error::UnknownLanguage { error, .. }) => format!("{} is not supported", error.input_shown()),
+            ApiError::App(Error::NotFound(_)) => "Not Found".to_string(),
+            ApiError::MethodNotAllowed { .. } => "Method Not Allowed".to_string(),
+            other => other.to_string(),
+        }
     }
 }
 
@@ -295,13 +358,29 @@ impl ResponseError for DeeplError {
         match self.0 {
             ApiError::App(Error::QuotaExceeded) => StatusCode::from_u16(456).unwrap_or(StatusCode::TOO_MANY_REQUESTS),
             ApiError::App(Error::MissingKey) => StatusCode::FORBIDDEN,
+            // A document not translated yet: DeepL's clients know 503 as "not ready".
+            ApiError::App(Error::NotFinished(_)) => StatusCode::SERVICE_UNAVAILABLE,
             _ => self.0.status(),
         }
     }
 
     fn error_response(&self) -> HttpResponse {
         self.0
-            .respond(self.status_code(), serde_json::json!({ "message": self.0.to_string() }))
+            .respond(self.status_code(), serde_json::json!({ "message": self.message() }))
+    }
+}
+
+impl DeeplError {
+    /// The message as DeepL words it where its clients or users may match on it.
+    fn message(&self) -> String {
+        match &self.0 {
+            ApiError::App(Error::UnknownLanguage { field, .. }) => format!("Value for '{field}' not supported."),
+            // An unknown path is named by its path; what the API looked up, by its kind.
+            ApiError::App(Error::NotFound(what)) if what.starts_with('/') => "Not found".to_string(),
+            ApiError::App(Error::NotFound(what)) => format!("{what} not found"),
+            ApiError::App(Error::NotFinished(_)) => "Document translation is not done".to_string(),
+            other => other.to_string(),
+        }
     }
 }
 
@@ -408,6 +487,7 @@ mod tests {
             Code::InvalidApiKey,
             Code::RateLimited,
             Code::QuotaExceeded,
+            Code::Disabled,
             Code::NotFound,
             Code::MethodNotAllowed,
             Code::NotFinished,

@@ -44,7 +44,6 @@ pub struct TranslateFileForm {
         (status = 401, description = "Keys are on and none was given", body = LibreErrorBody),
         (status = 403, description = "Invalid API key", body = LibreErrorBody),
         (status = 413, description = "Over a limit", body = LibreErrorBody),
-        (status = 415, description = "Not multipart", body = LibreErrorBody),
         (status = 429, description = "Too many requests", body = LibreErrorBody),
         (status = 503, description = "Busy or loading", body = LibreErrorBody),
     )
@@ -55,7 +54,8 @@ pub async fn translate_file(
     payload: web::Payload,
 ) -> Result<HttpResponse, LibreError> {
     if !matches!(body::encoding(&request), Ok(Encoding::Multipart)) {
-        return Err(body::unsupported(&request, "multipart/form-data").into());
+        // A form or JSON body has no file part, which is what LibreTranslate says of it.
+        return Err(missing_file().into());
     }
     let mut upload = FileUpload::default();
     let mut file = None;
@@ -68,7 +68,7 @@ pub async fn translate_file(
             _ => {}
         }
     }
-    let (name, bytes) = file.ok_or_else(|| Error::Missing("Invalid request: missing file parameter".to_string()))?;
+    let (name, bytes) = file.ok_or_else(missing_file)?;
     upload.name = name;
     upload.bytes = bytes;
     let stored = files::translate_file(&core, upload).await?;
@@ -77,6 +77,10 @@ pub async fn translate_file(
     Ok(HttpResponse::Ok().json(TranslatedFileBody {
         translated_file_url: format!("{scheme}://{host}/download_file/{}/{}", stored.id, stored.file_name),
     }))
+}
+
+fn missing_file() -> Error {
+    Error::Missing("Invalid request: missing file parameter".to_string())
 }
 
 /// Path of a stored file.

@@ -122,9 +122,22 @@ fn detected(language: LangCode, confidence: f64) -> LibreDetected {
     LibreDetected {
         // LibreTranslate reports percentages with at most two decimals.
         confidence: (confidence * 10_000.0).round() / 100.0,
-        language: language.short_code(),
+        language: libre_code(language),
     }
 }
+
+/// LibreTranslate's spelling of a language: the short code, except Chinese, which it lists by
+/// script (`zh-Hans`, `zh-Hant`) since 1.6; its older `zh` and `zt` are still read.
+fn libre_code(code: LangCode) -> String {
+    match code.as_str() {
+        "zho_Hans" => "zh-Hans".to_string(),
+        "zho_Hant" => "zh-Hant".to_string(),
+        _ => code.short_code(),
+    }
+}
+
+/// Languages LibreTranslate lists twice, by variant: NLLB has one Portuguese, which serves both.
+const LIBRE_VARIANTS: [(&str, &str, &str); 1] = [("por_Latn", "pt-BR", "Portuguese (Brazil)")];
 
 /// The options for `alternatives` extra translations: a beam at least as wide as the list.
 fn options_for(alternatives: u64) -> Result<TranslateOptions, Error> {
@@ -168,6 +181,7 @@ pub async fn translate(
 ) -> Result<HttpResponse, LibreError> {
     let encoding = body::encoding(&request)?;
     let bytes = body::read(payload, core.settings.max_body_bytes).await?;
+    let (encoding, bytes) = body::with_query(&request, encoding, bytes)?;
     let call = match body::parse::<LibreTranslateBody, LibreTranslateForm>(encoding, &bytes)? {
         Parsed::Json(b) => {
             let many = matches!(b.q, Some(TextInput::Many(_)));
@@ -202,6 +216,9 @@ pub async fn translate(
     if call.texts.is_empty() {
         return Err(Error::Missing("Invalid request: missing q parameter".to_string()).into());
     }
+    if call.target.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        return Err(Error::Missing("Invalid request: missing target parameter".to_string()).into());
+    }
     let translation = TranslationRequest {
         source: fields::parse_source("source", call.source.as_deref())?,
         target: fields::parse_target("target", call.target.as_deref())?,
@@ -221,7 +238,7 @@ pub async fn translate(
             Some(d) => detected(d.language, d.confidence),
             None => LibreDetected {
                 confidence: 0.0,
-                language: a.source.map_or("auto".to_string(), |s| s.short_code()),
+                language: a.source.map_or("auto".to_string(), libre_code),
             },
         })
         .collect();
@@ -277,6 +294,7 @@ pub async fn detect(
 ) -> Result<HttpResponse, LibreError> {
     let encoding = body::encoding(&request)?;
     let bytes = body::read(payload, core.settings.max_body_bytes).await?;
+    let (encoding, bytes) = body::with_query(&request, encoding, bytes)?;
     let call = match body::parse::<LibreDetectBody, LibreDetectBody>(encoding, &bytes)? {
         Parsed::Json(b) | Parsed::Form(b) => b,
     };
@@ -310,7 +328,7 @@ pub struct LibreLanguage {
 
 /// The languages the model translates (LibreTranslate).
 #[utoipa::path(
-    method(get, post), path = "/languages", tag = "libretranslate",
+    get, path = "/languages", tag = "libretranslate",
     responses(
         (status = 200, description = "Languages", body = Vec<LibreLanguage>),
         (status = 503, description = "The model is loading", body = LibreErrorBody),
@@ -318,17 +336,47 @@ pub struct LibreLanguage {
 )]
 pub async fn languages(core: web::Data<Core>) -> Result<HttpResponse, LibreError> {
     let model = core.models.model(None)?;
-    let codes = model.pool.translator().languages();
-    let targets: Vec<String> = codes.iter().map(|c| c.short_code()).collect();
-    let languages: Vec<LibreLanguage> = codes
-        .iter()
-        .map(|c| LibreLanguage {
-            code: c.short_code(),
-            name: c.info().name.to_string(),
+    let mut listed: Vec<(String, String)> = Vec::new();
+    for &code in model.pool.translator().languages() {
+        listed.push((libre_code(code), code.info().name.to_string()));
+        for (nllb, variant, name) in LIBRE_VARIANTS {
+            if code.as_str() == nllb {
+                listed.push((variant.to_string(), name.to_string()));
+            }
+        }
+    }
+    let targets: Vec<String> = listed.iter().map(|(code, _)| code.clone()).collect();
+    let languages: Vec<LibreLanguage> = listed
+        .into_iter()
+        .map(|(code, name)| LibreLanguage {
+            code,
+            name,
             targets: targets.clone(),
         })
         .collect();
     Ok(HttpResponse::Ok().json(languages))
+}
+
+/// Suggest a better translation (LibreTranslate): this server takes none yet, and says so as
+/// LibreTranslate does when suggestions are off.
+#[utoipa::path(post, path = "/suggest", tag = "libretranslate",
+    responses((status = 403, description = "Suggestions are disabled", body = LibreErrorBody)))]
+pub async fn suggest() -> Result<HttpResponse, LibreError> {
+    Err(Error::Disabled("Suggestions are disabled on this server.".to_string()).into())
+}
+
+/// LibreTranslate's health check (its Docker image's `HEALTHCHECK` asks it).
+#[utoipa::path(get, path = "/health", tag = "libretranslate",
+    responses((status = 200, description = "Up", body = LibreHealth)))]
+pub async fn health() -> HttpResponse {
+    HttpResponse::Ok().json(LibreHealth { status: "ok" })
+}
+
+/// `/health`'s answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LibreHealth {
+    /// Always `ok` while the process answers.
+    pub status: &'static str,
 }
 
 /// The web frontend's settings (LibreTranslate).

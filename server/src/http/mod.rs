@@ -28,12 +28,12 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::{from_fn, Condition, DefaultHeaders, Next};
-use actix_web::{web, App, HttpResponse, HttpServer, ResponseError};
+use actix_web::{web, App, HttpResponse, HttpServer};
 use tracing::Instrument;
 
 use crate::app::{Core, Error};
 use crate::settings::Settings;
-use error::ApiError;
+use error::{ApiError, Shape};
 use metrics::HttpMetrics;
 
 /// Runs the server until SIGTERM or Ctrl-C, then lets requests in flight finish.
@@ -83,12 +83,8 @@ pub fn app(
         InitError = (),
     >,
 > {
-    let origins = core.settings.cors_origins.clone();
-    let mut cors = Cors::default()
-        .allowed_methods(["GET", "POST", "DELETE", "OPTIONS"])
-        .allow_any_header()
-        .expose_headers(["x-request-id", "retry-after"])
-        .max_age(3600);
+    let origins = core.settings.cors_origins.clone().unwrap_or_default();
+    let mut cors = cors_policy();
     if origins.iter().any(|o| o == "*") {
         cors = cors.allow_any_origin();
     } else {
@@ -96,10 +92,23 @@ pub fn app(
             cors = cors.allowed_origin(origin);
         }
     }
+    // LibreTranslate answers every origin, and browser extensions and web apps built on it rely
+    // on that; Tolk does the same on its paths while no key could be taken from a page. Once keys
+    // are configured, or origins are named, CORS is only what the operator says.
+    let libre_open = core.settings.cors_origins.is_none() && core.keys.is_none();
+    let libre = move |resource: actix_web::Resource| {
+        resource.wrap(Condition::new(
+            libre_open,
+            cors_policy().allow_any_origin().send_wildcard(),
+        ))
+    };
     let query_errors = web::QueryConfig::default()
         .error_handler(|error, _| ApiError::InvalidBody(format!("invalid query string: {error}")).into());
-    let path_errors = web::PathConfig::default()
-        .error_handler(|error, _| ApiError::App(Error::NotFound(format!("invalid path: {error}"))).into());
+    let path_errors = web::PathConfig::default().error_handler(|error, request| {
+        let response =
+            Shape::of_path(request.path()).respond(ApiError::App(Error::NotFound(format!("invalid path: {error}"))));
+        actix_web::error::InternalError::from_response(error, response).into()
+    });
     App::new()
         .app_data(core)
         .app_data(metrics)
@@ -126,20 +135,35 @@ pub fn app(
         .service(get("/v1/jobs/{id}/result", jobs::result))
         .service(get("/", docs::page))
         .service(get("/app/{file}", docs::page_asset))
-        .service(post("/translate", libre::translate))
-        .service(post("/detect", libre::detect))
-        .service(get_or_post("/languages", libre::languages))
-        .service(post("/translate_file", files::translate_file))
-        .service(get("/download_file/{id}/{name}", files::download_file))
-        .service(get("/frontend/settings", libre::frontend_settings))
+        .service(libre(post("/translate", libre::translate)))
+        .service(libre(post("/detect", libre::detect)))
+        .service(libre(get("/languages", libre::languages)))
+        .service(libre(post("/translate_file", files::translate_file)))
+        .service(libre(get("/download_file/{id}/{name}", files::download_file)))
+        .service(libre(get("/frontend/settings", libre::frontend_settings)))
+        .service(libre(post("/suggest", libre::suggest)))
+        .service(libre(get("/health", libre::health)))
+        .service(libre(get("/spec", openapi::document)))
         .service(post("/v2/translate", deepl::translate))
         .service(get_or_post("/v2/languages", deepl::languages))
         .service(get_or_post("/v2/usage", deepl::usage))
+        .service(post("/v2/document", deepl::documents::upload))
+        .service(post("/v2/document/{document_id}", deepl::documents::status))
+        .service(post("/v2/document/{document_id}/result", deepl::documents::result))
         .service(get("/openapi.json", openapi::document))
         .service(get("/docs", docs::docs_page))
         .service(get("/docs/", docs::docs_page))
         .service(get("/docs/{file}", docs::docs_asset))
         .default_service(web::to(not_found))
+}
+
+/// What a browser may do across origins, wherever CORS is on; the origins are added by the caller.
+fn cors_policy() -> Cors {
+    Cors::default()
+        .allowed_methods(["GET", "POST", "DELETE", "OPTIONS"])
+        .allow_any_header()
+        .expose_headers(["x-request-id", "retry-after"])
+        .max_age(3600)
 }
 
 /// Headers every response carries: pages run only the server's own scripts and talk only to
@@ -195,17 +219,17 @@ where
         .route(web::post().to(handler))
 }
 
+/// An unknown path, answered in the shape of the API its prefix belongs to.
 async fn not_found(request: actix_web::HttpRequest) -> HttpResponse {
-    ApiError::App(Error::NotFound(request.path().to_string())).error_response()
+    Shape::of_path(request.path()).respond(ApiError::App(Error::NotFound(request.path().to_string())))
 }
 
 fn method_not_allowed(request: actix_web::HttpRequest, allow: &'static str) -> HttpResponse {
-    ApiError::MethodNotAllowed {
+    Shape::of_path(request.path()).respond(ApiError::MethodNotAllowed {
         method: request.method().to_string(),
         path: request.path().to_string(),
         allow,
-    }
-    .error_response()
+    })
 }
 
 /// Gives every request an id (the client's `X-Request-Id` if it sent a sane one), logs one

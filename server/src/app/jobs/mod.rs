@@ -3,6 +3,7 @@
 //! with PostgreSQL, by every server sharing the database.
 
 mod archive;
+mod document;
 mod error;
 pub mod state;
 pub mod store;
@@ -20,6 +21,7 @@ use super::documents::DocumentPlan;
 use super::registry::ModelRegistry;
 use crate::settings::Settings;
 use archive::{clean_path, unzip, zip_outputs};
+pub use document::{DocumentProgress, DocumentTicket};
 pub use error::JobError;
 pub use state::{JobState, UnitState};
 use store::{now_ms, Dialect, JobRow, NewUnit, Store};
@@ -221,73 +223,27 @@ impl Jobs {
         pool: &translator::Pool,
         owner: Option<String>,
     ) -> Result<String, JobError> {
-        let mut unpacked = Vec::new();
-        for (name, bytes) in files {
-            if name.to_ascii_lowercase().ends_with(".zip") {
-                unpacked.extend(unzip(&bytes, &Limits::default()).map_err(JobError::Invalid)?);
-            } else {
-                unpacked.push((clean_path(&name).map_err(JobError::Invalid)?, bytes));
-            }
-        }
-        if unpacked.is_empty() {
-            return Err(JobError::Invalid(
-                "no files: send them as `file` parts, or one zip".to_string(),
-            ));
-        }
-        if unpacked.len() > MAX_FILES {
-            return Err(JobError::Invalid(format!(
-                "{} files; a job takes at most {MAX_FILES}",
-                unpacked.len()
-            )));
-        }
-        unpacked.sort_by(|a, b| a.0.cmp(&b.0));
-        // Two files with one path would overwrite each other in the result: refused, never dropped.
-        let mut duplicates: Vec<&str> = unpacked
-            .windows(2)
-            .filter(|pair| pair[0].0 == pair[1].0)
-            .map(|pair| pair[0].0.as_str())
-            .collect();
-        duplicates.dedup();
-        if !duplicates.is_empty() {
-            let shown: Vec<&str> = duplicates.iter().take(5).copied().collect();
-            return Err(JobError::Invalid(format!(
-                "{} path(s) appear more than once in the upload ({}{}): rename the files or put them in folders",
-                duplicates.len(),
-                shown.join(", "),
-                if duplicates.len() > shown.len() { ", …" } else { "" }
-            )));
-        }
-        let mut units = Vec::new();
-        for (idx, (path, bytes)) in unpacked.iter().enumerate() {
-            let (state, reason, detected, segments) = match DocumentFormat::from_path(std::path::Path::new(path)) {
-                None => (
-                    UnitState::Skipped,
-                    Some("not a supported document format".to_string()),
-                    None,
-                    0,
-                ),
-                Some(format) => match Document::parse(format, bytes, &Limits::default()) {
-                    Err(e) => (UnitState::Failed, Some(e.to_string()), None, 0),
-                    Ok(document) => {
-                        let plan = DocumentPlan::new(&document);
-                        let language = source.or_else(|| plan.detect(pool).map(|d| d.language));
-                        (UnitState::Pending, None, language, plan.texts().len() as i64)
-                    }
-                },
-            };
-            for target in &targets {
-                units.push(NewUnit {
-                    file_idx: idx as i64,
-                    target: target.to_string(),
-                    state,
-                    reason: reason.clone(),
-                    source: detected.map(|d| d.to_string()),
-                    segments_total: segments,
-                });
-            }
-        }
+        let prepared = prepare(files, source, targets, pool)?;
+        self.submit(prepared, owner, None).await
+    }
+
+    /// Stores a prepared job, with the document's secret when it is a single document fetched with
+    /// one (see `document`), and wakes the workers. Returns its id.
+    async fn submit(
+        &self,
+        prepared: PreparedJob,
+        owner: Option<String>,
+        document: Option<store::DocumentRow>,
+    ) -> Result<String, JobError> {
+        let PreparedJob {
+            files,
+            units,
+            source,
+            targets,
+            ..
+        } = prepared;
         let job = JobRow {
-            id: new_id(),
+            id: document.as_ref().map_or_else(new_id, |d| d.job_id.clone()),
             state: JobState::Queued,
             source: source.map(|s| s.to_string()),
             targets: targets.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(","),
@@ -296,8 +252,10 @@ impl Jobs {
             owner,
         };
         let id = job.id.clone();
-        self.on_runtime(move |store| Box::pin(async move { Ok(store.create_job(&job, &unpacked, &units).await?) }))
-            .await?;
+        self.on_runtime(move |store| {
+            Box::pin(async move { Ok(store.create_job(&job, &files, &units, document.as_ref()).await?) })
+        })
+        .await?;
         self.wake.notify_waiters();
         Ok(id)
     }
@@ -387,6 +345,101 @@ impl Jobs {
         })
         .await
     }
+}
+
+/// A job checked and planned, not stored yet.
+struct PreparedJob {
+    files: Vec<(String, Vec<u8>)>,
+    units: Vec<NewUnit>,
+    source: Option<LangCode>,
+    targets: Vec<LangCode>,
+    /// Characters of every file's texts (once, not per target).
+    chars: usize,
+}
+
+/// Unpacks and checks the uploaded files, parses each, detects its language when `source` is
+/// `None`, and plans one unit per file and target. CPU work: the caller runs it off the runtime
+/// when files may be large.
+fn prepare(
+    files: Vec<(String, Vec<u8>)>,
+    source: Option<LangCode>,
+    targets: Vec<LangCode>,
+    pool: &translator::Pool,
+) -> Result<PreparedJob, JobError> {
+    let mut unpacked = Vec::new();
+    for (name, bytes) in files {
+        if name.to_ascii_lowercase().ends_with(".zip") {
+            unpacked.extend(unzip(&bytes, &Limits::default()).map_err(JobError::Invalid)?);
+        } else {
+            unpacked.push((clean_path(&name).map_err(JobError::Invalid)?, bytes));
+        }
+    }
+    if unpacked.is_empty() {
+        return Err(JobError::Invalid(
+            "no files: send them as `file` parts, or one zip".to_string(),
+        ));
+    }
+    if unpacked.len() > MAX_FILES {
+        return Err(JobError::Invalid(format!(
+            "{} files; a job takes at most {MAX_FILES}",
+            unpacked.len()
+        )));
+    }
+    unpacked.sort_by(|a, b| a.0.cmp(&b.0));
+    // Two files with one path would overwrite each other in the result: refused, never dropped.
+    let mut duplicates: Vec<&str> = unpacked
+        .windows(2)
+        .filter(|pair| pair[0].0 == pair[1].0)
+        .map(|pair| pair[0].0.as_str())
+        .collect();
+    duplicates.dedup();
+    if !duplicates.is_empty() {
+        let shown: Vec<&str> = duplicates.iter().take(5).copied().collect();
+        return Err(JobError::Invalid(format!(
+            "{} path(s) appear more than once in the upload ({}{}): rename the files or put them in folders",
+            duplicates.len(),
+            shown.join(", "),
+            if duplicates.len() > shown.len() { ", …" } else { "" }
+        )));
+    }
+    let mut units = Vec::new();
+    let mut chars = 0;
+    for (idx, (path, bytes)) in unpacked.iter().enumerate() {
+        let (state, reason, detected, segments) = match DocumentFormat::from_path(std::path::Path::new(path)) {
+            None => (
+                UnitState::Skipped,
+                Some("not a supported document format".to_string()),
+                None,
+                0,
+            ),
+            Some(format) => match Document::parse(format, bytes, &Limits::default()) {
+                Err(e) => (UnitState::Failed, Some(e.to_string()), None, 0),
+                Ok(document) => {
+                    let plan = DocumentPlan::new(&document);
+                    chars += plan.texts().iter().map(|t| t.chars().count()).sum::<usize>();
+                    let language = source.or_else(|| plan.detect(pool).map(|d| d.language));
+                    (UnitState::Pending, None, language, plan.texts().len() as i64)
+                }
+            },
+        };
+        for target in &targets {
+            units.push(NewUnit {
+                file_idx: idx as i64,
+                target: target.to_string(),
+                state,
+                reason: reason.clone(),
+                source: detected.map(|d| d.to_string()),
+                segments_total: segments,
+            });
+        }
+    }
+    Ok(PreparedJob {
+        files: unpacked,
+        units,
+        source,
+        targets,
+        chars,
+    })
 }
 
 /// Deletes finished jobs older than `keep`, once a minute (more often for a retention under

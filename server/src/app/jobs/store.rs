@@ -78,6 +78,18 @@ pub struct JobRow {
     pub owner: Option<String>,
 }
 
+/// A job that is one document handed out with its own secret (DeepL's document API): the
+/// secret's SHA-256 and the characters billed for it.
+#[derive(Debug, Clone)]
+pub struct DocumentRow {
+    /// Its job.
+    pub job_id: String,
+    /// Hex SHA-256 of the secret that reading it needs.
+    pub secret_sha256: String,
+    /// Characters of its texts.
+    pub chars: i64,
+}
+
 /// A new file's unit, as the job's creator decided it.
 #[derive(Debug, Clone)]
 pub struct NewUnit {
@@ -175,6 +187,10 @@ impl Store {
             "CREATE TABLE IF NOT EXISTS tolk_job_segments (unit_id BIGINT NOT NULL, idx BIGINT NOT NULL, \
              translation TEXT NOT NULL, PRIMARY KEY (unit_id, idx))"
                 .to_string(),
+            // Its own table, so that databases made before it need no migration.
+            "CREATE TABLE IF NOT EXISTS tolk_job_documents (job_id TEXT PRIMARY KEY, secret_sha256 TEXT NOT NULL, \
+             chars BIGINT NOT NULL)"
+                .to_string(),
         ];
         for statement in statements {
             sqlx::query(&statement).execute(&self.pool).await?;
@@ -199,8 +215,17 @@ impl Store {
         job: &JobRow,
         files: &[(String, Vec<u8>)],
         units: &[NewUnit],
+        document: Option<&DocumentRow>,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
+        if let Some(document) = document {
+            sqlx::query("INSERT INTO tolk_job_documents (job_id, secret_sha256, chars) VALUES ($1, $2, $3)")
+                .bind(&document.job_id)
+                .bind(&document.secret_sha256)
+                .bind(document.chars)
+                .execute(&mut *tx)
+                .await?;
+        }
         sqlx::query(
             "INSERT INTO tolk_jobs (id, state, source, targets, created_at, owner) VALUES ($1, $2, $3, $4, $5, $6)",
         )
@@ -479,6 +504,10 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        sqlx::query("DELETE FROM tolk_job_documents WHERE job_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         let existed = sqlx::query("DELETE FROM tolk_jobs WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -494,6 +523,22 @@ impl Store {
                 .await?;
         }
         Ok(existed)
+    }
+
+    /// The document a job is, if it is one.
+    pub async fn document(&self, job_id: &str) -> Result<Option<DocumentRow>, StoreError> {
+        let row = sqlx::query("SELECT job_id, secret_sha256, chars FROM tolk_job_documents WHERE job_id = $1")
+            .bind(job_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            Ok(DocumentRow {
+                job_id: r.try_get("job_id")?,
+                secret_sha256: r.try_get("secret_sha256")?,
+                chars: r.try_get("chars")?,
+            })
+        })
+        .transpose()
     }
 
     /// Ids of jobs finished before `before_ms`.
@@ -580,7 +625,7 @@ mod tests {
         let store = store(&dir).await;
         let file = [("a.txt".to_string(), b"Hello.".to_vec())];
         store
-            .create_job(&job("work"), &file, &[unit(UnitState::Pending)])
+            .create_job(&job("work"), &file, &[unit(UnitState::Pending)], None)
             .await
             .unwrap();
         assert_eq!(state(&store, "work").await, JobState::Queued);
@@ -593,7 +638,7 @@ mod tests {
         assert!(store.job("work").await.unwrap().unwrap().finished_at.is_some());
 
         store
-            .create_job(&job("skipped"), &file, &[unit(UnitState::Skipped)])
+            .create_job(&job("skipped"), &file, &[unit(UnitState::Skipped)], None)
             .await
             .unwrap();
         assert_eq!(state(&store, "skipped").await, JobState::Done);
@@ -605,11 +650,11 @@ mod tests {
         let store = store(&dir).await;
         let file = [("a.txt".to_string(), b"Hello.".to_vec())];
         store
-            .create_job(&job("stuck"), &file, &[unit(UnitState::Pending)])
+            .create_job(&job("stuck"), &file, &[unit(UnitState::Pending)], None)
             .await
             .unwrap();
         store
-            .create_job(&job("busy"), &file, &[unit(UnitState::Pending)])
+            .create_job(&job("busy"), &file, &[unit(UnitState::Pending)], None)
             .await
             .unwrap();
         // What a crash between a unit's commit and the job's completion used to leave behind.

@@ -1,6 +1,9 @@
 //! DeepL's API v2, so that DeepL clients work with `server_url` pointed here: `/v2/translate`,
 //! `/v2/languages`, `/v2/usage`, with DeepL's upper-case codes (`EN-GB`, `PT-BR` as targets),
-//! its `Authorization: DeepL-Auth-Key` header and its error shape `{"message": "…"}`.
+//! its `Authorization: DeepL-Auth-Key` header and its error shape `{"message": "…"}`; the
+//! document API is in [`documents`].
+
+pub mod documents;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use langs::LangCode;
@@ -39,20 +42,22 @@ pub struct DeeplTranslateBody {
     pub target_lang: Option<String>,
     /// `html` to translate HTML, keeping tags; `xml` is not supported.
     pub tag_handling: Option<String>,
-    /// Accepted and ignored: sentences are always split (`0`, `1`, `nonewlines`).
+    /// `0`, `1` or `nonewlines`; checked, then sentences are split as Tolk always does.
     #[schema(value_type = Option<String>)]
     pub split_sentences: Option<serde_json::Value>,
     /// Accepted and ignored: formatting is always preserved.
     pub preserve_formatting: Option<Flag>,
-    /// Accepted and ignored: NLLB has no formality control.
+    /// NLLB has no formality control: `default` and the `prefer_` values fall back, `more` and
+    /// `less` are refused as DeepL refuses them for a target without formality.
     pub formality: Option<String>,
     /// Accepted; billed characters are always reported.
     pub show_billed_characters: Option<Flag>,
     /// Accepted and ignored.
     pub context: Option<String>,
-    /// Accepted and ignored.
+    /// `quality_optimized` (beam 4, the default), `prefer_quality_optimized`, or
+    /// `latency_optimized` (greedy decoding); answered in `model_type_used`.
     pub model_type: Option<String>,
-    /// Accepted and ignored.
+    /// Refused: this server has no glossaries yet.
     pub glossary_id: Option<String>,
     /// Accepted and ignored.
     #[schema(value_type = Option<Vec<String>>)]
@@ -75,7 +80,108 @@ struct DeeplTranslateForm {
     source_lang: Option<String>,
     target_lang: Option<String>,
     tag_handling: Option<String>,
+    split_sentences: Option<String>,
+    formality: Option<String>,
+    model_type: Option<String>,
+    glossary_id: Option<String>,
     auth_key: Option<String>,
+}
+
+/// The fields of a `/v2/translate` call that change what Tolk does, whichever encoding they came in.
+struct DeeplCall {
+    texts: Vec<String>,
+    source: Option<String>,
+    target: Option<String>,
+    tags: Option<String>,
+    split_sentences: Option<String>,
+    formality: Option<String>,
+    model_type: Option<String>,
+    glossary_id: Option<String>,
+    key: Option<String>,
+}
+
+/// DeepL's `model_type`: which of its models to use. Tolk has one model; the latency-optimised
+/// choice decodes greedily (beam 1), which is what makes a model answer sooner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ModelType {
+    Quality,
+    Latency,
+}
+
+impl ModelType {
+    /// Reads `model_type`; `None` when absent.
+    fn parse(value: Option<&str>) -> Result<Option<ModelType>, Error> {
+        match value.map(str::trim) {
+            None | Some("") => Ok(None),
+            Some("quality_optimized" | "prefer_quality_optimized") => Ok(Some(ModelType::Quality)),
+            Some("latency_optimized") => Ok(Some(ModelType::Latency)),
+            Some(_) => Err(Error::InvalidOption(
+                "Value for 'model_type' not supported.".to_string(),
+            )),
+        }
+    }
+
+    /// How it is answered in `model_type_used`.
+    fn name(self) -> &'static str {
+        match self {
+            ModelType::Quality => "quality_optimized",
+            ModelType::Latency => "latency_optimized",
+        }
+    }
+
+    fn options(self) -> TranslateOptions {
+        match self {
+            ModelType::Quality => TranslateOptions::default(),
+            ModelType::Latency => TranslateOptions {
+                beam_size: 1,
+                ..TranslateOptions::default()
+            },
+        }
+    }
+}
+
+/// Checks `split_sentences` (`0`, `1`, `nonewlines`). Tolk splits sentences itself whatever it
+/// says, so a valid value changes nothing, but an invalid one is refused as DeepL refuses it.
+fn check_split_sentences(value: Option<&str>) -> Result<(), Error> {
+    match value.map(str::trim) {
+        None | Some("0" | "1" | "nonewlines") => Ok(()),
+        Some(_) => Err(Error::InvalidOption(
+            "Value for 'split_sentences' not supported.".to_string(),
+        )),
+    }
+}
+
+/// Checks `formality` as DeepL does for a target without formality (every NLLB target): the
+/// `prefer_` values and `default` fall back silently, `more` and `less` are refused.
+fn check_formality(value: Option<&str>, target: Option<&str>) -> Result<(), Error> {
+    match value.map(str::trim) {
+        None | Some("" | "default" | "prefer_more" | "prefer_less") => Ok(()),
+        Some("more" | "less") => Err(Error::InvalidOption(format!(
+            "Target language '{}' doesn't support formality.",
+            target.unwrap_or_default().trim().to_ascii_uppercase()
+        ))),
+        Some(_) => Err(Error::InvalidOption("Value for 'formality' not supported.".to_string())),
+    }
+}
+
+/// Refuses `glossary_id`: this server has no glossaries yet, so any id names one it does not
+/// have, and translating without the terms asked for would be wrong silently.
+fn check_glossary(value: Option<&str>) -> Result<(), Error> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(()),
+        Some(_) => Err(Error::InvalidOption(
+            "Value for 'glossary_id' not supported: this server has no glossaries.".to_string(),
+        )),
+    }
+}
+
+/// A JSON value DeepL takes as a string or a number (`split_sentences: 0`), as text.
+fn as_text(value: Option<serde_json::Value>) -> Option<String> {
+    match value? {
+        serde_json::Value::String(text) => Some(text),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    }
 }
 
 /// One translation, DeepL style.
@@ -87,6 +193,9 @@ pub struct DeeplTranslation {
     pub text: String,
     /// Characters billed for this text (its length).
     pub billed_characters: usize,
+    /// When `model_type` was sent: `quality_optimized` or `latency_optimized`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model_type_used: Option<&'static str>,
 }
 
 /// `POST /v2/translate`'s answer.
@@ -134,21 +243,41 @@ pub async fn translate(
 ) -> Result<HttpResponse, DeeplError> {
     let encoding = body::encoding(&request)?;
     let bytes = body::read(payload, core.settings.max_body_bytes).await?;
-    let (texts, source, target, tags, key) =
-        match body::parse::<DeeplTranslateBody, DeeplTranslateForm>(encoding, &bytes)? {
-            Parsed::Json(b) => (
-                b.text.map(TextInput::into_vec).unwrap_or_default(),
-                b.source_lang,
-                b.target_lang,
-                b.tag_handling,
-                None,
-            ),
-            Parsed::Form(f) => (f.text, f.source_lang, f.target_lang, f.tag_handling, f.auth_key),
-        };
-    if texts.is_empty() {
+    let call = match body::parse::<DeeplTranslateBody, DeeplTranslateForm>(encoding, &bytes)? {
+        Parsed::Json(b) => DeeplCall {
+            texts: b.text.map(TextInput::into_vec).unwrap_or_default(),
+            source: b.source_lang,
+            target: b.target_lang,
+            tags: b.tag_handling,
+            split_sentences: as_text(b.split_sentences),
+            formality: b.formality,
+            model_type: b.model_type,
+            glossary_id: b.glossary_id,
+            key: None,
+        },
+        Parsed::Form(f) => DeeplCall {
+            texts: f.text,
+            source: f.source_lang,
+            target: f.target_lang,
+            tags: f.tag_handling,
+            split_sentences: f.split_sentences,
+            formality: f.formality,
+            model_type: f.model_type,
+            glossary_id: f.glossary_id,
+            key: f.auth_key,
+        },
+    };
+    if call.texts.is_empty() {
         return Err(Error::Missing("Parameter 'text' not specified.".to_string()).into());
     }
-    let format = match tags.as_deref().map(str::trim) {
+    if call.target.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        return Err(Error::Missing("Parameter 'target_lang' not specified.".to_string()).into());
+    }
+    check_split_sentences(call.split_sentences.as_deref())?;
+    check_formality(call.formality.as_deref(), call.target.as_deref())?;
+    check_glossary(call.glossary_id.as_deref())?;
+    let model_type = ModelType::parse(call.model_type.as_deref())?;
+    let format = match call.tags.as_deref().map(str::trim) {
         None | Some("") => TextFormat::Text,
         Some(t) if t.eq_ignore_ascii_case("html") => TextFormat::Html,
         Some(other) => {
@@ -158,17 +287,17 @@ pub async fn translate(
         }
     };
     let translation = TranslationRequest {
-        source: fields::parse_source("source_lang", source.as_deref())?,
-        target: fields::parse_target("target_lang", target.as_deref())?,
+        source: fields::parse_source("source_lang", call.source.as_deref())?,
+        target: fields::parse_target("target_lang", call.target.as_deref())?,
         format,
-        options: TranslateOptions::default(),
+        options: model_type.map_or_else(TranslateOptions::default, ModelType::options),
         model: None,
         priority: Priority::Interactive,
-        texts,
+        texts: call.texts,
     };
     let lengths: Vec<usize> = translation.texts.iter().map(|t| t.chars().count()).collect();
     let chars = translation::check_limits(&core, &translation.texts)?;
-    core.admit(deepl_key(&request, key).as_deref(), chars)?;
+    core.admit(deepl_key(&request, call.key).as_deref(), chars)?;
     let target = translation.target;
     let answers = translation::translate(&core, translation).await?;
     let translations = answers
@@ -179,6 +308,7 @@ pub async fn translate(
             detected_source_language: deepl_code(a.source.unwrap_or(target)),
             text: a.text,
             billed_characters,
+            model_type_used: model_type.map(ModelType::name),
         })
         .collect();
     Ok(HttpResponse::Ok().json(DeeplTranslateResponse { translations }))
