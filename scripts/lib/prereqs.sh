@@ -76,3 +76,27 @@ announce_first_build() {
   fi
   return 1
 }
+
+# Node.js and npm, for the browser tests and the npm API clients; returns 1 after saying what to
+# install when they are missing and cannot be installed.
+ensure_node() {
+  if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then return 0; fi
+  say "Installing Node.js and npm (for the browser tests and the npm API clients)..."
+  if apt_install nodejs npm && command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then return 0; fi
+  say "Install Node.js 20 or newer with npm (sudo apt install nodejs npm) and run this again."
+  return 1
+}
+
+# Installs the npm packages of folder $1 from its package-lock.json when $1/node_modules lacks
+# package $2 (or the lock changed since), so that every run uses the same versions.
+ensure_node_modules() {
+  local dir="$1" probe="$2" stamp="$1/node_modules/.tolk-lock.sha256" hash
+  hash="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  if [ -d "$dir/node_modules/$probe" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$hash" ]; then return 0; fi
+  say "Installing the npm packages of $dir (package-lock.json)..."
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || {
+    say "npm could not install $dir/package-lock.json (see its message above); fix that and run this again."
+    return 1
+  }
+  printf '%s\n' "$hash" >"$stamp"
+}

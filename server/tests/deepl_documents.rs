@@ -245,3 +245,27 @@ fn documents_belong_to_the_key_that_uploaded_them_and_bill_its_quota() {
     let over = upload(&server, &parts, &[("Authorization", "DeepL-Auth-Key small-key")]);
     assert_eq!(over.status, 456, "{}", over.body);
 }
+
+#[test]
+fn a_document_is_billed_its_text_without_markup() {
+    let server = App::start(&[]);
+    let html = "<p>Everyone has the right to <b>education</b>.</p>";
+    let reply = upload(
+        &server,
+        &[
+            ("file", Some("page.html"), html.as_bytes()),
+            ("target_lang", None, b"DE"),
+        ],
+        &[],
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let handle = reply.json();
+    let (id, key) = (
+        handle["document_id"].as_str().unwrap(),
+        handle["document_key"].as_str().unwrap(),
+    );
+    let status = wait_until_finished(&server, id, key, &[]);
+    // The text is "Everyone has the right to education.": 36 characters; the bold span, which
+    // is translated again on its own, is not billed twice, nor are the tags.
+    assert_eq!(status["billed_characters"].as_u64(), Some(36), "{status}");
+}

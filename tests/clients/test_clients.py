@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Drives Tolk's LibreTranslate- and DeepL-compatible endpoints with the real PyPI clients.
+"""Drives Tolk's LibreTranslate- and DeepL-compatible endpoints with the real clients: the PyPI
+libretranslatepy, deep-translator and deepl, and the npm deepl-node, libretranslate-ts and
+libretranslate (round_two.py holds the checks added for the second round of compatibility).
 
     python tests/clients/test_clients.py --tolk PATH_TO_TOLK --model tests/fixtures/tiny-nllb
 
@@ -316,24 +318,33 @@ def lt_detect(server, langs):
     return f"{len(got)} candidates, fr first at {got[0]['confidence']}"
 
 
+# LibreTranslate lists Chinese by script and Portuguese twice (pt, pt-BR); Tolk's short codes
+# are zh and zt for Chinese.
+LIBRE_RENAMED = {"zh": "zh-Hans", "zt": "zh-Hant"}
+
+
 def lt_languages(server, langs):
     lt = libretranslatepy.LibreTranslateAPI(server.url)
     got = lt.languages()
     expect(isinstance(got, list), f"languages answered {short(got)}, not a list")
-    expect(len(got) == 202, f"{len(got)} languages, not 202")
+    expect(len(got) == 203, f"{len(got)} languages, not 202 and pt-BR")
     codes = [item.get("code") for item in got]
     expect(len(set(codes)) == len(codes), "language codes are not unique")
+    want = {LIBRE_RENAMED.get(code, code) for code in langs.by_short} | {"pt-BR"}
     expect(
-        set(codes) == set(langs.by_short),
-        f"codes differ from /v1/languages' short codes: {sorted(set(codes) ^ set(langs.by_short))[:10]}",
+        set(codes) == want,
+        f"codes differ from /v1/languages' short codes: {sorted(set(codes) ^ want)[:10]}",
     )
-    for code in ("en", "es", "zt", "ast", "qu", "lg"):
+    for code in ("en", "es", "zh-Hans", "zh-Hant", "pt", "pt-BR", "ast", "qu", "lg"):
         expect(code in codes, f"{code!r} is not among the codes")
     for item in got:
         expect(set(item) >= {"code", "name", "targets"}, f"{short(item)} lacks code, name or targets")
+        if item["code"] == "pt-BR":
+            continue
+        nllb_short = {v: k for k, v in LIBRE_RENAMED.items()}.get(item["code"], item["code"])
         expect(
-            item["name"] == langs.by_short[item["code"]]["name"],
-            f"{item['code']}: name {item['name']!r} is not /v1/languages' {langs.by_short[item['code']]['name']!r}",
+            item["name"] == langs.by_short[nllb_short]["name"],
+            f"{item['code']}: name {item['name']!r} is not /v1/languages' {langs.by_short[nllb_short]['name']!r}",
         )
         expect(
             isinstance(item["targets"], list) and item["targets"],
@@ -352,7 +363,7 @@ def lt_ignored_key(server, langs):
         "translate with api_key, keys off",
     )
     expect(lt.detect(T_EN)[0]["language"] == "en", "detect with api_key, keys off: not en")
-    expect(len(lt.languages()) == 202, "languages with api_key, keys off: not 202")
+    expect(len(lt.languages()) == 203, "languages with api_key, keys off: not 203")
     return "translate, detect, languages"
 
 
@@ -506,6 +517,10 @@ def deepl_ignored_options(server, langs):
         v1_translate(server, T_EN, "en", "de")[0]["text"],
         "translate_text with options Tolk ignores",
     )
+    expect(
+        got.model_type_used == "quality_optimized",
+        f"model_type_used is {got.model_type_used!r}, not 'quality_optimized'",
+    )
     return "formality, split_sentences, preserve_formatting, context, model_type"
 
 
@@ -616,7 +631,7 @@ def lt_keys_right(server, langs):
         "translate auto with the key",
     )
     expect(lt.detect(T_EN)[0]["language"] == "en", "detect with the key: not en")
-    expect(len(lt.languages()) == 202, "languages with the key: not 202")
+    expect(len(lt.languages()) == 203, "languages with the key: not 203")
     return "translate, detect, languages"
 
 
@@ -710,11 +725,17 @@ def main():
         sys.exit(
             f"test_clients.py: {args.tolk} is not an executable; build tolk (scripts/tolk --version) first"
         )
+    # round_two.py imports this file's helpers: it gets this module, not a second copy of it.
+    sys.modules.setdefault("test_clients", sys.modules[__name__])
+    global round_two
+    import round_two
+
     atexit.register(stop_all)
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda signum, frame: sys.exit(128 + signum))
     print(
-        f"libretranslatepy {version('libretranslatepy')}, deepl {deepl.__version__} ({DeepLClient.__name__})",
+        f"libretranslatepy {version('libretranslatepy')}, deep-translator {version('deep-translator')}, "
+        f"deepl {deepl.__version__} ({DeepLClient.__name__})",
         flush=True,
     )
 
@@ -739,6 +760,7 @@ def main():
         ("deepl get_target_languages", deepl_target_languages),
         ("GET /v2/languages?type=target (query string)", deepl_target_languages_query),
         ("deepl get_usage", deepl_usage),
+        *round_two.PLAIN_CHECKS,
     ):
         run_check(name, fn, plain, langs)
     plain.stop()
@@ -754,6 +776,7 @@ def main():
             ("keys: deepl with the right key, usage counted", deepl_keys_right),
             ("keys: deepl with a wrong key -> AuthorizationException", deepl_keys_wrong),
             ("keys: chars_per_day quota -> deepl QuotaExceededException", deepl_quota),
+            *round_two.KEYED_CHECKS,
         ):
             run_check(name, fn, keyed, langs)
         keyed.stop()

@@ -32,6 +32,12 @@ impl HtmlPlan {
         HtmlPlan { document, runs }
     }
 
+    /// Characters of the fragment's text, tags left out and each character once (a span's text is
+    /// also translated alone, but it is part of its run).
+    pub fn text_chars(&self) -> usize {
+        self.document.runs().iter().map(|r| r.text.chars().count()).sum()
+    }
+
     /// The fragment's plain text, runs joined by spaces: what language detection should see.
     pub fn plain_text(&self) -> String {
         self.document

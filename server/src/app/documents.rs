@@ -91,6 +91,18 @@ impl DocumentPlan {
         self.texts.iter().map(|t| t.chars().count()).sum()
     }
 
+    /// Characters of the document's text, markup left out and each character once: what its
+    /// translation bills.
+    pub fn text_chars(&self) -> usize {
+        self.plans
+            .iter()
+            .map(|plan| match plan {
+                Plan::Text(index) => self.texts[*index].chars().count(),
+                Plan::Html(html) => html.text_chars(),
+            })
+            .sum()
+    }
+
     /// The document's language among the pool's, from the start of its text; the best guess is
     /// used when detection is unsure, and reported as such. `None`: no letters.
     pub fn detect(&self, pool: &Pool) -> Option<SourceLanguage> {

@@ -353,7 +353,7 @@ struct PreparedJob {
     units: Vec<NewUnit>,
     source: Option<LangCode>,
     targets: Vec<LangCode>,
-    /// Characters of every file's texts (once, not per target).
+    /// Characters of every file's text, markup left out (once, not per target).
     chars: usize,
 }
 
@@ -416,7 +416,7 @@ fn prepare(
                 Err(e) => (UnitState::Failed, Some(e.to_string()), None, 0),
                 Ok(document) => {
                     let plan = DocumentPlan::new(&document);
-                    chars += plan.texts().iter().map(|t| t.chars().count()).sum::<usize>();
+                    chars += plan.text_chars();
                     let language = source.or_else(|| plan.detect(pool).map(|d| d.language));
                     (UnitState::Pending, None, language, plan.texts().len() as i64)
                 }

@@ -58,11 +58,11 @@ pub struct DocumentKeyBody {
     pub auth_key: Option<String>,
 }
 
-/// A document's id in the path.
+/// A document's id in the path (DeepL's `document_id`; named `id` like the job it is).
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct DocumentPath {
-    /// The id `POST /v2/document` answered.
-    pub document_id: String,
+    /// The `document_id` `POST /v2/document` answered.
+    pub id: String,
 }
 
 /// Where a document stands.
@@ -195,7 +195,7 @@ fn document_error(error: Error) -> DeeplError {
 
 /// Where a document stands (DeepL v2).
 #[utoipa::path(
-    post, path = "/v2/document/{document_id}", tag = "deepl",
+    post, path = "/v2/document/{id}", tag = "deepl",
     params(DocumentPath),
     request_body(content(
         (DocumentKeyBody = "application/json"),
@@ -217,11 +217,11 @@ pub async fn status(
     payload: web::Payload,
 ) -> Result<HttpResponse, DeeplError> {
     let (secret, key) = key_body(&core, &request, payload).await?;
-    let progress = handoff::progress(&core, &path.document_id, &secret, key.as_deref())
+    let progress = handoff::progress(&core, &path.id, &secret, key.as_deref())
         .await
         .map_err(document_error)?;
     let mut status = DocumentStatus {
-        document_id: path.into_inner().document_id,
+        document_id: path.into_inner().id,
         status: "",
         seconds_remaining: None,
         billed_characters: None,
@@ -247,7 +247,7 @@ pub async fn status(
 
 /// Download a translated document, once: it is deleted as it is handed over (DeepL v2).
 #[utoipa::path(
-    post, path = "/v2/document/{document_id}/result", tag = "deepl",
+    post, path = "/v2/document/{id}/result", tag = "deepl",
     params(DocumentPath),
     request_body(content(
         (DocumentKeyBody = "application/json"),
@@ -270,7 +270,7 @@ pub async fn result(
     payload: web::Payload,
 ) -> Result<HttpResponse, DeeplError> {
     let (secret, key) = key_body(&core, &request, payload).await?;
-    let document = handoff::take(&core, &path.document_id, &secret, key.as_deref())
+    let document = handoff::take(&core, &path.id, &secret, key.as_deref())
         .await
         .map_err(document_error)?;
     let file_name: String = document
