@@ -102,6 +102,9 @@ pub struct ServeArgs {
     /// Largest job upload in bytes [default: 268435456].
     #[arg(long, env = "TOLK_MAX_JOB_BYTES")]
     pub max_job_bytes: Option<usize>,
+    /// Tests only: engine calls with a sentence containing MARKER fail (`MARKER:panic` panics).
+    #[arg(long, hide = true)]
+    pub test_engine_fault: Option<String>,
 }
 
 /// The same settings as read from the config file.
@@ -233,6 +236,8 @@ pub struct Settings {
     pub shutdown_timeout: Duration,
     /// Whether texts and translations may be logged.
     pub log_content: bool,
+    /// Tests only: a fault injected into engine calls (`--test-engine-fault`).
+    pub engine_fault: Option<translator::EngineFault>,
     /// Certificate chain and key files, when serving HTTPS.
     pub tls: Option<(PathBuf, PathBuf)>,
     /// Job database URL.
@@ -328,6 +333,16 @@ impl Settings {
             }),
             shutdown_timeout: Duration::from_secs(args.shutdown_timeout.or(file.shutdown_timeout).unwrap_or(30)),
             log_content: args.log_content || file.log_content.unwrap_or(false),
+            engine_fault: args.test_engine_fault.map(|fault| match fault.strip_suffix(":panic") {
+                Some(marker) => translator::EngineFault {
+                    marker: marker.to_string(),
+                    panic: true,
+                },
+                None => translator::EngineFault {
+                    marker: fault,
+                    panic: false,
+                },
+            }),
             tls: match (args.tls_cert.or(file.tls_cert), args.tls_key.or(file.tls_key)) {
                 (Some(cert), Some(key)) => Some((cert, key)),
                 (None, None) => None,

@@ -421,8 +421,12 @@ fn servers_sharing_postgres_finish_a_job_one_of_them_died_in() {
     let shared = ["--job-workers", "1", "--job-lease", "2", "--database-url", url.as_str()];
     let mut first = Server::start(&shared);
     let id = create(&first, &files, "fra_Latn,deu_Latn");
-    // The first server is working on a unit when it dies, its lease still running.
-    let seen = first.wait_for_job(&id, |job| job["progress"]["segments_done"].as_u64().unwrap() > 0);
+    // The first server is inside a unit when it dies (claimed, its lease running). Watched on
+    // the units themselves: under load the job's progress can move past a whole short unit, and
+    // the server be between two units, before the test looks.
+    let seen = first.wait_for_job(&id, |job| {
+        job["files"].as_array().unwrap().iter().any(|f| f["state"] == "running")
+    });
     first.kill();
     assert_ne!(
         seen["state"], "done",
@@ -532,4 +536,46 @@ fn deleted_and_expired_jobs_leave_no_text_on_disk() {
     server.wait_for_log("finished job deleted after its retention");
     let left = on_disk(data.path(), marker);
     assert!(left.is_empty(), "an expired job's text is still in {left:?}");
+}
+
+#[test]
+fn a_unit_that_keeps_failing_is_failed_after_its_attempts_while_the_rest_finish() {
+    // An engine call that fails (or panics) on one sentence: a failure that may pass, so its unit
+    // is given back and tried again, at most five times, and then failed with the reason.
+    for fault in ["POISONED", "POISONED:panic"] {
+        let server = App::start(&["--test-engine-fault", fault, "--job-workers", "1"]);
+        let files = vec![
+            (
+                "bad.txt".to_string(),
+                b"Everyone has rights. The POISONED sentence is here.".to_vec(),
+            ),
+            ("good.txt".to_string(), text(1, 3).into_bytes()),
+        ];
+        let id = create(&server, &files, "fra_Latn");
+        let job = server.wait_for_job(&id, |job| job["state"] == "done");
+        assert_eq!(
+            (job["progress"]["done"].as_u64(), job["progress"]["failed"].as_u64()),
+            (Some(1), Some(1)),
+            "{fault}: {job}"
+        );
+        let bad = job["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == "bad.txt")
+            .unwrap();
+        assert_eq!(bad["state"], "failed", "{fault}");
+        assert_eq!(bad["attempts"], 5, "{fault}");
+        let reason = bad["reason"].as_str().unwrap();
+        assert!(
+            reason.starts_with("gave up after 5 attempts: translation failed"),
+            "{fault}: {reason}"
+        );
+        // The worker and the pool live on: interactive translation still answers.
+        let reply = server.post_json(
+            "/v1/translate",
+            &json!({"text": "Good morning.", "source": "en", "target": "fr"}),
+        );
+        assert_eq!(reply.status, 200, "{fault}: {}", reply.body);
+    }
 }

@@ -45,7 +45,7 @@ pub async fn start(core: &Core, upload: DocumentUpload) -> Result<DocumentTicket
             return Err(Error::LanguageNotInModel(format!("the model has no {code}")));
         }
     }
-    let prepared = Jobs::prepare_document(&upload.name, upload.bytes, upload.source, upload.target, &model.pool)?;
+    let prepared = Jobs::prepare_document(upload.name, upload.bytes, upload.source, upload.target, model).await?;
     core.admit(upload.key.as_deref(), prepared.chars())?;
     Ok(core.jobs.submit_document(prepared, owner).await?)
 }

@@ -130,10 +130,7 @@ impl Core {
                 return Err(Error::LanguageNotInModel(format!("the model has no {code}")));
             }
         }
-        let id = self
-            .jobs
-            .create(files, source, codes, &model.pool, owner.clone())
-            .await?;
+        let id = self.jobs.create(files, source, codes, model, owner.clone()).await?;
         Ok(self.jobs.view(&id, owner.as_deref()).await?)
     }
 }

@@ -61,6 +61,8 @@ pub struct PoolSettings {
     pub queue_sentences: usize,
     /// Bytes of cached sentence translations per model.
     pub cache_bytes: usize,
+    /// Tests only: a fault injected into engine calls.
+    pub engine_fault: Option<translator::EngineFault>,
 }
 
 impl PoolSettings {
@@ -71,6 +73,7 @@ impl PoolSettings {
             replicas: settings.replicas,
             queue_sentences: settings.queue_sentences,
             cache_bytes: settings.cache_bytes,
+            engine_fault: settings.engine_fault.clone(),
         }
     }
 }
@@ -159,6 +162,7 @@ fn load_model(settings: &PoolSettings, spec: &ModelSpec) -> Result<Model, String
     let config = TranslatorConfig {
         threads: settings.threads,
         replicas: settings.replicas,
+        fault: settings.engine_fault.clone(),
         ..TranslatorConfig::default()
     };
     let translator = Translator::open(&spec.dir, config).map_err(|e| e.to_string())?;

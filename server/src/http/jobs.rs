@@ -130,7 +130,7 @@ pub async fn result(
     path: web::Path<JobPath>,
 ) -> Result<HttpResponse, ApiError> {
     let owner = owner(&core, &request)?;
-    let zip = core
+    let (zip, length) = core
         .jobs
         .result(&path.id, owner.as_deref())
         .await
@@ -141,7 +141,32 @@ pub async fn result(
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"tolk-job-{}.zip\"", path.id),
         ))
-        .body(zip))
+        .no_chunking(length)
+        .streaming(file_chunks(zip)))
+}
+
+/// Bytes read from a file at a time while it is sent.
+const CHUNK: usize = 64 * 1024;
+
+/// A file sent as it is read, a chunk at a time on a blocking thread: a large result never sits
+/// in memory, however many download it at once.
+fn file_chunks(file: std::fs::File) -> impl futures_util::Stream<Item = Result<web::Bytes, actix_web::Error>> {
+    futures_util::stream::unfold(Some(file), |state| async move {
+        let mut file = state?;
+        let read = web::block(move || {
+            let mut chunk = vec![0; CHUNK];
+            let n = std::io::Read::read(&mut file, &mut chunk)?;
+            chunk.truncate(n);
+            Ok::<_, std::io::Error>((file, chunk))
+        })
+        .await;
+        match read {
+            Ok(Ok((_, chunk))) if chunk.is_empty() => None,
+            Ok(Ok((file, chunk))) => Some((Ok(web::Bytes::from(chunk)), Some(file))),
+            Ok(Err(e)) => Some((Err(actix_web::error::ErrorInternalServerError(e)), None)),
+            Err(e) => Some((Err(e.into()), None)),
+        }
+    })
 }
 
 /// Cancel a job and delete its files and results.

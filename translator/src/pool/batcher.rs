@@ -20,6 +20,9 @@ pub(crate) struct Policy {
     pub max_wait: Duration,
     /// How many bulk calls may run at once.
     pub bulk_workers: usize,
+    /// How long a bulk sentence may wait behind interactive work before it goes first anyway:
+    /// bulk work ages, so that no interactive load can hold it back for ever.
+    pub bulk_max_wait: Duration,
 }
 
 /// What a free worker should do.
@@ -41,9 +44,15 @@ pub(crate) enum Decision {
 /// Decides the next call. `running_bulk` is how many bulk calls run now; `draining` runs
 /// whatever waits without waiting for more.
 pub(crate) fn decide(queue: &Queue, now: Instant, running_bulk: usize, policy: &Policy, draining: bool) -> Decision {
-    let priority = if queue.depth().interactive > 0 {
+    let bulk_may_run = queue.depth().bulk > 0 && running_bulk < policy.bulk_workers;
+    let bulk_aged = bulk_may_run
+        && queue
+            .oldest_group(Priority::Bulk)
+            .and_then(|group| queue.groups(Priority::Bulk)[group].pending.front())
+            .is_some_and(|oldest| now.saturating_duration_since(oldest.enqueued) >= policy.bulk_max_wait);
+    let priority = if queue.depth().interactive > 0 && !bulk_aged {
         Priority::Interactive
-    } else if queue.depth().bulk > 0 && running_bulk < policy.bulk_workers {
+    } else if bulk_may_run {
         Priority::Bulk
     } else {
         return Decision::Idle;
@@ -161,6 +170,11 @@ mod tests {
 
     fn queue_with(priority: Priority, lengths: &[usize], enqueued: Instant) -> Queue {
         let mut queue = Queue::new(QueueLimits::default());
+        push(&mut queue, priority, lengths, enqueued);
+        queue
+    }
+
+    fn push(queue: &mut Queue, priority: Priority, lengths: &[usize], enqueued: Instant) {
         let options = Arc::new(TranslateOptions {
             beam_size: 1,
             ..TranslateOptions::default()
@@ -180,7 +194,6 @@ mod tests {
             })
             .collect();
         queue.push(priority, &options, &OptionsKey::of(&options), items);
-        queue
     }
 
     fn policy(bulk_workers: usize) -> Policy {
@@ -188,6 +201,7 @@ mod tests {
             limits: LIMITS,
             max_wait: Duration::from_millis(5),
             bulk_workers,
+            bulk_max_wait: Duration::from_secs(2),
         }
     }
 
@@ -234,5 +248,24 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn bulk_work_waits_behind_interactive_work_only_until_it_has_aged() {
+        let start = Instant::now();
+        let mut queue = queue_with(Priority::Bulk, &[10], start);
+        push(&mut queue, Priority::Interactive, &[10], start);
+        let chosen = |now: Instant, running_bulk: usize| match decide(&queue, now, running_bulk, &policy(1), true) {
+            Decision::Run { priority, .. } => Some(priority),
+            _ => None,
+        };
+        assert_eq!(chosen(start + Duration::from_secs(1), 0), Some(Priority::Interactive));
+        assert_eq!(
+            chosen(start + Duration::from_secs(2), 0),
+            Some(Priority::Bulk),
+            "aged: bulk goes first"
+        );
+        // Aged or not, bulk keeps to its share of the workers.
+        assert_eq!(chosen(start + Duration::from_secs(3), 1), Some(Priority::Interactive));
     }
 }

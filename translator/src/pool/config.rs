@@ -23,6 +23,9 @@ pub struct PoolConfig {
     /// interactive work when there are several (so an interactive request never waits for a
     /// bulk call to end), and allows bulk on the only one otherwise.
     pub bulk_workers: Option<usize>,
+    /// How long a bulk sentence waits behind interactive work at most before it goes first
+    /// (bulk work ages, so no interactive load starves it).
+    pub bulk_max_wait: Duration,
     /// Bytes of sentence translations to keep; 0 turns the cache off.
     pub cache_bytes: usize,
     /// Start with the workers paused (see [`Pool::resume`](super::Pool::resume)).
@@ -39,6 +42,7 @@ impl Default for PoolConfig {
             batch: None,
             max_wait: Duration::from_millis(5),
             bulk_workers: None,
+            bulk_max_wait: Duration::from_secs(2),
             cache_bytes: 64 << 20,
             start_paused: false,
             observer: None,
@@ -54,6 +58,7 @@ impl std::fmt::Debug for PoolConfig {
             .field("batch", &self.batch)
             .field("max_wait", &self.max_wait)
             .field("bulk_workers", &self.bulk_workers)
+            .field("bulk_max_wait", &self.bulk_max_wait)
             .field("cache_bytes", &self.cache_bytes)
             .field("start_paused", &self.start_paused)
             .field("observer", &self.observer.is_some())

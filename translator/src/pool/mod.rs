@@ -70,6 +70,7 @@ impl Pool {
             limits: config.batch.unwrap_or(translator.config().batch),
             max_wait: config.max_wait,
             bulk_workers,
+            bulk_max_wait: config.bulk_max_wait,
         };
         let shared = Arc::new(Shared {
             translator,

@@ -58,14 +58,67 @@ pub fn unzip(bytes: &[u8], limits: &Limits) -> Result<Vec<(String, Vec<u8>)>, St
     Ok(files)
 }
 
-pub fn zip_outputs(outputs: &[(String, String, Vec<u8>)], report: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
-    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for (target, path, bytes) in outputs {
-        writer.start_file(format!("{target}/{path}"), options)?;
-        writer.write_all(bytes)?;
+/// Writes a job's result zip into `file`: `TARGET/PATH` for each output `fetch` gives (one at a
+/// time, so memory holds one file's translation, not the job's), then `report.json`. `None` from
+/// `fetch` means the output is gone (the job was deleted meanwhile).
+pub fn write_result<W: Write + std::io::Seek>(
+    file: W,
+    outputs: &[(i64, String, String)],
+    mut fetch: impl FnMut(i64) -> Result<Option<Vec<u8>>, String>,
+    report: &[u8],
+) -> Result<Option<W>, String> {
+    let mut writer = zip::ZipWriter::new(file);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    let failed = |e: zip::result::ZipError| format!("cannot write the zip: {e}");
+    for (unit, target, path) in outputs {
+        let Some(bytes) = fetch(*unit)? else {
+            return Ok(None);
+        };
+        writer.start_file(format!("{target}/{path}"), options).map_err(failed)?;
+        writer
+            .write_all(&bytes)
+            .map_err(|e| format!("cannot write the zip: {e}"))?;
     }
-    writer.start_file("report.json", options)?;
-    writer.write_all(report)?;
-    Ok(writer.finish()?.into_inner())
+    writer.start_file("report.json", options).map_err(failed)?;
+    writer
+        .write_all(report)
+        .map_err(|e| format!("cannot write the zip: {e}"))?;
+    writer.finish().map(Some).map_err(failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_result_whose_output_went_missing_is_no_result() {
+        let outputs = vec![
+            (1, "fra_Latn".to_string(), "a.txt".to_string()),
+            (2, "fra_Latn".to_string(), "b.txt".to_string()),
+        ];
+        let whole = write_result(
+            Cursor::new(Vec::new()),
+            &outputs,
+            |unit| Ok(Some(vec![b'x'; unit as usize])),
+            b"{}",
+        )
+        .unwrap()
+        .unwrap()
+        .into_inner();
+        let archive = zip::ZipArchive::new(Cursor::new(whole)).unwrap();
+        let names: Vec<&str> = archive.file_names().collect();
+        assert_eq!(names, ["fra_Latn/a.txt", "fra_Latn/b.txt", "report.json"]);
+        // Deleted by the retention sweep between the listing and the second fetch: no zip with
+        // a hole in it.
+        let gone = write_result(
+            Cursor::new(Vec::new()),
+            &outputs,
+            |unit| Ok((unit == 1).then(Vec::new)),
+            b"{}",
+        )
+        .unwrap();
+        assert!(gone.is_none());
+    }
 }

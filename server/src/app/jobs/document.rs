@@ -9,7 +9,10 @@ use subtle::ConstantTimeEq;
 use translator::documents::DocumentFormat;
 
 use super::store::{now_ms, DocumentRow};
-use super::{new_id, prepare, JobError, Jobs, PreparedJob, UnitState};
+use std::sync::Arc;
+
+use super::{new_id, off_runtime, prepare, JobError, Jobs, PreparedJob, UnitState};
+use crate::app::registry::Model;
 
 /// A document checked and planned, not stored yet: its characters are known, so the caller can
 /// bill them before it is queued.
@@ -71,21 +74,22 @@ fn not_found() -> JobError {
 impl Jobs {
     /// Checks and plans one uploaded document for one target: a file Tolk cannot translate is
     /// refused here, not reported later.
-    pub fn prepare_document(
-        name: &str,
+    pub async fn prepare_document(
+        name: String,
         bytes: Vec<u8>,
         source: Option<LangCode>,
         target: LangCode,
-        pool: &translator::Pool,
+        model: Arc<Model>,
     ) -> Result<PreparedDocument, JobError> {
-        if DocumentFormat::from_path(std::path::Path::new(name)).is_none()
+        if DocumentFormat::from_path(std::path::Path::new(&name)).is_none()
             || name.to_ascii_lowercase().ends_with(".zip")
         {
             return Err(JobError::Invalid(format!(
                 "cannot translate {name:?}: not a document format Tolk translates"
             )));
         }
-        let job = prepare(vec![(name.to_string(), bytes)], source, vec![target], pool)?;
+        let files = vec![(name.clone(), bytes)];
+        let job = off_runtime(move || prepare(files, source, vec![target], &model.pool)).await?;
         if let Some(unit) = job.units.iter().find(|u| u.state != UnitState::Pending) {
             let reason = unit.reason.clone().unwrap_or_default();
             return Err(JobError::Invalid(format!("cannot translate {name:?}: {reason}")));

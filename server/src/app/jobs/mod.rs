@@ -18,9 +18,11 @@ use translator::documents::{Document, DocumentFormat, Limits};
 use utoipa::ToSchema;
 
 use super::documents::DocumentPlan;
-use super::registry::ModelRegistry;
+use super::registry::{Model, ModelRegistry};
 use crate::settings::Settings;
-use archive::{clean_path, unzip, zip_outputs};
+use std::io::Seek;
+
+use archive::{clean_path, unzip, write_result};
 pub use document::{DocumentProgress, DocumentTicket};
 pub use error::JobError;
 pub use state::{JobState, UnitState};
@@ -147,8 +149,10 @@ impl Jobs {
         std::thread::Builder::new()
             .name("tolk-jobs".into())
             .spawn(move || {
+                // Two threads: a unit's database calls and lease renewals go on while another
+                // awaits its translation; CPU work goes to blocking threads (`spawn_blocking`).
                 let runtime = match tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(1)
+                    .worker_threads(2)
                     .enable_all()
                     .build()
                 {
@@ -220,10 +224,10 @@ impl Jobs {
         files: Vec<(String, Vec<u8>)>,
         source: Option<LangCode>,
         targets: Vec<LangCode>,
-        pool: &translator::Pool,
+        model: Arc<Model>,
         owner: Option<String>,
     ) -> Result<String, JobError> {
-        let prepared = prepare(files, source, targets, pool)?;
+        let prepared = off_runtime(move || prepare(files, source, targets, &model.pool)).await?;
         self.submit(prepared, owner, None).await
     }
 
@@ -315,19 +319,36 @@ impl Jobs {
         })
     }
 
-    /// A finished job's translations as a zip: `TARGET/PATH` for each file done, and
-    /// `report.json` (the job as [`Jobs::view`] shows it).
-    pub async fn result(&self, id: &str, owner: Option<&str>) -> Result<Vec<u8>, JobError> {
+    /// A finished job's translations as a zip in an anonymous temporary file (gone when closed),
+    /// with its length: `TARGET/PATH` for each file done, and `report.json` (the job as
+    /// [`Jobs::view`] shows it). Built one output at a time on a blocking thread, so neither
+    /// memory nor the runtime carries the whole result; a job deleted meanwhile (the retention
+    /// sweep) is a 404, never a zip with files missing.
+    pub async fn result(&self, id: &str, owner: Option<&str>) -> Result<(std::fs::File, u64), JobError> {
         let view = self.view(id, owner).await?;
         if view.state != JobState::Done {
             return Err(JobError::NotFinished(id.to_string()));
         }
-        let id = id.to_string();
-        let outputs = self
-            .on_runtime(move |store| Box::pin(async move { Ok(store.outputs(&id).await?) }))
-            .await?;
         let report = serde_json::to_vec_pretty(&view).map_err(|e| JobError::Internal(e.to_string()))?;
-        zip_outputs(&outputs, &report).map_err(|e| JobError::Internal(format!("cannot write the zip: {e}")))
+        let (store, runtime, id) = (self.store.clone(), self.runtime.clone(), id.to_string());
+        let expected = view.progress.done;
+        tokio::task::spawn_blocking(move || {
+            let outputs = runtime.block_on(store.output_list(&id))?;
+            if outputs.len() != expected {
+                return Err(JobError::NotFound(id));
+            }
+            let file =
+                tempfile::tempfile().map_err(|e| JobError::Internal(format!("cannot make a temporary file: {e}")))?;
+            let fetch = |unit| runtime.block_on(store.output(unit)).map_err(|e| e.to_string());
+            let written = write_result(file, &outputs, fetch, &report).map_err(JobError::Internal)?;
+            let mut file = written.ok_or(JobError::NotFound(id))?;
+            let cannot = |e: std::io::Error| JobError::Internal(format!("cannot read the zip back: {e}"));
+            let length = file.metadata().map_err(cannot)?.len();
+            file.seek(std::io::SeekFrom::Start(0)).map_err(cannot)?;
+            Ok((file, length))
+        })
+        .await
+        .map_err(|e| JobError::Internal(format!("building the result failed: {e}")))?
     }
 
     /// Cancels and deletes a job with its files and results.
@@ -345,6 +366,17 @@ impl Jobs {
         })
         .await
     }
+}
+
+/// Runs `work` (unzipping, parsing, detecting: CPU work on uploads up to `--max-job-bytes`) on a
+/// blocking thread, so that neither the HTTP workers nor the job runtime stall on it; a panic in
+/// it is answered as an internal error instead of ending the thread that waits.
+async fn off_runtime<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, JobError> + Send + 'static,
+) -> Result<T, JobError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| JobError::Internal(format!("preparing the upload failed: {e}")))?
 }
 
 /// A job checked and planned, not stored yet.
@@ -366,14 +398,7 @@ fn prepare(
     targets: Vec<LangCode>,
     pool: &translator::Pool,
 ) -> Result<PreparedJob, JobError> {
-    let mut unpacked = Vec::new();
-    for (name, bytes) in files {
-        if name.to_ascii_lowercase().ends_with(".zip") {
-            unpacked.extend(unzip(&bytes, &Limits::default()).map_err(JobError::Invalid)?);
-        } else {
-            unpacked.push((clean_path(&name).map_err(JobError::Invalid)?, bytes));
-        }
-    }
+    let mut unpacked = unpack(files, Limits::default())?;
     if unpacked.is_empty() {
         return Err(JobError::Invalid(
             "no files: send them as `file` parts, or one zip".to_string(),
@@ -442,6 +467,24 @@ fn prepare(
     })
 }
 
+/// The uploaded files with every `.zip` unpacked, all the zips of one upload sharing one budget
+/// of unpacked bytes and entries (`limits`): many small zips unpack no further than one large.
+fn unpack(files: Vec<(String, Vec<u8>)>, mut limits: Limits) -> Result<Vec<(String, Vec<u8>)>, JobError> {
+    let mut unpacked = Vec::new();
+    for (name, bytes) in files {
+        if name.to_ascii_lowercase().ends_with(".zip") {
+            let entries = unzip(&bytes, &limits).map_err(|e| JobError::Invalid(format!("{name}: {e}")))?;
+            let size: u64 = entries.iter().map(|(_, content)| content.len() as u64).sum();
+            limits.max_unpacked_bytes = limits.max_unpacked_bytes.saturating_sub(size);
+            limits.max_entries = limits.max_entries.saturating_sub(entries.len());
+            unpacked.extend(entries);
+        } else {
+            unpacked.push((clean_path(&name).map_err(JobError::Invalid)?, bytes));
+        }
+    }
+    Ok(unpacked)
+}
+
 /// Deletes finished jobs older than `keep`, once a minute (more often for a retention under
 /// two minutes, so that a job is gone within about half its retention past it).
 async fn retention(store: Store, keep: Duration) {
@@ -475,4 +518,47 @@ fn new_id() -> String {
         id.push_str(&format!("{:016x}", hasher.finish()));
     }
     id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn zip_of(entries: &[(&str, usize)]) -> Vec<u8> {
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, size) in entries {
+            writer
+                .start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            writer.write_all(&vec![b'a'; *size]).unwrap();
+        }
+        writer.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn the_zips_of_one_upload_share_one_unpack_budget() {
+        let limits = Limits {
+            max_unpacked_bytes: 1000,
+            max_ratio: 200,
+            max_entries: 3,
+        };
+        let upload = |zips: usize| -> Vec<(String, Vec<u8>)> {
+            (0..zips)
+                .map(|i| (format!("part{i}.zip"), zip_of(&[(&format!("{i}.txt"), 400)])))
+                .collect()
+        };
+        assert_eq!(unpack(upload(2), limits).unwrap().len(), 2);
+        // Each zip alone is within the limits; the third passes what the upload may unpack.
+        let error = unpack(upload(3), limits).unwrap_err().to_string();
+        assert!(
+            error.starts_with("part2.zip:") && error.contains("unpacks past the limits"),
+            "{error}"
+        );
+        let many: Vec<(String, Vec<u8>)> = (0..4)
+            .map(|i| (format!("p{i}.zip"), zip_of(&[(&format!("{i}.txt"), 10)])))
+            .collect();
+        let error = unpack(many, limits).unwrap_err().to_string();
+        assert!(error.starts_with("p3.zip:") && error.contains("entries"), "{error}");
+    }
 }

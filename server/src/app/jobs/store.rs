@@ -36,6 +36,10 @@ pub struct ClaimedUnit {
     pub target: String,
     /// The language to translate from, when known.
     pub source: Option<String>,
+    /// Times a worker took it, this time included.
+    pub attempts: i64,
+    /// Why the last attempt gave it back, if one did.
+    pub last_failure: Option<String>,
 }
 
 /// One file of a job and its translation into one language, as the API shows it.
@@ -268,19 +272,27 @@ impl Store {
         Ok(())
     }
 
-    /// Takes the oldest free unit for `owner` until `lease` from now: a pending one, or one whose
-    /// holder's lease ran out (it died). PostgreSQL skips rows other servers are claiming.
+    /// Takes a free unit for `owner` until `lease` from now: a pending one, or one whose holder's
+    /// lease ran out (it died). Fair across owners and jobs: the unit whose owner, then whose
+    /// job, has the fewest units being worked on goes first, the oldest among equals; so one
+    /// key's 10,000-file job does not hold back everyone else's. PostgreSQL skips rows other
+    /// servers are claiming.
     pub async fn claim(&self, owner: &str, lease: Duration) -> Result<Option<ClaimedUnit>, StoreError> {
         let now = now_ms();
         let lock = match self.dialect {
-            Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
+            Dialect::Postgres => " FOR UPDATE OF u SKIP LOCKED",
             Dialect::Sqlite => "",
         };
         let query = format!(
             "UPDATE tolk_job_units SET state = 'running', lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
-             WHERE id = (SELECT id FROM tolk_job_units WHERE state = 'pending' OR (state = 'running' AND lease_until < $3) \
-             ORDER BY id LIMIT 1{lock}) \
-             RETURNING id, job_id, file_idx, target, source"
+             WHERE id = (SELECT u.id FROM tolk_job_units u JOIN tolk_jobs j ON j.id = u.job_id \
+             WHERE u.state = 'pending' OR (u.state = 'running' AND u.lease_until < $3) \
+             ORDER BY (SELECT COUNT(*) FROM tolk_job_units r JOIN tolk_jobs o ON o.id = r.job_id \
+               WHERE r.state = 'running' AND r.lease_until >= $3 AND o.owner IS NOT DISTINCT FROM j.owner), \
+             (SELECT COUNT(*) FROM tolk_job_units r WHERE r.job_id = u.job_id AND r.state = 'running' \
+               AND r.lease_until >= $3), \
+             u.id LIMIT 1{lock}) \
+             RETURNING id, job_id, file_idx, target, source, attempts, reason"
         );
         let row = sqlx::query(&query)
             .bind(owner)
@@ -295,6 +307,8 @@ impl Store {
             file_idx: row.try_get("file_idx")?,
             target: row.try_get("target")?,
             source: row.try_get("source")?,
+            attempts: row.try_get("attempts")?,
+            last_failure: row.try_get("reason")?,
         };
         sqlx::query("UPDATE tolk_jobs SET state = 'running' WHERE id = $1 AND state = 'queued'")
             .bind(&unit.job_id)
@@ -361,6 +375,23 @@ impl Store {
         }
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// Gives a unit `owner` holds back to the queue after a failure that may pass (a timeout, a
+    /// shutdown, an engine error), noting why; `false` if it no longer held it.
+    pub async fn release_unit(&self, unit: &ClaimedUnit, owner: &str, why: &str) -> Result<bool, StoreError> {
+        let released = sqlx::query(
+            "UPDATE tolk_job_units SET state = 'pending', reason = $1, lease_owner = NULL, lease_until = NULL \
+             WHERE id = $2 AND lease_owner = $3 AND state = 'running'",
+        )
+        .bind(why)
+        .bind(unit.id)
+        .bind(owner)
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            == 1;
+        Ok(released)
     }
 
     /// Extends `owner`'s lease on a unit it is still working on; `false` if it no longer holds it.
@@ -472,6 +503,30 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// A job's finished units, without their outputs: (unit id, target, path), in result order.
+    pub async fn output_list(&self, job_id: &str) -> Result<Vec<(i64, String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT u.id, u.target, f.path FROM tolk_job_units u \
+             JOIN tolk_job_files f ON f.job_id = u.job_id AND f.idx = u.file_idx \
+             WHERE u.job_id = $1 AND u.state = 'done' ORDER BY u.target, f.path",
+        )
+        .bind(job_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("target")?, r.try_get("path")?)))
+            .collect()
+    }
+
+    /// One finished unit's output, if it is still there.
+    pub async fn output(&self, unit_id: i64) -> Result<Option<Vec<u8>>, StoreError> {
+        let row = sqlx::query("SELECT output FROM tolk_job_units WHERE id = $1 AND state = 'done'")
+            .bind(unit_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok(r.try_get("output")?)).transpose()
     }
 
     /// A finished job's outputs: (target, path, bytes).

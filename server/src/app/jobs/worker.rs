@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use langs::LangCode;
 use translator::documents::{Document, DocumentFormat, Limits};
-use translator::{PoolError, Priority, Submission, TranslateOptions};
+use translator::{PoolError, Priority, Submission, TranslateOptions, TranslatorError};
 
 use super::store::{ClaimedUnit, Store, StoreError};
 use crate::app::documents::{chunks, DocumentPlan};
@@ -16,6 +16,10 @@ use crate::app::registry::{Model, ModelRegistry};
 
 /// Characters per stored chunk: what a crash may cost to redo.
 const CHUNK_CHARS: usize = 4096;
+/// Times a unit is taken up before it is failed: a unit whose translation keeps failing in a way
+/// that may pass, or that keeps stopping the worker (a panic, a killed process), ends with its
+/// reason instead of being retried forever.
+pub const MAX_ATTEMPTS: i64 = 5;
 /// How often an idle worker looks for work other servers queued, or left behind when they died.
 const POLL: Duration = Duration::from_millis(500);
 
@@ -34,9 +38,37 @@ pub async fn run(
             continue;
         };
         match store.claim(&owner, lease).await {
+            Ok(Some(unit)) if unit.attempts > MAX_ATTEMPTS => {
+                let reason = format!(
+                    "gave up after {MAX_ATTEMPTS} attempts: {}",
+                    unit.last_failure
+                        .as_deref()
+                        .unwrap_or("the unit stopped its worker each time")
+                );
+                if let Err(error) = store.finish_unit(&unit, &owner, Err(reason)).await {
+                    tracing::error!(job = %unit.job_id, unit = unit.id, %error, "cannot fail a job unit");
+                }
+            }
             Ok(Some(unit)) => {
-                if let Err(error) = work(&store, &model, &owner, lease, &unit).await {
-                    tracing::error!(job = %unit.job_id, unit = unit.id, %error, "job unit failed");
+                // On a task of its own, so that a panic ends this unit's attempt, not the worker.
+                let attempt = tokio::spawn({
+                    let (store, model, owner) = (store.clone(), Arc::clone(&model), owner.clone());
+                    let unit = unit.clone();
+                    async move { work(&store, &model, &owner, lease, &unit).await }
+                });
+                match attempt.await {
+                    Ok(Ok(Attempt::Done)) => {}
+                    Ok(Ok(Attempt::Released)) => {
+                        // Whatever failed may need a moment to pass (a full queue, a restart).
+                        let _ = tokio::time::timeout(POLL, wake.notified()).await;
+                    }
+                    Ok(Err(error)) => tracing::error!(job = %unit.job_id, unit = unit.id, %error, "job unit failed"),
+                    Err(panic) => {
+                        tracing::error!(job = %unit.job_id, unit = unit.id, error = %panic, "job unit panicked");
+                        let _ = store
+                            .release_unit(&unit, &owner, "the translation stopped unexpectedly")
+                            .await;
+                    }
                 }
             }
             Ok(None) => {
@@ -50,20 +82,39 @@ pub async fn run(
     }
 }
 
+/// How an attempt at a unit ended, when the database answered.
+enum Attempt {
+    /// Finished (done or failed), or no longer this worker's.
+    Done,
+    /// Given back to the queue after a failure that may pass.
+    Released,
+}
+
 async fn work(
     store: &Store,
-    model: &Model,
+    model: &Arc<Model>,
     owner: &str,
     lease: Duration,
     unit: &ClaimedUnit,
-) -> Result<(), StoreError> {
+) -> Result<Attempt, StoreError> {
     let Some((path, bytes)) = store.file(&unit.job_id, unit.file_idx).await? else {
-        return Ok(()); // deleted meanwhile
+        return Ok(Attempt::Done); // deleted meanwhile
     };
-    let outcome = translate_unit(store, model, owner, lease, unit, &path, &bytes).await?;
+    let outcome = translate_unit(store, model, owner, lease, unit, path, bytes).await?;
     match outcome {
         Outcome::Lost => {
             tracing::info!(job = %unit.job_id, unit = unit.id, "job unit given up: lease lost or job deleted")
+        }
+        Outcome::Retry(why) if unit.attempts >= MAX_ATTEMPTS => {
+            let reason = format!("gave up after {MAX_ATTEMPTS} attempts: {why}");
+            if store.finish_unit(unit, owner, Err(reason)).await? {
+                tracing::info!(job = %unit.job_id, unit = unit.id, "job unit failed after its last attempt");
+            }
+        }
+        Outcome::Retry(why) => {
+            tracing::warn!(job = %unit.job_id, unit = unit.id, attempts = unit.attempts, %why, "job unit given back");
+            store.release_unit(unit, owner, &why).await?;
+            return Ok(Attempt::Released);
         }
         Outcome::Finished(result) => {
             let failed = result.is_err();
@@ -72,12 +123,39 @@ async fn work(
             }
         }
     }
-    Ok(())
+    Ok(Attempt::Done)
 }
 
 enum Outcome {
     Finished(Result<(Vec<u8>, Option<String>), String>),
+    /// A failure that may pass: the unit goes back to the queue (up to [`MAX_ATTEMPTS`]).
+    Retry(String),
     Lost,
+}
+
+/// Whether a translation failure may pass if the unit is tried again: a deadline, a shutdown,
+/// an engine failure (out of memory, say). A refusal of the input itself will not.
+fn may_pass(error: &PoolError) -> bool {
+    matches!(
+        error,
+        PoolError::Timeout
+            | PoolError::Closed
+            | PoolError::Busy { .. }
+            | PoolError::Translator(TranslatorError::Engine(_))
+    )
+}
+
+/// Runs CPU work on a blocking thread, so that parsing and rendering a large document neither
+/// stalls the job runtime (lease renewals, other units) nor lets a panic take the worker down:
+/// a panic comes back as an error.
+async fn off_runtime<T: Send + 'static>(what: &str, work: impl FnOnce() -> T + Send + 'static) -> Result<T, String> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| {
+        if e.is_panic() {
+            format!("{what} crashed")
+        } else {
+            format!("{what} was cancelled")
+        }
+    })
 }
 
 async fn translate_unit(
@@ -86,21 +164,28 @@ async fn translate_unit(
     owner: &str,
     lease: Duration,
     unit: &ClaimedUnit,
-    path: &str,
-    bytes: &[u8],
+    path: String,
+    bytes: Vec<u8>,
 ) -> Result<Outcome, StoreError> {
     let failed = |reason: String| Ok(Outcome::Finished(Err(reason)));
-    let Some(format) = DocumentFormat::from_path(std::path::Path::new(path)) else {
+    let Some(format) = DocumentFormat::from_path(std::path::Path::new(&path)) else {
         return failed("not a supported document format".to_string());
-    };
-    let document = match Document::parse(format, bytes, &Limits::default()) {
-        Ok(document) => document,
-        Err(e) => return failed(e.to_string()),
     };
     let Ok(target) = LangCode::parse(&unit.target) else {
         return failed(format!("unknown language {}", unit.target));
     };
-    let plan = DocumentPlan::new(&document);
+    let parsed = off_runtime("parsing the document", move || {
+        Document::parse(format, &bytes, &Limits::default()).map(|document| {
+            let plan = DocumentPlan::new(&document);
+            (document, plan)
+        })
+    })
+    .await;
+    let (document, plan) = match parsed {
+        Ok(Ok(parsed)) => parsed,
+        Ok(Err(e)) => return failed(e.to_string()),
+        Err(crash) => return failed(crash),
+    };
     let texts = plan.texts();
     let mut translated: Vec<Option<String>> = vec![None; texts.len()];
     for (idx, translation) in store.segments(unit.id).await? {
@@ -139,6 +224,7 @@ async fn translate_unit(
                 tokio::select! {
                     answers = &mut translating => match answers {
                         Ok(answers) => break answers,
+                        Err(e) if may_pass(&e) => return Ok(Outcome::Retry(format!("translation failed: {e}"))),
                         Err(e) => return failed(format!("translation failed: {e}")),
                     },
                     _ = heartbeat.tick() => {
@@ -167,9 +253,13 @@ async fn translate_unit(
         .zip(texts)
         .map(|(t, source)| t.unwrap_or_else(|| source.clone()))
         .collect();
+    let rendered = off_runtime("rendering the document", move || {
+        plan.render(&document, &translated, target).map_err(|e| e.to_string())
+    })
+    .await;
     Ok(Outcome::Finished(
-        plan.render(&document, &translated, target)
-            .map(|bytes| (bytes, source.map(|s| s.to_string())))
-            .map_err(|e| e.to_string()),
+        rendered
+            .and_then(|result| result)
+            .map(|bytes| (bytes, source.map(|s| s.to_string()))),
     ))
 }
