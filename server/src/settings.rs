@@ -52,6 +52,10 @@ pub struct ServeArgs {
     /// Megabytes of sentence translations to cache; 0 turns the cache off [default: 64].
     #[arg(long, env = "TOLK_CACHE_MB")]
     pub cache_mb: Option<usize>,
+    /// Seconds bulk work (jobs, files) waits behind interactive requests at most before it goes
+    /// first [default: 2].
+    #[arg(long, env = "TOLK_BULK_MAX_WAIT")]
+    pub bulk_max_wait: Option<f64>,
     /// API keys, comma-separated; with these (or a keys file) every translation needs a key.
     #[arg(long, env = "TOLK_API_KEYS", value_delimiter = ',')]
     pub api_keys: Option<Vec<String>>,
@@ -123,6 +127,7 @@ struct FileSettings {
     request_timeout: Option<u64>,
     queue_sentences: Option<usize>,
     cache_mb: Option<usize>,
+    bulk_max_wait: Option<f64>,
     api_keys: Option<Vec<String>>,
     api_keys_file: Option<PathBuf>,
     key_requests_per_minute: Option<u32>,
@@ -221,6 +226,8 @@ pub struct Settings {
     pub queue_sentences: usize,
     /// Cache size in bytes.
     pub cache_bytes: usize,
+    /// How long bulk work waits behind interactive work at most.
+    pub bulk_max_wait: Duration,
     /// Keys given directly.
     pub api_keys: Vec<String>,
     /// Keys file.
@@ -317,6 +324,13 @@ impl Settings {
             request_timeout: Duration::from_secs(args.request_timeout.or(file.request_timeout).unwrap_or(120)),
             queue_sentences: args.queue_sentences.or(file.queue_sentences).unwrap_or(4096),
             cache_bytes: args.cache_mb.or(file.cache_mb).unwrap_or(64) << 20,
+            bulk_max_wait: {
+                let seconds = args.bulk_max_wait.or(file.bulk_max_wait).unwrap_or(2.0);
+                if !(seconds.is_finite() && seconds >= 0.0) {
+                    return Err(format!("--bulk-max-wait must be a number of seconds, not {seconds}"));
+                }
+                Duration::from_secs_f64(seconds.min(86_400.0))
+            },
             api_keys: args.api_keys.or(file.api_keys).unwrap_or_default(),
             api_keys_file: args.api_keys_file.or(file.api_keys_file),
             key_requests_per_minute: args

@@ -284,6 +284,10 @@ fn is_closing(c: char) -> bool {
     matches!(c, '」' | '』' | '）' | ')' | '"' | '”' | '’' | '】' | '》' | '〉')
 }
 
+/// Bytes of text tokenized per piece that fits, to find where a chunk ends: generous (pieces
+/// average a few bytes), and widened when it is not enough.
+const WINDOW_BYTES_PER_PIECE: usize = 16;
+
 /// Cuts a sentence whose source sequence would exceed `max_pieces` SentencePiece pieces into
 /// chunks that fit, preferring clause ends, then spaces, and only then a cut between pieces.
 /// `piece_ends` gives, for a text, the byte offset where each of its pieces ends.
@@ -297,7 +301,18 @@ pub fn split_long_sentence<E>(
     let mut parts = Vec::new();
     let mut rest = sentence;
     loop {
-        let ends = piece_ends(rest)?;
+        // Only a window at the head of what is left is tokenized, widened until it holds more
+        // pieces than fit or reaches the end: tokenizing all that is left for every chunk made a
+        // long text without spaces cost the square of its length.
+        let mut window = max_pieces.saturating_mul(WINDOW_BYTES_PER_PIECE).max(256);
+        let ends = loop {
+            let end = floor_char_boundary(rest, window);
+            let ends = piece_ends(&rest[..end])?;
+            if end == rest.len() || ends.len() > max_pieces {
+                break ends;
+            }
+            window = window.saturating_mul(2);
+        };
         if ends.len() <= max_pieces {
             parts.push(Part::Sentence(rest.to_string()));
             return Ok(parts);
@@ -500,6 +515,34 @@ mod tests {
         }
         // Nothing is lost: the chunks and gaps give back the sentence.
         assert_eq!(joined(&parts), sentence);
+    }
+
+    #[test]
+    fn a_long_text_without_spaces_is_cut_in_linear_time() {
+        // One piece per character, and a count of the bytes handed to the tokenizer.
+        let tokenized = std::cell::Cell::new(0usize);
+        let chars = |t: &str| -> Result<Vec<usize>, ()> {
+            tokenized.set(tokenized.get() + t.len());
+            Ok(t.char_indices().map(|(i, c)| i + c.len_utf8()).collect())
+        };
+        for size in [20_000, 80_000, 320_000] {
+            tokenized.set(0);
+            let text = "教".repeat(size);
+            let parts = split_long_sentence(&text, 100, chars).unwrap();
+            assert_eq!(joined(&parts), text);
+            assert!(parts.iter().all(|p| match p {
+                Part::Sentence(s) => s.chars().count() <= 100,
+                Part::Gap(g) => g.is_empty(),
+                Part::Keep(_) => false,
+            }));
+            // Each byte is tokenized a bounded number of times, whatever the length (it was the
+            // length over the chunk size before).
+            assert!(
+                tokenized.get() <= 8 * text.len(),
+                "{size}: {} bytes tokenized",
+                tokenized.get()
+            );
+        }
     }
 
     #[test]

@@ -61,6 +61,8 @@ pub struct PoolSettings {
     pub queue_sentences: usize,
     /// Bytes of cached sentence translations per model.
     pub cache_bytes: usize,
+    /// How long bulk work waits behind interactive work at most.
+    pub bulk_max_wait: std::time::Duration,
     /// Tests only: a fault injected into engine calls.
     pub engine_fault: Option<translator::EngineFault>,
 }
@@ -73,6 +75,7 @@ impl PoolSettings {
             replicas: settings.replicas,
             queue_sentences: settings.queue_sentences,
             cache_bytes: settings.cache_bytes,
+            bulk_max_wait: settings.bulk_max_wait,
             engine_fault: settings.engine_fault.clone(),
         }
     }
@@ -176,6 +179,7 @@ fn load_model(settings: &PoolSettings, spec: &ModelSpec) -> Result<Model, String
                 ..QueueLimits::default()
             },
             cache_bytes: settings.cache_bytes,
+            bulk_max_wait: settings.bulk_max_wait,
             ..PoolConfig::default()
         },
     )

@@ -732,4 +732,40 @@ mod tests {
         let expired = store.expired_jobs(now_ms() + 1).await.unwrap();
         assert_eq!(expired, ["stuck"], "the repaired job falls under the retention sweep");
     }
+
+    #[tokio::test]
+    async fn claiming_is_fair_across_owners_and_jobs() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir).await;
+        let lease = Duration::from_secs(60);
+        let add = |id: &'static str, owner: &'static str, units: usize| {
+            let store = store.clone();
+            async move {
+                let files: Vec<(String, Vec<u8>)> = (0..units).map(|i| (format!("{i}.txt"), b"Hi.".to_vec())).collect();
+                let units: Vec<NewUnit> = (0..units)
+                    .map(|i| NewUnit {
+                        file_idx: i as i64,
+                        ..unit(UnitState::Pending)
+                    })
+                    .collect();
+                let row = JobRow {
+                    owner: Some(owner.to_string()),
+                    ..job(id)
+                };
+                store.create_job(&row, &files, &units, None).await.unwrap();
+            }
+        };
+        // One key's large job first, then a second job of the same key, then another key's.
+        add("big", "alice", 100).await;
+        add("second", "alice", 2).await;
+        add("other", "bob", 2).await;
+        let mut claimed = Vec::new();
+        for n in 0..4 {
+            let unit = store.claim(&format!("w{n}"), lease).await.unwrap().unwrap();
+            claimed.push(unit.job_id);
+        }
+        // Oldest first; then the key with nothing running; then alice's job with nothing running;
+        // then bob again (one running each, bob's fewer in all).
+        assert_eq!(claimed, ["big", "other", "second", "other"]);
+    }
 }
