@@ -80,9 +80,11 @@ pub async fn translate_file(core: &Core, upload: FileUpload) -> Result<StoredTra
             file_extensions().join(", ")
         )));
     };
-    let document = Document::parse(format, &bytes, &Limits::default())
-        .map_err(|e| Error::UnsupportedFile(format!("cannot translate {name:?}: {e}")))?;
-    drop(bytes);
+    // Unzipping and parsing an upload is CPU work: on a blocking thread, not the HTTP worker's.
+    let parsed = tokio::task::spawn_blocking(move || Document::parse(format, &bytes, &Limits::default()))
+        .await
+        .map_err(|e| Error::UnsupportedFile(format!("cannot translate {name:?}: parsing it failed ({e})")))?;
+    let document = parsed.map_err(|e| Error::UnsupportedFile(format!("cannot translate {name:?}: {e}")))?;
     let source = parse_source("source", source.as_deref())?.given();
     let target = parse_target("target", target.as_deref())?;
     let texts: Vec<String> = document.units().iter().map(|u| u.text.clone()).collect();

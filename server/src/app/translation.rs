@@ -5,6 +5,7 @@
 //! shapes to and from this.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 use futures_util::future::try_join_all;
@@ -278,6 +279,24 @@ pub async fn translate(core: &Core, request: TranslationRequest) -> Result<Vec<T
     Ok(answers)
 }
 
+/// Characters of a submission above which it is split into sentences and tokenized on a blocking
+/// thread rather than on the caller's (an HTTP worker): below, that costs less than the hand-over.
+const SUBMIT_OFF_RUNTIME_CHARS: usize = 8192;
+
+/// Submits to the pool; a large submission is prepared on a blocking thread, so that a text of
+/// hundreds of thousands of characters does not hold up the other requests of an HTTP worker.
+async fn submit(model: &Arc<Model>, submission: Submission) -> Result<translator::Ticket, Error> {
+    let chars: usize = submission.texts.iter().map(|t| t.len()).sum();
+    if chars < SUBMIT_OFF_RUNTIME_CHARS {
+        return Ok(model.pool.submit(submission)?);
+    }
+    let model = Arc::clone(model);
+    tokio::task::spawn_blocking(move || model.pool.submit(submission))
+        .await
+        .map_err(|e| Error::Internal(format!("preparing the texts failed: {e}")))?
+        .map_err(Error::from)
+}
+
 /// When a request started now must be answered.
 pub fn deadline(core: &Core) -> Instant {
     Instant::now() + core.settings.request_timeout
@@ -286,7 +305,7 @@ pub fn deadline(core: &Core) -> Instant {
 /// Sends the units to the pool, one submission per source language, all at once; results in
 /// unit order.
 async fn run_units(
-    model: &Model,
+    model: &Arc<Model>,
     units: &[Unit],
     options: &TranslateOptions,
     target: LangCode,
@@ -309,7 +328,7 @@ async fn run_units(
             .priority(priority)
             .deadline(deadline);
         // A refusal drops the tickets already taken, which withdraws their sentences.
-        tickets.push(model.pool.submit(submission)?);
+        tickets.push(submit(model, submission).await?);
     }
     let answers = try_join_all(tickets.into_iter().map(|t| t.wait())).await?;
     let mut results = vec![translator::TextTranslation::default(); units.len()];

@@ -263,3 +263,16 @@ async fn translate_unit(
             .map(|bytes| (bytes, source.map(|s| s.to_string()))),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_while_parsing_or_rendering_fails_the_attempt_not_the_worker() {
+        let crashed: Result<(), String> = off_runtime("parsing the document", || panic!("a hostile document")).await;
+        assert_eq!(crashed, Err("parsing the document crashed".to_string()));
+        // The runtime that waited goes on.
+        assert_eq!(off_runtime("rendering the document", || 2 + 2).await, Ok(4));
+    }
+}
