@@ -167,6 +167,7 @@ pub async fn translate_document(
     target: LangCode,
     options: &TranslateOptions,
     priority: Priority,
+    deadline: Option<std::time::Instant>,
 ) -> Result<TranslatedDocument, DocumentFailure> {
     let plan = DocumentPlan::new(document);
     let source = match source {
@@ -180,7 +181,7 @@ pub async fn translate_document(
     let texts = plan.texts();
     let translated: Vec<String> = match source {
         None => texts.to_vec(),
-        Some(source) => translate_texts(pool, texts, source.language, target, options, priority).await?,
+        Some(source) => translate_texts(pool, texts, source.language, target, options, priority, deadline).await?,
     };
     let bytes = plan.render(document, &translated, target)?;
     Ok(TranslatedDocument {
@@ -200,6 +201,7 @@ async fn translate_texts(
     target: LangCode,
     options: &TranslateOptions,
     priority: Priority,
+    deadline: Option<std::time::Instant>,
 ) -> Result<Vec<String>, PoolError> {
     let all: Vec<usize> = (0..texts.len()).collect();
     let chunks: Vec<Vec<String>> = chunks(&all, texts, SUBMISSION_CHARS)
@@ -208,9 +210,12 @@ async fn translate_texts(
         .collect();
     let answers: Vec<Vec<translator::TextTranslation>> = stream::iter(chunks)
         .map(|chunk| {
-            let submission = Submission::new(chunk, source, target)
+            let mut submission = Submission::new(chunk, source, target)
                 .options(options.clone())
                 .priority(priority);
+            if let Some(deadline) = deadline {
+                submission = submission.deadline(deadline);
+            }
             async move { pool.submit(submission)?.wait().await }
         })
         .buffered(SUBMISSIONS_IN_FLIGHT)

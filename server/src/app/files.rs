@@ -92,10 +92,25 @@ pub async fn translate_file(core: &Core, upload: FileUpload) -> Result<StoredTra
     core.admit(key.as_deref(), chars)?;
     let model = core.models.model(None)?;
     let options = TranslateOptions::default();
-    let translating = translate_document(&model.pool, &document, source, target, &options, Priority::Bulk);
-    let translated = tokio::time::timeout_at(deadline(core).into(), translating)
+    // Planning, tokenizing and rendering the document on a blocking thread, not the HTTP
+    // worker's; the translations still come from the pool's threads. The deadline goes with the
+    // submissions, so that a late document's waiting sentences are withdrawn.
+    let runtime = tokio::runtime::Handle::current();
+    let deadline = deadline(core);
+    let translating = tokio::task::spawn_blocking(move || {
+        runtime.block_on(translate_document(
+            &model.pool,
+            &document,
+            source,
+            target,
+            &options,
+            Priority::Bulk,
+            Some(deadline),
+        ))
+    });
+    let translated = translating
         .await
-        .map_err(|_| Error::Timeout)?
+        .map_err(|e| Error::Internal(format!("translating the file failed: {e}")))?
         .map_err(|failure| match failure {
             DocumentFailure::Pool(e) => Error::from(e),
             DocumentFailure::Document(e) => Error::UnsupportedFile(format!("cannot translate {name:?}: {e}")),

@@ -360,7 +360,7 @@ async fn process(
         }
     };
     drop(bytes);
-    match translate_document(pool, &document, source, item.target, options, Priority::Bulk).await {
+    match translate_document(pool, &document, source, item.target, options, Priority::Bulk, None).await {
         Ok(translated) => {
             report.texts = translated.texts;
             report.chars = translated.chars;
