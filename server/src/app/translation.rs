@@ -142,7 +142,7 @@ pub struct StreamedText {
 /// on its own, so that sentences of all texts share engine calls, and all are submitted before
 /// anything is answered, so that a full queue is refused at once. Dropping the streams withdraws
 /// what has not started.
-pub fn stream(core: &Core, request: TranslationRequest) -> Result<Vec<StreamedText>, Error> {
+pub async fn stream(core: &Core, request: TranslationRequest) -> Result<Vec<StreamedText>, Error> {
     if request.format == TextFormat::Html {
         return Err(Error::InvalidOption(
             "invalid option format = html: streaming translates plain text; use /v1/translate for HTML".to_string(),
@@ -156,14 +156,13 @@ pub fn stream(core: &Core, request: TranslationRequest) -> Result<Vec<StreamedTe
     for text in request.texts {
         let (source, detected) = source_of(&model, request.source, &text);
         let sentences = match source {
-            Some(source) => Some(
-                model.pool.stream(
-                    Submission::new(vec![text.clone()], source, request.target)
-                        .options(request.options.clone())
-                        .priority(request.priority)
-                        .deadline(deadline),
-                )?,
-            ),
+            Some(source) => {
+                let submission = Submission::new(vec![text.clone()], source, request.target)
+                    .options(request.options.clone())
+                    .priority(request.priority)
+                    .deadline(deadline);
+                Some(stream_submission(&model, submission).await?)
+            }
             None => None,
         };
         texts.push(StreamedText {
@@ -292,6 +291,19 @@ async fn submit(model: &Arc<Model>, submission: Submission) -> Result<translator
     }
     let model = Arc::clone(model);
     tokio::task::spawn_blocking(move || model.pool.submit(submission))
+        .await
+        .map_err(|e| Error::Internal(format!("preparing the texts failed: {e}")))?
+        .map_err(Error::from)
+}
+
+/// Like [`submit`], for a streamed translation.
+async fn stream_submission(model: &Arc<Model>, submission: Submission) -> Result<SentenceStream, Error> {
+    let chars: usize = submission.texts.iter().map(|t| t.len()).sum();
+    if chars < SUBMIT_OFF_RUNTIME_CHARS {
+        return Ok(model.pool.stream(submission)?);
+    }
+    let model = Arc::clone(model);
+    tokio::task::spawn_blocking(move || model.pool.stream(submission))
         .await
         .map_err(|e| Error::Internal(format!("preparing the texts failed: {e}")))?
         .map_err(Error::from)

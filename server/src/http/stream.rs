@@ -74,7 +74,7 @@ pub async fn translate_stream(
     let translation = body.into_request()?;
     let chars = translation::check_limits(&core, &translation.texts)?;
     core.admit(bearer_key(&request).as_deref(), chars)?;
-    let texts = translation::stream(&core, translation)?;
+    let texts = translation::stream(&core, translation).await?;
     let events = Events {
         texts: texts.into(),
         index: 0,

@@ -41,11 +41,23 @@ pub(crate) enum Decision {
     Idle,
 }
 
-/// Decides the next call. `running_bulk` is how many bulk calls run now; `draining` runs
-/// whatever waits without waiting for more.
-pub(crate) fn decide(queue: &Queue, now: Instant, running_bulk: usize, policy: &Policy, draining: bool) -> Decision {
-    let bulk_may_run = queue.depth().bulk > 0 && running_bulk < policy.bulk_workers;
+/// What the pool's workers are doing, as far as the next decision cares.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Running {
+    /// Bulk calls running now.
+    pub bulk: usize,
+    /// Whether the last call started was bulk work that went before waiting interactive work:
+    /// the next goes to interactive work, so that an aged backlog takes turns with it instead
+    /// of holding it back in its turn.
+    pub bulk_went_first: bool,
+}
+
+/// Decides the next call. `running` says what runs now; `draining` runs whatever waits without
+/// waiting for more.
+pub(crate) fn decide(queue: &Queue, now: Instant, running: Running, policy: &Policy, draining: bool) -> Decision {
+    let bulk_may_run = queue.depth().bulk > 0 && running.bulk < policy.bulk_workers;
     let bulk_aged = bulk_may_run
+        && !running.bulk_went_first
         && queue
             .oldest_group(Priority::Bulk)
             .and_then(|group| queue.groups(Priority::Bulk)[group].pending.front())
@@ -196,6 +208,13 @@ mod tests {
         queue.push(priority, &options, &OptionsKey::of(&options), items);
     }
 
+    fn at(bulk: usize) -> Running {
+        Running {
+            bulk,
+            bulk_went_first: false,
+        }
+    }
+
     fn policy(bulk_workers: usize) -> Policy {
         Policy {
             limits: LIMITS,
@@ -210,20 +229,20 @@ mod tests {
         let start = Instant::now();
         let queue = queue_with(Priority::Interactive, &[10, 10], start);
         assert_eq!(
-            decide(&queue, start, 0, &policy(1), false),
+            decide(&queue, start, at(0), &policy(1), false),
             Decision::WaitUntil(start + Duration::from_millis(5))
         );
         assert!(matches!(
-            decide(&queue, start + Duration::from_millis(5), 0, &policy(1), false),
+            decide(&queue, start + Duration::from_millis(5), at(0), &policy(1), false),
             Decision::Run { .. }
         ));
         assert!(matches!(
-            decide(&queue, start, 0, &policy(1), true),
+            decide(&queue, start, at(0), &policy(1), true),
             Decision::Run { .. }
         ));
         // A full call goes at once.
         let full = queue_with(Priority::Interactive, &[10; 6], start);
-        match decide(&full, start, 0, &policy(1), false) {
+        match decide(&full, start, at(0), &policy(1), false) {
             Decision::Run { positions, .. } => assert_eq!(positions, vec![0, 1, 2, 3]),
             other => panic!("{other:?}"),
         }
@@ -235,14 +254,14 @@ mod tests {
         let later = start + Duration::from_secs(1);
         let queue = queue_with(Priority::Bulk, &[10, 10], start);
         assert!(matches!(
-            decide(&queue, later, 0, &policy(1), false),
+            decide(&queue, later, at(0), &policy(1), false),
             Decision::Run { .. }
         ));
-        assert_eq!(decide(&queue, later, 1, &policy(1), false), Decision::Idle);
+        assert_eq!(decide(&queue, later, at(1), &policy(1), false), Decision::Idle);
         // Interactive work is never held back by bulk calls.
         let queue = queue_with(Priority::Interactive, &[10], start);
         assert!(matches!(
-            decide(&queue, later, 5, &policy(1), false),
+            decide(&queue, later, at(5), &policy(1), false),
             Decision::Run {
                 priority: Priority::Interactive,
                 ..
@@ -255,7 +274,7 @@ mod tests {
         let start = Instant::now();
         let mut queue = queue_with(Priority::Bulk, &[10], start);
         push(&mut queue, Priority::Interactive, &[10], start);
-        let chosen = |now: Instant, running_bulk: usize| match decide(&queue, now, running_bulk, &policy(1), true) {
+        let chosen = |now: Instant, running_bulk: usize| match decide(&queue, now, at(running_bulk), &policy(1), true) {
             Decision::Run { priority, .. } => Some(priority),
             _ => None,
         };
@@ -267,5 +286,17 @@ mod tests {
         );
         // Aged or not, bulk keeps to its share of the workers.
         assert_eq!(chosen(start + Duration::from_secs(3), 1), Some(Priority::Interactive));
+        // After an aged bulk call went first, interactive work has its turn.
+        let turn = Running {
+            bulk: 0,
+            bulk_went_first: true,
+        };
+        assert!(matches!(
+            decide(&queue, start + Duration::from_secs(3), turn, &policy(1), true),
+            Decision::Run {
+                priority: Priority::Interactive,
+                ..
+            }
+        ));
     }
 }

@@ -82,6 +82,7 @@ impl Pool {
                 closed: false,
                 running: 0,
                 running_bulk: 0,
+                bulk_went_first: false,
             }),
             wake: Condvar::new(),
             cache: (config.cache_bytes > 0).then(|| SentenceCache::new(config.cache_bytes)),

@@ -23,6 +23,8 @@ pub(crate) struct State {
     /// Engine calls running now, and how many of them are bulk.
     pub running: usize,
     pub running_bulk: usize,
+    /// Whether the last call started was bulk work that went before waiting interactive work.
+    pub bulk_went_first: bool,
 }
 
 pub(crate) struct Shared {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::batcher::{decide, Decision};
+use super::batcher::{decide, Decision, Running};
 use super::cache::{cacheable, CacheKey, OptionsKey};
 use super::error::{share, PoolError};
 use super::metrics::BatchRecord;
@@ -55,12 +55,17 @@ fn next_batch(shared: &Shared) -> Option<(Priority, Arc<TranslateOptions>, Vec<P
                 }
             }
         }
-        match decide(&state.queue, now, state.running_bulk, &shared.policy, false) {
+        let running = Running {
+            bulk: state.running_bulk,
+            bulk_went_first: state.bulk_went_first,
+        };
+        match decide(&state.queue, now, running, &shared.policy, false) {
             Decision::Run {
                 priority,
                 group,
                 positions,
             } => {
+                state.bulk_went_first = priority == Priority::Bulk && state.queue.depth().interactive > 0;
                 let options = Arc::clone(&state.queue.groups(priority)[group].options);
                 let batch = state.queue.take(priority, group, &positions);
                 state.running += 1;
