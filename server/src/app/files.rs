@@ -137,7 +137,7 @@ pub async fn translate_file(core: &Core, upload: FileUpload) -> Result<StoredTra
 }
 
 /// A file name safe in a URL path and a `Content-Disposition` header.
-fn sanitize(name: &str) -> String {
+pub fn sanitize(name: &str) -> String {
     let clean: String = name
         .chars()
         .map(|c| {

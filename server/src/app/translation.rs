@@ -11,7 +11,7 @@ use std::time::Instant;
 use futures_util::future::try_join_all;
 use langs::{Detector, LangCode, SourceChoice};
 use translator::markup::HtmlPlan;
-use translator::{Priority, SentenceStream, Submission, TranslateOptions};
+use translator::{Pool, PoolError, Priority, SentenceStream, Submission, TranslateOptions};
 
 use super::error::Error;
 use super::registry::Model;
@@ -161,7 +161,7 @@ pub async fn stream(core: &Core, request: TranslationRequest) -> Result<Vec<Stre
                     .options(request.options.clone())
                     .priority(request.priority)
                     .deadline(deadline);
-                Some(stream_submission(&model, submission).await?)
+                Some(start_on_pool(&model, submission, Pool::stream).await?)
             }
             None => None,
         };
@@ -282,28 +282,20 @@ pub async fn translate(core: &Core, request: TranslationRequest) -> Result<Vec<T
 /// thread rather than on the caller's (an HTTP worker): below, that costs less than the hand-over.
 const SUBMIT_OFF_RUNTIME_CHARS: usize = 8192;
 
-/// Submits to the pool; a large submission is prepared on a blocking thread, so that a text of
-/// hundreds of thousands of characters does not hold up the other requests of an HTTP worker.
-async fn submit(model: &Arc<Model>, submission: Submission) -> Result<translator::Ticket, Error> {
+/// Hands `submission` to the pool with `start` (`Pool::submit` or `Pool::stream`); a large one
+/// is split and tokenized on a blocking thread, so that a text of hundreds of thousands of
+/// characters does not hold up the other requests of an HTTP worker.
+async fn start_on_pool<T: Send + 'static>(
+    model: &Arc<Model>,
+    submission: Submission,
+    start: fn(&Pool, Submission) -> Result<T, PoolError>,
+) -> Result<T, Error> {
     let chars: usize = submission.texts.iter().map(|t| t.len()).sum();
     if chars < SUBMIT_OFF_RUNTIME_CHARS {
-        return Ok(model.pool.submit(submission)?);
+        return Ok(start(&model.pool, submission)?);
     }
     let model = Arc::clone(model);
-    tokio::task::spawn_blocking(move || model.pool.submit(submission))
-        .await
-        .map_err(|e| Error::Internal(format!("preparing the texts failed: {e}")))?
-        .map_err(Error::from)
-}
-
-/// Like [`submit`], for a streamed translation.
-async fn stream_submission(model: &Arc<Model>, submission: Submission) -> Result<SentenceStream, Error> {
-    let chars: usize = submission.texts.iter().map(|t| t.len()).sum();
-    if chars < SUBMIT_OFF_RUNTIME_CHARS {
-        return Ok(model.pool.stream(submission)?);
-    }
-    let model = Arc::clone(model);
-    tokio::task::spawn_blocking(move || model.pool.stream(submission))
+    tokio::task::spawn_blocking(move || start(&model.pool, submission))
         .await
         .map_err(|e| Error::Internal(format!("preparing the texts failed: {e}")))?
         .map_err(Error::from)
@@ -340,7 +332,7 @@ async fn run_units(
             .priority(priority)
             .deadline(deadline);
         // A refusal drops the tickets already taken, which withdraws their sentences.
-        tickets.push(submit(model, submission).await?);
+        tickets.push(start_on_pool(model, submission, Pool::submit).await?);
     }
     let answers = try_join_all(tickets.into_iter().map(|t| t.wait())).await?;
     let mut results = vec![translator::TextTranslation::default(); units.len()];

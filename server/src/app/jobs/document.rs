@@ -178,7 +178,8 @@ impl Jobs {
         let id = id.to_string();
         self.on_runtime(move |store| {
             Box::pin(async move {
-                let (_, path, bytes) = store.outputs(&id).await?.into_iter().next().ok_or_else(not_found)?;
+                let (unit, _, path) = store.output_list(&id).await?.into_iter().next().ok_or_else(not_found)?;
+                let bytes = store.output(unit).await?.ok_or_else(not_found)?;
                 // Whoever deletes it hands it over: of two downloads at once, one gets it.
                 if !store.delete_job(&id).await? {
                     return Err(not_found());

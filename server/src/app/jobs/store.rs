@@ -529,21 +529,6 @@ impl Store {
         row.map(|r| Ok(r.try_get("output")?)).transpose()
     }
 
-    /// A finished job's outputs: (target, path, bytes).
-    pub async fn outputs(&self, job_id: &str) -> Result<Vec<(String, String, Vec<u8>)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT u.target, f.path, u.output FROM tolk_job_units u \
-             JOIN tolk_job_files f ON f.job_id = u.job_id AND f.idx = u.file_idx \
-             WHERE u.job_id = $1 AND u.state = 'done' ORDER BY u.target, f.path",
-        )
-        .bind(job_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("target")?, r.try_get("path")?, r.try_get("output")?)))
-            .collect()
-    }
-
     /// Deletes a job and everything it holds; `false` if there was none.
     pub async fn delete_job(&self, id: &str) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{check_formality, check_glossary, DeeplErrorBody};
+use crate::app::files;
 use crate::app::handoff::{self, DocumentUpload};
 use crate::app::jobs::DocumentProgress;
 use crate::app::{fields, Core, Error};
@@ -273,20 +274,7 @@ pub async fn result(
     let document = handoff::take(&core, &path.id, &secret, key.as_deref())
         .await
         .map_err(document_error)?;
-    let file_name: String = document
-        .name
-        .rsplit('/')
-        .next()
-        .unwrap_or("document")
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "._-".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let file_name = files::sanitize(document.name.rsplit('/').next().unwrap_or_default());
     Ok(HttpResponse::Ok()
         .content_type(document.media_type)
         .insert_header((
