@@ -239,19 +239,23 @@ test('detect language shows language and confidence; unreliable asks; swap', asy
   }
   await shot(page, '05-detected');
 
-  // Unreliable detection (forced through the route) asks the user to choose.
+  // Unreliable detection (forced through the route) asks the user to choose. The second
+  // candidate is one the source is not already (the choice above may have made it French), so
+  // that choosing it must translate again.
+  const [other, otherName] = (await page.locator('#source-lang').inputValue()) === 'French'
+    ? ['swh_Latn', 'Swahili'] : ['fra_Latn', 'French'];
   await page.route('**/v1/detect', (route) => route.fulfill({
     contentType: 'application/json',
     body: JSON.stringify({ detections: [{ language: { code: 'som_Latn', name: 'Somali', confidence: 0.41 }, reliable: false,
-      candidates: [{ code: 'som_Latn', name: 'Somali', confidence: 0.41 }, { code: 'fra_Latn', name: 'French', confidence: 0.39 }] }] }),
+      candidates: [{ code: 'som_Latn', name: 'Somali', confidence: 0.41 }, { code: other, name: otherName, confidence: 0.39 }] }] }),
   }));
   await page.locator('#detect').click();
   await page.waitForFunction(() => /Which language is it\?/.test(document.getElementById('detect-result').textContent));
   assert.match(await box.textContent(), /Somali — 41% confidence/);
   await shot(page, '06-detect-unsure');
-  const retranslated = page.waitForResponse((r) => r.url().endsWith('/v1/translate') && r.request().postDataJSON().source === 'fra_Latn');
-  await box.getByRole('button', { name: /French/ }).click();
-  assert.equal(await page.locator('#source-lang').inputValue(), 'French');
+  const retranslated = page.waitForResponse((r) => r.url().endsWith('/v1/translate') && r.request().postDataJSON().source === other);
+  await box.getByRole('button', { name: new RegExp(otherName) }).click();
+  assert.equal(await page.locator('#source-lang').inputValue(), otherName);
   await page.unroute('**/v1/detect');
   await retranslated;
   await page.waitForFunction(() => document.getElementById('output').getAttribute('aria-busy') === 'false');
@@ -261,10 +265,10 @@ test('detect language shows language and confidence; unreliable asks; swap', asy
   assert.notEqual(before, first === '' ? null : '');
   await page.locator('#swap').click();
   assert.equal(await page.locator('#source-lang').inputValue(), 'Ayacucho Quechua');
-  assert.equal(await page.locator('#target-lang').inputValue(), 'French');
+  assert.equal(await page.locator('#target-lang').inputValue(), otherName);
   assert.equal(await page.locator('#source-text').inputValue(), before);
   const back = await waitOutput(page, before);
-  assert.equal(back, (await api('/v1/translate', { text: before, source: 'quy_Latn', target: 'fra_Latn' })).translations[0].text);
+  assert.equal(back, (await api('/v1/translate', { text: before, source: 'quy_Latn', target: other })).translations[0].text);
   await shot(page, '07-swapped');
   assert.deepEqual(page.errors, []);
   await page.close();
