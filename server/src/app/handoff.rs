@@ -40,11 +40,7 @@ pub struct HandedDocument {
 pub async fn start(core: &Core, upload: DocumentUpload) -> Result<DocumentTicket, Error> {
     let owner = core.owner(upload.key.as_deref())?;
     let model = core.models.model(None)?;
-    for code in std::iter::once(&upload.target).chain(upload.source.iter()) {
-        if !model.pool.translator().languages().contains(code) {
-            return Err(Error::LanguageNotInModel(format!("the model has no {code}")));
-        }
-    }
+    model.require_languages(std::iter::once(&upload.target).chain(upload.source.iter()))?;
     let prepared = Jobs::prepare_document(upload.name, upload.bytes, upload.source, upload.target, model).await?;
     core.admit(upload.key.as_deref(), prepared.chars())?;
     Ok(core.jobs.submit_document(prepared, owner).await?)

@@ -125,11 +125,7 @@ impl Core {
         }
         let source = fields::parse_source("source", source)?.given();
         let model = self.models.model(None)?;
-        for code in codes.iter().chain(source.iter()) {
-            if !model.pool.translator().languages().contains(code) {
-                return Err(Error::LanguageNotInModel(format!("the model has no {code}")));
-            }
-        }
+        model.require_languages(codes.iter().chain(source.iter()))?;
         let id = self.jobs.create(files, source, codes, model, owner.clone()).await?;
         Ok(self.jobs.view(&id, owner.as_deref()).await?)
     }

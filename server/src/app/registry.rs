@@ -17,6 +17,17 @@ pub struct Model {
     pub pool: Pool,
 }
 
+impl Model {
+    /// Refuses any of `codes` the model cannot translate from or into.
+    pub fn require_languages<'a>(&self, codes: impl IntoIterator<Item = &'a langs::LangCode>) -> Result<(), Error> {
+        let known = self.pool.translator().languages();
+        match codes.into_iter().find(|code| !known.contains(code)) {
+            Some(code) => Err(Error::LanguageNotInModel(format!("the model has no {code}"))),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Where loading one model stands.
 pub enum Loading {
     /// Still loading.

@@ -131,11 +131,7 @@ pub fn with_query(request: &HttpRequest, encoding: Encoding, body: Bytes) -> Res
     match encoding {
         Encoding::Json if empty => Ok((Encoding::Form, Bytes::copy_from_slice(query.as_bytes()))),
         Encoding::Form => {
-            let key = |field: &[u8]| -> Vec<u8> {
-                let name = field.split(|&b| b == b'=').next().unwrap_or_default();
-                let spaced: Vec<u8> = name.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect();
-                percent_encoding::percent_decode(&spaced).collect()
-            };
+            let key = |field: &[u8]| form_decoded(field.split(|&b| b == b'=').next().unwrap_or_default());
             let fields = |bytes: &[u8]| -> Vec<Vec<u8>> {
                 bytes
                     .split(|&b| b == b'&')
@@ -165,14 +161,19 @@ pub fn check_query_utf8(request: &HttpRequest) -> Result<(), ApiError> {
 /// gets a 400.
 fn check_decoded_utf8(encoded: &[u8], what: &str) -> Result<(), ApiError> {
     for field in encoded.split(|&b| b == b'&') {
-        let spaced: Vec<u8> = field.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect();
-        if percent_encoding::percent_decode(&spaced).decode_utf8().is_err() {
+        if std::str::from_utf8(&form_decoded(field)).is_err() {
             return Err(ApiError::InvalidBody(format!(
                 "a field of the {what} is not UTF-8 once percent-decoded"
             )));
         }
     }
     Ok(())
+}
+
+/// A form-encoded name or value as bytes: `+` is a space, `%XX` a byte.
+fn form_decoded(encoded: &[u8]) -> Vec<u8> {
+    let spaced: Vec<u8> = encoded.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect();
+    percent_encoding::percent_decode(&spaced).collect()
 }
 
 /// One text or several.

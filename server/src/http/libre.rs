@@ -365,20 +365,6 @@ pub async fn suggest() -> Result<HttpResponse, LibreError> {
     Err(Error::Disabled("Suggestions are disabled on this server.".to_string()).into())
 }
 
-/// LibreTranslate's health check (its Docker image's `HEALTHCHECK` asks it).
-#[utoipa::path(get, path = "/health", tag = "libretranslate",
-    responses((status = 200, description = "Up", body = LibreHealth)))]
-pub async fn health() -> HttpResponse {
-    HttpResponse::Ok().json(LibreHealth { status: "ok" })
-}
-
-/// `/health`'s answer.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct LibreHealth {
-    /// Always `ok` while the process answers.
-    pub status: &'static str,
-}
-
 /// The web frontend's settings (LibreTranslate).
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

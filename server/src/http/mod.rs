@@ -142,7 +142,8 @@ pub fn app(
         .service(libre(get("/download_file/{id}/{name}", files::download_file)))
         .service(libre(get("/frontend/settings", libre::frontend_settings)))
         .service(libre(post("/suggest", libre::suggest)))
-        .service(libre(get("/health", libre::health)))
+        // LibreTranslate's health check (its Docker image asks it): the same answer as /healthz.
+        .service(libre(get("/health", operations::healthz)))
         .service(libre(get("/spec", openapi::document)))
         .service(post("/v2/translate", deepl::translate))
         .service(get_or_post("/v2/languages", deepl::languages))

@@ -22,7 +22,7 @@ use super::{deepl, files, jobs, libre, operations, stream, v1};
         operations::healthz, operations::readyz, operations::metrics, v1::settings,
         jobs::create, jobs::get, jobs::result, jobs::delete,
         libre::translate, libre::detect, libre::languages, files::translate_file, files::download_file,
-        libre::frontend_settings, libre::suggest, libre::health,
+        libre::frontend_settings, libre::suggest,
         deepl::translate, deepl::languages, deepl::usage,
         deepl::documents::upload, deepl::documents::status, deepl::documents::result,
     ),

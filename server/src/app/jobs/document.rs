@@ -11,7 +11,7 @@ use translator::documents::DocumentFormat;
 use super::store::{now_ms, DocumentRow};
 use std::sync::Arc;
 
-use super::{new_id, off_runtime, prepare, JobError, Jobs, PreparedJob, UnitState};
+use super::{new_id, prepare_off_runtime, JobError, Jobs, PreparedJob, UnitState};
 use crate::app::registry::Model;
 
 /// A document checked and planned, not stored yet: its characters are known, so the caller can
@@ -89,7 +89,7 @@ impl Jobs {
             )));
         }
         let files = vec![(name.clone(), bytes)];
-        let job = off_runtime(move || prepare(files, source, vec![target], &model.pool)).await?;
+        let job = prepare_off_runtime(files, source, vec![target], model).await?;
         if let Some(unit) = job.units.iter().find(|u| u.state != UnitState::Pending) {
             let reason = unit.reason.clone().unwrap_or_default();
             return Err(JobError::Invalid(format!("cannot translate {name:?}: {reason}")));

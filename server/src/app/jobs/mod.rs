@@ -3,6 +3,7 @@
 //! with PostgreSQL, by every server sharing the database.
 
 mod archive;
+mod blocking;
 mod document;
 mod error;
 pub mod state;
@@ -23,6 +24,7 @@ use crate::settings::Settings;
 use std::io::Seek;
 
 use archive::{clean_path, unzip, write_result};
+use blocking::off_runtime;
 pub use document::{DocumentProgress, DocumentTicket};
 pub use error::JobError;
 pub use state::{JobState, UnitState};
@@ -227,7 +229,7 @@ impl Jobs {
         model: Arc<Model>,
         owner: Option<String>,
     ) -> Result<String, JobError> {
-        let prepared = off_runtime(move || prepare(files, source, targets, &model.pool)).await?;
+        let prepared = prepare_off_runtime(files, source, targets, model).await?;
         self.submit(prepared, owner, None).await
     }
 
@@ -368,15 +370,19 @@ impl Jobs {
     }
 }
 
-/// Runs `work` (unzipping, parsing, detecting: CPU work on uploads up to `--max-job-bytes`) on a
-/// blocking thread, so that neither the HTTP workers nor the job runtime stall on it; a panic in
-/// it is answered as an internal error instead of ending the thread that waits.
-async fn off_runtime<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, JobError> + Send + 'static,
-) -> Result<T, JobError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| JobError::Internal(format!("preparing the upload failed: {e}")))?
+/// [`prepare`] on a blocking thread: an upload up to `--max-job-bytes` is unzipped, parsed and
+/// detected there.
+async fn prepare_off_runtime(
+    files: Vec<(String, Vec<u8>)>,
+    source: Option<LangCode>,
+    targets: Vec<LangCode>,
+    model: Arc<Model>,
+) -> Result<PreparedJob, JobError> {
+    off_runtime("preparing the upload", move || {
+        prepare(files, source, targets, &model.pool)
+    })
+    .await
+    .map_err(JobError::Internal)?
 }
 
 /// A job checked and planned, not stored yet.

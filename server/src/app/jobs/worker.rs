@@ -10,6 +10,7 @@ use langs::LangCode;
 use translator::documents::{Document, DocumentFormat, Limits};
 use translator::{PoolError, Priority, Submission, TranslateOptions, TranslatorError};
 
+use super::blocking::off_runtime;
 use super::store::{ClaimedUnit, Store, StoreError};
 use crate::app::documents::{chunks, DocumentPlan};
 use crate::app::registry::{Model, ModelRegistry};
@@ -145,19 +146,6 @@ fn may_pass(error: &PoolError) -> bool {
     )
 }
 
-/// Runs CPU work on a blocking thread, so that parsing and rendering a large document neither
-/// stalls the job runtime (lease renewals, other units) nor lets a panic take the worker down:
-/// a panic comes back as an error.
-async fn off_runtime<T: Send + 'static>(what: &str, work: impl FnOnce() -> T + Send + 'static) -> Result<T, String> {
-    tokio::task::spawn_blocking(work).await.map_err(|e| {
-        if e.is_panic() {
-            format!("{what} crashed")
-        } else {
-            format!("{what} was cancelled")
-        }
-    })
-}
-
 async fn translate_unit(
     store: &Store,
     model: &Model,
@@ -262,17 +250,4 @@ async fn translate_unit(
             .and_then(|result| result)
             .map(|bytes| (bytes, source.map(|s| s.to_string()))),
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn a_panic_while_parsing_or_rendering_fails_the_attempt_not_the_worker() {
-        let crashed: Result<(), String> = off_runtime("parsing the document", || panic!("a hostile document")).await;
-        assert_eq!(crashed, Err("parsing the document crashed".to_string()));
-        // The runtime that waited goes on.
-        assert_eq!(off_runtime("rendering the document", || 2 + 2).await, Ok(4));
-    }
 }
