@@ -2,6 +2,7 @@
 # them where this machine allows it, or stops with one sentence saying what to install.
 
 say() { printf '%s\n' "$*" >&2; }
+. "$(dirname "${BASH_SOURCE[0]}")/ctranslate2.sh"
 
 # Runs a command as root, through sudo when we are not root; fails when neither is possible.
 as_root() {
@@ -38,6 +39,7 @@ ensure_prereqs() {
   fi
   # The build directory lives outside the clone so CTranslate2 (minutes to build) is built once.
   export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tolk/target}"
+  ensure_ctranslate2
 }
 
 # The job tests start a PostgreSQL server on loopback (several Tolk servers sharing one queue).
@@ -65,16 +67,18 @@ ensure_strace() {
 # Says what the first build compiles and about how long it takes here, when CTranslate2 has not
 # been built in this build directory yet: without it a first run looks hung for half an hour.
 announce_first_build() {
-  if ! ls "$CARGO_TARGET_DIR"/release/build/ct2rs-*/out/build >/dev/null 2>&1; then
-    local cores minutes
-    cores="$(nproc 2>/dev/null || echo 2)"
+  [ -x "$CARGO_TARGET_DIR/release/tolk" ] && return 1
+  local cores; cores="$(nproc 2>/dev/null || echo 2)"
+  if [ -e "$(dirname "${BASH_SOURCE[0]}")/../../.ctranslate2/libctranslate2.so" ]; then
+    # Measured: 16 CPU-minutes on 2 cores (docs/benchmarks.md, "First run"); it scales with cores.
+    say "Building Tolk for the first time with $cores cores: about $(( (16 + cores - 1) / cores + 1 )) minutes on this machine"
+    say "(CTranslate2 is linked, not compiled); later builds take seconds. Cargo's progress follows."
+  else
     # Measured: 41 min wall, 68 CPU-minutes on 2 cores (docs/benchmarks.md); it scales with cores.
-    minutes=$(( (70 + cores - 1) / cores + 6 ))
     say "Building Tolk for the first time: CTranslate2 and oneDNN are compiled from source with $cores cores,"
-    say "about $minutes minutes on this machine; later builds take seconds. Cargo's progress follows."
-    return 0
+    say "about $(( (70 + cores - 1) / cores + 6 )) minutes on this machine; later builds take seconds. Cargo's progress follows."
   fi
-  return 1
+  return 0
 }
 
 # Node.js and npm, for the browser tests and the npm API clients; returns 1 after saying what to

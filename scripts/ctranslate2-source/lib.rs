@@ -1,0 +1,1 @@
+//! Empty: this package exists for the C++ libraries ct2rs's build script compiles.
