@@ -23,6 +23,8 @@ fn link_ctranslate2() {
         Ok(real) => {
             let folder = real.parent().expect("a file has a parent folder");
             println!("cargo:rustc-link-arg=-Wl,-rpath,{}", folder.display());
+            // Then the binary's own folder: a deployment copies the library next to `tolk`.
+            println!("cargo:rustc-link-arg=-Wl,-rpath,$ORIGIN");
         }
         Err(_) => println!(
             "cargo:warning=no CTranslate2 library at {}: run scripts/tolk or scripts/test once, \

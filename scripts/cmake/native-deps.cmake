@@ -1,5 +1,5 @@
 # CMake toolchain file for the C++ libraries the Rust crates build with CMake (.cargo/config.toml
-# names it for Linux targets; the cmake crate passes it to every CMake project it configures, and
+# names it for x86-64 Linux; the cmake crate passes it to every CMake project it configures, and
 # each project reads only its own variables). It compiles only what Tolk links: on 2 cores the
 # first build is dominated by these projects (docs/benchmarks.md, "First build").
 

@@ -73,7 +73,7 @@ ct2_build_source() {
   local lib="$1" build="$2" root="$3" started
   local cores; cores="$(nproc 2>/dev/null || echo 2)"
   say "Building CTranslate2 $ct2_version and oneDNN from source with $cores cores (TOLK_CTRANSLATE2=source),"
-  say "about $(( (36 + cores - 1) / cores + 2 )) minutes on this machine, once; cargo's progress follows."
+  say "about $(( (70 + cores - 1) / cores + 2 )) minutes on this machine (70 CPU-minutes), once; cargo's progress follows."
   started=$(date +%s)
   # .cargo/config.toml's toolchain file (scripts/cmake/native-deps.cmake) cuts oneDNN down; an
   # empty CMAKE_LIBRARY_PATH keeps its other setting (the link to a library) out of this build.
