@@ -109,5 +109,8 @@ ensure_ctranslate2() {
   esac
   if [ "$(readlink "$root/.ctranslate2" 2>/dev/null)" != "$base/$mode" ]; then
     ln -sfn "$base/$mode" "$root/.ctranslate2"
+    # Newer than the last build, so the build scripts that read the link run again and every
+    # binary is relinked with the other library (cargo compares the mtime of the file reached).
+    touch "$base/$mode/libctranslate2.so"
   fi
 }

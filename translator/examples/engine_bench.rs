@@ -40,7 +40,8 @@ fn main() {
     let config = TranslatorConfig {
         threads: number(threads),
         replicas,
-        // The whole set in one call per replica, as the Python side does with one.
+        // The whole set in one call per replica at beam 1, as the Python side does with one; wider
+        // beams split it as the server does (`BatchLimits::for_beam`), which bounds memory.
         batch: BatchLimits {
             max_tokens: usize::MAX,
             max_sentences: segments.len(),
