@@ -70,8 +70,8 @@ announce_first_build() {
   [ -x "$CARGO_TARGET_DIR/release/tolk" ] && return 1
   local cores; cores="$(nproc 2>/dev/null || echo 2)"
   if [ -e "$(dirname "${BASH_SOURCE[0]}")/../../.ctranslate2/libctranslate2.so" ]; then
-    # Measured: 16 CPU-minutes on 2 cores (docs/benchmarks.md, "First run"); it scales with cores.
-    say "Building Tolk for the first time with $cores cores: about $(( (16 + cores - 1) / cores + 1 )) minutes on this machine"
+    # Measured: 7 min wall, 13.5 CPU-minutes on 2 cores (docs/benchmarks.md, "First run and build time").
+    say "Building Tolk for the first time with $cores cores: about $(( (14 + cores - 1) / cores + 1 )) minutes on this machine"
     say "(CTranslate2 is linked, not compiled); later builds take seconds. Cargo's progress follows."
   else
     # Measured: 41 min wall, 68 CPU-minutes on 2 cores (docs/benchmarks.md); it scales with cores.
