@@ -22,16 +22,16 @@ import http.client
 import json
 import os
 import random
-import re
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
+
+from tolk_server import TolkServer as Server
 
 SENTENCES = [
     "Everyone has the right to education.",
@@ -39,42 +39,6 @@ SENTENCES = [
     "All human beings are born free and equal in dignity and rights.",
     "Everyone has the right to freedom of thought, conscience and religion.",
 ]
-
-
-class Server:
-    """`tolk serve` on a free port, its log drained by a thread."""
-
-    def __init__(self, tolk, model, data_dir, extra=()):
-        args = [tolk, "serve", "--model", model, "--port", "0", "--data-dir", data_dir, *extra]
-        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE, text=True, errors="replace")
-        self.lines, self.port, self.ready = [], None, threading.Event()
-        threading.Thread(target=self._drain, daemon=True).start()
-        if not self.ready.wait(120):
-            self.stop()
-            sys.exit("tolk did not get ready:\n" + "\n".join(self.lines[-20:]))
-
-    def _drain(self):
-        for line in self.proc.stderr:
-            if len(self.lines) < 2000:
-                self.lines.append(line.rstrip())
-            found = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
-            if found:
-                self.port = int(found.group(1))
-            if "model loaded" in line:
-                self.ready.set()
-
-    def rss_mb(self, field="VmRSS"):
-        status = open(f"/proc/{self.proc.pid}/status").read()
-        return int(re.search(field + r":\s+(\d+)", status).group(1)) / 1024
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
 
 
 def request(port, method, path, body=None, headers=None, timeout=600):

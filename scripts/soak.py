@@ -17,14 +17,14 @@ import http.client
 import json
 import os
 import random
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
+
+from tolk_server import TolkServer
 
 SENTENCES = [
     "Everyone has the right to education.",
@@ -35,36 +35,10 @@ SENTENCES = [
 ]
 
 
-class Server:
-    def __init__(self, tolk, model, keys_file, data_dir):
-        args = [tolk, "serve", "--model", model, "--port", "0", "--threads", "1", "--data-dir", data_dir,
-                "--api-keys-file", keys_file, "--queue-sentences", "512", "--job-retention-hours", "1"]
-        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE, text=True, errors="replace")
-        self.lines = []
-        self.ready = threading.Event()
-        self.port = None
-        threading.Thread(target=self._drain, daemon=True).start()
-        if not self.ready.wait(120):
-            sys.exit("tolk did not get ready:\n" + "\n".join(self.lines[-20:]))
-
-    def _drain(self):
-        for line in self.proc.stderr:
-            if len(self.lines) < 1000:
-                self.lines.append(line.rstrip())
-            found = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
-            if found:
-                self.port = int(found.group(1))
-            if "model loaded" in line:
-                self.ready.set()
-
-    def sample(self):
-        pid = self.proc.pid
-        status = open(f"/proc/{pid}/status").read()
-        rss = int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) // 1024
-        threads = int(re.search(r"Threads:\s+(\d+)", status).group(1))
-        fds = len(os.listdir(f"/proc/{pid}/fd"))
-        return {"rss_mb": rss, "fds": fds, "threads": threads}
+def resources(server):
+    """The server process's resident memory, open files and threads."""
+    fds = len(os.listdir(f"/proc/{server.proc.pid}/fd"))
+    return {"rss_mb": server.status("VmRSS") // 1024, "fds": fds, "threads": server.status("Threads")}
 
 
 def request(port, method, path, body=None, headers=None, read=True):
@@ -159,7 +133,9 @@ def main():
     keys = os.path.join(work, "keys.txt")
     with open(keys, "w") as f:
         f.write("soak\nslow requests_per_minute=30\n")
-    server = Server(args.tolk, args.model, keys, os.path.join(work, "data"))
+    server = TolkServer(args.tolk, args.model, os.path.join(work, "data"),
+                        ["--threads", "1", "--api-keys-file", keys, "--queue-sentences", "512",
+                         "--job-retention-hours", "1"])
     statuses = collections.Counter()
     unexpected = collections.Counter()
     lock = threading.Lock()
@@ -187,7 +163,7 @@ def main():
     baseline = None
     while time.time() < stop:
         time.sleep(10)
-        sample = server.sample()
+        sample = resources(server)
         sample["minute"] = round((time.time() - started) / 60, 1)
         samples.append(sample)
         if baseline is None and time.time() - started >= args.warmup * 60:
@@ -197,9 +173,8 @@ def main():
             print(f"{sample}  requests so far: {sum(statuses.values())}", flush=True)
     for t in threads:
         t.join()
-    end = server.sample()
-    server.proc.terminate()
-    server.proc.wait(30)
+    end = resources(server)
+    server.stop()
     shutil.rmtree(work, ignore_errors=True)
 
     baseline = baseline or samples[0]
