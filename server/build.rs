@@ -2,5 +2,5 @@
 include!("../translator/ctranslate2_link.rs");
 
 fn main() {
-    link_ctranslate2();
+    link_ctranslate2(true);
 }

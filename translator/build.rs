@@ -2,5 +2,6 @@
 include!("ctranslate2_link.rs");
 
 fn main() {
-    link_ctranslate2();
+    // The text and document handling alone (no `engine` feature, as the fuzz targets build it).
+    link_ctranslate2(std::env::var_os("CARGO_FEATURE_ENGINE").is_some());
 }

@@ -5,11 +5,10 @@
 /// from the folder `TOLK_CTRANSLATE2_LIB` names (.cargo/config.toml: the clone's `.ctranslate2/`,
 /// which scripts/lib/ctranslate2.sh points at the library it fetched or built). Each binary gets
 /// that folder's real path as its RPATH, so `tolk` runs without LD_LIBRARY_PATH, from anywhere.
-fn link_ctranslate2() {
+/// `engine` says whether the package's binaries link the engine at all.
+fn link_ctranslate2(engine: bool) {
     println!("cargo:rerun-if-env-changed=TOLK_CTRANSLATE2_LIB");
     let target = |key: &str| std::env::var(key).unwrap_or_default();
-    let engine = std::env::var_os("CARGO_FEATURE_ENGINE").is_some()
-        || std::env::var("CARGO_PKG_NAME").as_deref() == Ok("tolk-server");
     if !engine || target("CARGO_CFG_TARGET_OS") != "linux" || target("CARGO_CFG_TARGET_ARCH") != "x86_64" {
         return;
     }

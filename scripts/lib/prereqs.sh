@@ -64,8 +64,8 @@ ensure_strace() {
   fi
 }
 
-# Says what the first build compiles and about how long it takes here, when CTranslate2 has not
-# been built in this build directory yet: without it a first run looks hung for half an hour.
+# Says what the first build compiles and about how long it takes here, when tolk has not been
+# built in this build directory yet: without it a first run looks hung for minutes.
 announce_first_build() {
   [ -x "$CARGO_TARGET_DIR/release/tolk" ] && return 1
   local cores; cores="$(nproc 2>/dev/null || echo 2)"
