@@ -1,4 +1,5 @@
-//! Prints how long the detector takes to load and to detect one paragraph.
+//! Prints how long the detector takes to load and to detect a 200-character text, side by side
+//! with the detector without lingua (the baseline), and a text of 1,000+ characters.
 //!
 //! `cargo run --release -p langs --example detect_bench -- [PARAGRAPHS.tsv]` (default
 //! `~/.cache/tolk/detect/eval.tsv`, written by `scripts/make_detect_profiles.py`). Figures are medians;
@@ -6,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use langs::detect::Detector;
+use langs::detect::{Detector, Settings};
 
 const LOADS: usize = 21;
 const ROUNDS: usize = 5;
@@ -38,36 +39,61 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         median(loads)
     );
 
-    let mut settings = langs::detect::Settings::default();
-    if std::env::var("NO_WHATLANG").is_ok() {
-        settings.whatlang_weight = 1.0;
-    }
-    let detector = Detector::new(
-        langs::detect::Profiles::from_bytes(include_bytes!("../data/profiles.bin"))?,
-        settings,
+    // Texts of exactly 200 characters, cut from the paragraphs (shorter ones are left out).
+    let texts: Vec<String> = paragraphs
+        .iter()
+        .filter(|p| p.chars().count() >= 200)
+        .map(|p| p.chars().take(200).collect())
+        .collect();
+    let profiles = langs::detect::Profiles::from_bytes(include_bytes!("../data/profiles.bin"))?;
+    let combined = Detector::new(profiles.clone(), Settings::default());
+    // The baseline: the detector as it was before lingua joined (profiles and whatlang).
+    let baseline = Detector::new(
+        profiles,
+        Settings {
+            lingua: false,
+            ..Settings::default()
+        },
     );
-    let mut per_paragraph = Vec::with_capacity(paragraphs.len() * ROUNDS);
-    let mut total = Duration::ZERO;
-    for _ in 0..ROUNDS {
-        for paragraph in &paragraphs {
-            let start = Instant::now();
-            std::hint::black_box(detector.detect(paragraph));
-            let elapsed = start.elapsed();
-            per_paragraph.push(elapsed);
-            total += elapsed;
-        }
-    }
-    let chars: usize = paragraphs.iter().map(|p| p.chars().count()).sum();
-    let n = per_paragraph.len();
-    per_paragraph.sort();
+    // lingua opens each language's models on first use: the first text of a script pays for it.
+    let start = Instant::now();
+    std::hint::black_box(combined.detect(&texts[0]));
     println!(
-        "detect: {} paragraphs (mean {} characters) x {ROUNDS}: median {:?}, p95 {:?}, mean {:?} per paragraph",
-        paragraphs.len(),
-        chars / paragraphs.len().max(1),
-        per_paragraph[n / 2],
-        per_paragraph[n * 95 / 100],
-        total / n as u32
+        "first detection (opens lingua's models for its script): {:?}",
+        start.elapsed()
     );
+    let time_all = |detector: &Detector| {
+        let mut samples = Vec::with_capacity(texts.len() * ROUNDS);
+        for _ in 0..ROUNDS {
+            for text in &texts {
+                let start = Instant::now();
+                std::hint::black_box(detector.detect(text));
+                samples.push(start.elapsed());
+            }
+        }
+        samples.sort();
+        (samples[samples.len() / 2], samples[samples.len() * 95 / 100])
+    };
+    // Warm both, then measure them alternately so that machine load hits both alike.
+    time_all(&combined);
+    let (mut ours, mut base) = (Vec::new(), Vec::new());
+    for _ in 0..3 {
+        ours.push(time_all(&combined));
+        base.push(time_all(&baseline));
+    }
+    ours.sort();
+    base.sort();
+    let (ours, base) = (ours[1], base[1]);
+    println!(
+        "detect a 200-character text ({} texts x {ROUNDS}): median {:?} (p95 {:?}); baseline without lingua {:?} (p95 {:?}); ratio {:.2}",
+        texts.len(),
+        ours.0,
+        ours.1,
+        base.0,
+        base.1,
+        ours.0.as_secs_f64() / base.0.as_secs_f64()
+    );
+    let detector = combined;
 
     // Longer paragraphs: consecutive paragraphs of one language joined to at least 1,000 characters.
     let mut long: Vec<String> = Vec::new();

@@ -1,34 +1,30 @@
-//! Evaluates detection on UDHR paragraphs written by `scripts/make_detect_profiles.py`: per-language
-//! accuracy on full paragraphs and on 60-character snippets, side by side with whatlang alone, the
-//! macro averages, and how often a `reliable` answer is right.
+//! Evaluates detection, per language and on average, for Tolk's detector (combined) side by side
+//! with each part alone: our UDHR profiles, lingua and whatlang.
 //!
-//! `cargo run --release -p langs --example detect_eval -- ~/.cache/tolk/detect/eval.tsv`
+//! Two sets:
+//! - UDHR paragraphs written by `scripts/make_detect_profiles.py` (articles 16–30, never trained
+//!   on), each whole and cut into 60-character snippets:
+//!   `cargo run --release -p langs --example detect_eval -- ~/.cache/tolk/detect/eval.tsv`
+//! - everyday sentences, `langs/data/everyday.tsv` (see `scripts/make_everyday_eval.py`), the test
+//!   split unless `--split dev` (the one settings are tuned on):
+//!   `cargo run --release -p langs --example detect_eval -- --everyday langs/data/everyday.tsv`
 //!
-//! Options (for tuning on `dev.tsv` with `--profiles ~/.cache/tolk/detect/dev-profiles.bin`):
-//! `--alpha X --temperature X --whatlang-weight X --reliable X --min-letters N --quiet`.
+//! Options for tuning: `--profiles FILE --alpha X --temperature X --whatlang-weight X
+//! --unknown-weight X --lingua-candidates N --reliable X --min-letters N --quiet` (combined only, no table).
 
 use std::collections::BTreeMap;
 
-use langs::detect::{whatlang_alone, Detector, Profiles, Settings};
+use langs::detect::{lingua_alone, whatlang_alone, Detector, Profiles, Settings};
 use langs::LangCode;
 
 const SNIPPET_CHARS: usize = 60;
+const COLUMNS: [&str; 4] = ["combined", "profiles", "lingua", "whatlang"];
 
+/// Per language and kind of unit: how many, and how many each detector got right.
 #[derive(Default, Clone, Copy)]
 struct Tally {
     total: usize,
-    ours: usize,
-    whatlang: usize,
-}
-
-impl Tally {
-    fn pct(hits: usize, total: usize) -> f64 {
-        if total == 0 {
-            0.0
-        } else {
-            100.0 * hits as f64 / total as f64
-        }
-    }
+    right: [usize; 4],
 }
 
 #[derive(Default)]
@@ -38,127 +34,207 @@ struct Reliability {
     total: usize,
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn pct(hits: usize, total: usize) -> f64 {
+    if total == 0 {
+        0.0
+    } else {
+        100.0 * hits as f64 / total as f64
+    }
+}
+
+struct Options {
+    data: String,
+    everyday: bool,
+    split: String,
+    settings: Settings,
+    profiles: Option<String>,
+    quiet: bool,
+}
+
+fn options() -> Result<Options, Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let data_path = args.first().ok_or("usage: detect_eval DATA.tsv [options]")?;
-    let mut settings = Settings::default();
-    let mut profiles_path = None;
-    let mut quiet = false;
-    let mut i = 1;
+    let mut o = Options {
+        data: String::new(),
+        everyday: false,
+        split: "test".into(),
+        settings: Settings::default(),
+        profiles: None,
+        quiet: false,
+    };
+    let mut i = 0;
     while i < args.len() {
         let value = || args.get(i + 1).ok_or(format!("{} needs a value", args[i]));
         match args[i].as_str() {
-            "--profiles" => profiles_path = Some(value()?.clone()),
-            "--alpha" => settings.alpha = value()?.parse()?,
-            "--temperature" => settings.temperature = value()?.parse()?,
-            "--whatlang-weight" => settings.whatlang_weight = value()?.parse()?,
-            "--reliable" => settings.reliable_confidence = value()?.parse()?,
-            "--min-letters" => settings.min_letters = value()?.parse()?,
-            "--quiet" => {
-                quiet = true;
+            "--everyday" => o.everyday = true,
+            "--quiet" => o.quiet = true,
+            flag if !flag.starts_with("--") => o.data = flag.to_string(),
+            flag => {
+                let v = value()?;
+                match flag {
+                    "--split" => o.split = v.clone(),
+                    "--profiles" => o.profiles = Some(v.clone()),
+                    "--alpha" => o.settings.alpha = v.parse()?,
+                    "--temperature" => o.settings.temperature = v.parse()?,
+                    "--whatlang-weight" => o.settings.whatlang_weight = v.parse()?,
+                    "--unknown-weight" => o.settings.unknown_weight = v.parse()?,
+                    "--lingua-candidates" => o.settings.lingua_candidates = v.parse()?,
+                    "--reliable" => o.settings.reliable_confidence = v.parse()?,
+                    "--min-letters" => o.settings.min_letters = v.parse()?,
+                    other => return Err(format!("unknown option {other}").into()),
+                }
                 i += 1;
-                continue;
             }
-            other => return Err(format!("unknown option {other}").into()),
         }
-        i += 2;
+        i += 1;
     }
-    let profiles = match &profiles_path {
+    if o.data.is_empty() {
+        return Err("usage: detect_eval [--everyday [--split dev|test]] DATA.tsv [options]".into());
+    }
+    Ok(o)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let o = options()?;
+    let profiles = match &o.profiles {
         Some(path) => Profiles::from_bytes(&std::fs::read(path)?)?,
         None => Profiles::from_bytes(include_bytes!("../data/profiles.bin"))?,
     };
-    let detector = Detector::new(profiles, settings);
+    let combined = Detector::new(profiles.clone(), o.settings);
+    let profiles_alone = Detector::new(
+        profiles,
+        Settings {
+            lingua: false,
+            whatlang_weight: 1.0,
+            ..o.settings
+        },
+    );
 
-    let data = std::fs::read_to_string(data_path)?;
-    let mut paragraphs: BTreeMap<LangCode, Tally> = BTreeMap::new();
-    let mut snippets: BTreeMap<LangCode, Tally> = BTreeMap::new();
+    let data = std::fs::read_to_string(&o.data)?;
+    // Kind 0: whole paragraphs or everyday sentences; kind 1: snippets of paragraphs.
+    let mut tallies: [BTreeMap<LangCode, Tally>; 2] = Default::default();
     let mut reliability = [Reliability::default(), Reliability::default()];
-    for line in data.lines().filter(|l| !l.is_empty()) {
+    let mut confusions: BTreeMap<(LangCode, LangCode), usize> = BTreeMap::new();
+    for line in data.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
         let mut fields = line.splitn(3, '\t');
-        let (Some(code), Some(_key), Some(text)) = (fields.next(), fields.next(), fields.next()) else {
-            return Err(format!("expected code<TAB>key<TAB>paragraph: {line}").into());
+        let (Some(code), Some(key), Some(text)) = (fields.next(), fields.next(), fields.next()) else {
+            return Err(format!("expected code<TAB>key<TAB>text: {line}").into());
         };
+        if o.everyday && key.split('/').nth(1) != Some(o.split.as_str()) {
+            continue;
+        }
         let truth = LangCode::from_nllb(code).ok_or_else(|| format!("not an NLLB code: {code}"))?;
-        let chars: Vec<char> = text.chars().collect();
-        let pieces = chars.chunks_exact(SNIPPET_CHARS).map(|c| c.iter().collect::<String>());
-        let units = std::iter::once((0, text.to_string())).chain(pieces.map(|s| (1, s)));
+        let mut units = vec![(0, text.to_string())];
+        if !o.everyday {
+            let chars: Vec<char> = text.chars().collect();
+            units.extend(chars.chunks_exact(SNIPPET_CHARS).map(|c| (1, c.iter().collect())));
+        }
         for (kind, unit) in units {
-            let tally = if kind == 0 {
-                paragraphs.entry(truth).or_default()
+            let found = combined.detect(&unit);
+            let answers = if o.quiet {
+                // Tuning: only the combined detector matters, and the others take most of the time.
+                [found.as_ref().map(|d| d.language), None, None, None]
             } else {
-                snippets.entry(truth).or_default()
+                [
+                    found.as_ref().map(|d| d.language),
+                    profiles_alone.detect(&unit).map(|d| d.language),
+                    lingua_alone(&unit),
+                    whatlang_alone(&unit),
+                ]
             };
-            let found = detector.detect(&unit);
-            let right = found.as_ref().is_some_and(|d| d.language == truth);
+            if let Some(wrong) = answers[0].filter(|&a| a != truth) {
+                *confusions.entry((truth, wrong)).or_default() += 1;
+            }
+            let tally = tallies[kind].entry(truth).or_default();
             tally.total += 1;
-            tally.ours += usize::from(right);
-            tally.whatlang += usize::from(whatlang_alone(&unit) == Some(truth));
+            for (right, answer) in tally.right.iter_mut().zip(answers) {
+                *right += usize::from(answer == Some(truth));
+            }
             let r = &mut reliability[kind];
             r.total += 1;
             if found.is_some_and(|d| d.reliable) {
                 r.reliable += 1;
-                r.reliable_right += usize::from(right);
+                r.reliable_right += usize::from(answers[0] == Some(truth));
             }
         }
     }
 
-    if !quiet {
-        println!(
-            "{:<10} {:>5} {:>7} {:>9} {:>6} {:>7} {:>9}",
-            "language", "paras", "ours", "whatlang", "snips", "ours", "whatlang"
-        );
-        for (code, p) in &paragraphs {
-            let s = snippets.get(code).copied().unwrap_or_default();
-            // Short paragraphs (Chinese, Japanese) give no 60-character snippet: a dash, not 0%.
-            let cell = |hits, total| {
-                if total == 0 {
-                    "-".to_string()
+    let kinds: &[&str] = if o.everyday {
+        &["sentences"]
+    } else {
+        &["paragraphs", "snippets"]
+    };
+    if !o.quiet {
+        print!("{:<10}", "language");
+        for kind in kinds {
+            print!(" {:>6}", kind.chars().take(6).collect::<String>());
+            for column in COLUMNS {
+                print!(" {column:>8}");
+            }
+        }
+        println!();
+        for (code, first) in &tallies[0] {
+            print!("{:<10}", code.as_str());
+            for (k, _) in kinds.iter().enumerate() {
+                let t = if k == 0 {
+                    *first
                 } else {
-                    format!("{:.1}%", Tally::pct(hits, total))
+                    tallies[k].get(code).copied().unwrap_or_default()
+                };
+                print!(" {:>6}", t.total);
+                for hits in t.right {
+                    // Short paragraphs (Chinese, Japanese) give no snippet: a dash, not 0%.
+                    let cell = if t.total == 0 {
+                        "-".to_string()
+                    } else {
+                        format!("{:.1}%", pct(hits, t.total))
+                    };
+                    print!(" {cell:>8}");
                 }
-            };
-            println!(
-                "{:<10} {:>5} {:>7} {:>9} {:>6} {:>7} {:>9}",
-                code.as_str(),
-                p.total,
-                cell(p.ours, p.total),
-                cell(p.whatlang, p.total),
-                s.total,
-                cell(s.ours, s.total),
-                cell(s.whatlang, s.total)
-            );
+            }
+            println!();
         }
         println!();
     }
-    let macro_avg = |map: &BTreeMap<LangCode, Tally>, pick: fn(&Tally) -> usize| {
-        let rates: Vec<f64> = map
-            .values()
-            .filter(|t| t.total > 0)
-            .map(|t| Tally::pct(pick(t), t.total))
+    let mut common: Vec<_> = confusions.into_iter().collect();
+    common.sort_by_key(|entry| std::cmp::Reverse(entry.1));
+    let shown: Vec<String> = common
+        .iter()
+        .take(30)
+        .map(|((truth, wrong), n)| format!("{truth}→{wrong} {n}"))
+        .collect();
+    println!("most common mistakes of the combined detector: {}", shown.join(", "));
+    println!(
+        "languages: {}   {}",
+        tallies[0].len(),
+        kinds
+            .iter()
+            .zip(&reliability)
+            .map(|(kind, r)| format!("{kind}: {}", r.total))
+            .collect::<Vec<_>>()
+            .join("   ")
+    );
+    for (k, kind) in kinds.iter().enumerate() {
+        let cells: Vec<String> = COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(c, name)| {
+                let rates: Vec<f64> = tallies[k]
+                    .values()
+                    .filter(|t| t.total > 0)
+                    .map(|t| pct(t.right[c], t.total))
+                    .collect();
+                let average = rates.iter().sum::<f64>() / rates.len().max(1) as f64;
+                let at_least_95 = rates.iter().filter(|&&r| r >= 95.0).count();
+                format!("{name} {average:>5.1}% ({at_least_95} ≥ 95%)")
+            })
             .collect();
-        rates.iter().sum::<f64>() / rates.len().max(1) as f64
-    };
-    println!(
-        "languages: {}   paragraphs: {}   snippets: {}",
-        paragraphs.len(),
-        reliability[0].total,
-        reliability[1].total
-    );
-    println!(
-        "macro accuracy, paragraphs:          ours {:>5.1}%   whatlang alone {:>5.1}%",
-        macro_avg(&paragraphs, |t| t.ours),
-        macro_avg(&paragraphs, |t| t.whatlang)
-    );
-    println!(
-        "macro accuracy, {SNIPPET_CHARS}-char snippets:    ours {:>5.1}%   whatlang alone {:>5.1}%",
-        macro_avg(&snippets, |t| t.ours),
-        macro_avg(&snippets, |t| t.whatlang)
-    );
-    for (name, r) in ["paragraphs", "snippets"].iter().zip(&reliability) {
+        println!("macro accuracy, {kind:<10}: {}", cells.join("   "));
+    }
+    for (kind, r) in kinds.iter().zip(&reliability) {
         println!(
-            "reliable answers, {name:<10}: {:>5.1}% of texts, right {:>5.2}% of the time",
-            Tally::pct(r.reliable, r.total),
-            Tally::pct(r.reliable_right, r.reliable)
+            "reliable answers, {kind:<10}: {:>5.1}% of texts, right {:>5.2}% of the time",
+            pct(r.reliable, r.total),
+            pct(r.reliable_right, r.reliable)
         );
     }
     Ok(())

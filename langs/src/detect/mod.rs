@@ -8,6 +8,8 @@
 //! detected only where their script alone names them; [`Detector::languages`] lists what can be
 //! answered.
 
+mod alphabet;
+mod broad;
 mod profiles;
 mod signal;
 mod text;
@@ -15,6 +17,8 @@ mod text;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+pub use alphabet::{han_verdict, HanVerdict};
+pub use broad::lingua_alone;
 pub use profiles::{BuildOptions, ProfileError, Profiles};
 pub use signal::whatlang_alone;
 pub use text::{script_of, ScriptGroup};
@@ -30,6 +34,10 @@ const TOP: usize = 5;
 /// Characters of a text that are scored: a few hundred letters settle any language our profiles
 /// can tell apart, and the cap keeps detection of a long document as fast as that of a paragraph.
 const SCORED_CHARS: usize = 600;
+
+/// Characters of a text lingua scores: its time grows with the text, and everyday sentences are
+/// shorter than this anyway; beyond them our profiles have the whole text.
+const LINGUA_CHARS: usize = 60;
 
 /// Characters whose scripts are counted (cheap, but still bounded for megabyte inputs).
 const COUNTED_CHARS: usize = 20_000;
@@ -50,6 +58,14 @@ pub struct Settings {
     pub temperature: f64,
     /// Factor by which whatlang's reliable answer multiplies a candidate's probability (1 = ignore).
     pub whatlang_weight: f64,
+    /// Whether lingua decides among the languages it knows (off: the profiles alone).
+    pub lingua: bool,
+    /// Factor on the probability of a language lingua does not know when lingua knows others among
+    /// the candidates: our profiles, trained on one formal text, are surer of themselves on everyday
+    /// text than they should be, so lingua's languages keep the benefit of the doubt.
+    pub unknown_weight: f64,
+    /// How many of the languages lingua knows it is asked about, best by our profiles first.
+    pub lingua_candidates: usize,
     /// Least confidence of a reliable answer.
     pub reliable_confidence: f64,
     /// Fewest letters of a reliable answer (a third of this for Han and kana, which say more each).
@@ -64,6 +80,9 @@ impl Default for Settings {
             alpha: profiles::DEFAULT_ALPHA,
             temperature: 8.0,
             whatlang_weight: 2.0,
+            lingua: true,
+            unknown_weight: 0.03,
+            lingua_candidates: 4,
             reliable_confidence: 0.9,
             min_letters: 20,
             min_script_share: 0.8,
@@ -176,18 +195,28 @@ impl Detector {
         let &(group, in_group) = counts.first()?;
         let is_allowed = |c: &LangCode| allowed.is_none_or(|list| list.contains(c));
         let in_script = &self.by_group[&group];
-        let (ranked, standing) = if in_script.iter().any(is_allowed) {
-            let everyone = self.rank(text, in_script);
-            let ranked = renormalized(everyone.iter().copied().filter(|c| is_allowed(&c.language)).collect());
-            // The answer's probability among all languages of its script.
-            let standing = everyone
+        let everyone = match self.narrowed(text, group, in_script) {
+            Narrowed::Rank(possible) => self.rank(text, &possible),
+            Narrowed::Even(possible) => possible
                 .iter()
-                .find(|c| c.language == ranked[0].language)
-                .map_or(0.0, |c| c.confidence);
-            (ranked, standing)
+                .map(|&language| Candidate {
+                    language,
+                    confidence: 1.0 / possible.len() as f64,
+                })
+                .collect(),
+        };
+        let allowed_ranked: Vec<Candidate> = everyone.iter().copied().filter(|c| is_allowed(&c.language)).collect();
+        let (ranked, standing) = if let Some(best) = allowed_ranked.first() {
+            // The answer's probability among every language its letters allow.
+            let standing = best.confidence;
+            (renormalized(allowed_ranked), standing)
         } else {
+            // The text's letters rule out every allowed language: the best allowed guess, never
+            // reliable, among the allowed languages of the script if any, else among all allowed.
+            let of_script: Vec<LangCode> = in_script.iter().copied().filter(is_allowed).collect();
             let profiled: Vec<LangCode> = self.profiles.languages().iter().copied().filter(is_allowed).collect();
-            if profiled.is_empty() {
+            let pool = if of_script.is_empty() { profiled } else { of_script };
+            if pool.is_empty() {
                 let first = *allowed?.first()?;
                 (
                     vec![Candidate {
@@ -197,7 +226,7 @@ impl Detector {
                     0.0,
                 )
             } else {
-                (self.rank(text, &profiled), 0.0)
+                (self.rank(text, &pool), 0.0)
             }
         };
         let best = ranked[0];
@@ -217,6 +246,23 @@ impl Detector {
             reliable,
             candidates: ranked.into_iter().take(TOP).collect(),
         })
+    }
+
+    /// The languages of `group` the text's letters allow: the script rules of [`alphabet`].
+    fn narrowed(&self, text: &str, group: ScriptGroup, in_script: &[LangCode]) -> Narrowed {
+        let codes = |names: &[&str]| names.iter().filter_map(|c| LangCode::from_nllb(c)).collect();
+        match group {
+            ScriptGroup::Cyrillic => Narrowed::Rank(alphabet::narrow_cyrillic(text, in_script)),
+            ScriptGroup::Han => match alphabet::han_verdict(text) {
+                HanVerdict::Japanese => Narrowed::Rank(codes(&["jpn_Jpan"])),
+                HanVerdict::Cantonese => Narrowed::Rank(codes(&["yue_Hant"])),
+                HanVerdict::Simplified => Narrowed::Rank(codes(&["zho_Hans"])),
+                HanVerdict::Traditional => Narrowed::Rank(codes(&["zho_Hant"])),
+                // Written alike in both scripts: nothing to choose by, and nothing lost either way.
+                HanVerdict::Either => Narrowed::Even(codes(&["zho_Hans", "zho_Hant"])),
+            },
+            _ => Narrowed::Rank(in_script.to_vec()),
+        }
     }
 
     /// Candidates with probabilities, best first.
@@ -248,6 +294,30 @@ impl Detector {
                 }
             }
         }
+        if s.lingua {
+            // lingua is asked about the languages it knows that our profiles rank highest: its
+            // time grows with every language it scores.
+            let mut by_weight: Vec<usize> = (0..candidates.len()).filter(|&i| broad::knows(candidates[i])).collect();
+            by_weight.sort_by(|&a, &b| weights[b].total_cmp(&weights[a]));
+            let asked: Vec<LangCode> = by_weight
+                .iter()
+                .take(s.lingua_candidates)
+                .map(|&i| candidates[i])
+                .collect();
+            if let Some(opinion) = broad::opinion(prefix(text, LINGUA_CHARS), &asked) {
+                // lingua shares out the weight of the languages it knows; the others keep theirs,
+                // discounted.
+                let known_weight: f64 = by_weight.iter().map(|&i| weights[i]).sum();
+                for (weight, code) in weights.iter_mut().zip(candidates) {
+                    *weight = match opinion.iter().find(|(c, _)| c == code) {
+                        Some(&(_, p)) => known_weight * p,
+                        // lingua knows it but ranked it too low to ask: nearly out.
+                        None if broad::knows(*code) => *weight * s.unknown_weight * s.unknown_weight,
+                        None => *weight * s.unknown_weight,
+                    };
+                }
+            }
+        }
         let sum: f64 = weights.iter().sum();
         let mut ranked: Vec<Candidate> = candidates
             .iter()
@@ -260,6 +330,14 @@ impl Detector {
         ranked.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.language.cmp(&b.language)));
         ranked
     }
+}
+
+/// The languages a text's letters allow, and whether statistics should choose among them.
+enum Narrowed {
+    /// Rank these by the models.
+    Rank(Vec<LangCode>),
+    /// The letters cannot tell these apart, and neither would the models: an even split.
+    Even(Vec<LangCode>),
 }
 
 /// Candidates scaled so that their probabilities add up to 1 again (best first is kept).
