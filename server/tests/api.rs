@@ -351,6 +351,10 @@ fn detect_languages_models_health_and_metrics() {
     assert_eq!(quechua["in_model"], true);
     assert_eq!(quechua["low_resource"], true);
     assert_eq!(quechua["short_code"], "qu");
+    // Pickers filter by the aliases: zh-TW and te reo Māori are there for them to find.
+    let aliases = |code: &str| languages.iter().find(|l| l["code"] == code).unwrap()["aliases"].clone();
+    assert!(aliases("zho_Hant").as_array().unwrap().contains(&json!("zh-TW")));
+    assert!(aliases("mri_Latn").as_array().unwrap().contains(&json!("te reo Māori")));
 
     let models = server.get("/v1/models").json();
     assert_eq!(models["models"][0]["id"], "tiny-nllb");
@@ -372,6 +376,67 @@ fn detect_languages_models_health_and_metrics() {
         .contains("tolk_batch_sentences_bucket{model=\"tiny-nllb\",le=\"+Inf\"}"));
     assert!(server.metric("tolk_sentences_translated_total{model=\"tiny-nllb\"}") >= 2.0);
     assert_eq!(server.metric("tolk_up"), 1.0);
+}
+
+#[test]
+fn what_users_type_resolves_by_the_rules_of_every_api_field() {
+    let server = App::start(&[]);
+    for (typed, code) in [
+        ("zh-TW", "zho_Hant"),
+        ("te reo Māori", "mri_Latn"),
+        ("fr-CA", "fra_Latn"),
+        ("Kiswahili", "swh_Latn"),
+        ("quy_Latn", "quy_Latn"),
+        ("EN-GB", "eng_Latn"),
+    ] {
+        let reply = server.get(&format!("/v1/languages/resolve?name={}", urlencode(typed)));
+        assert_eq!(reply.status, 200, "{typed}: {}", reply.body);
+        assert_eq!(reply.json()["language"]["code"], code, "{typed}");
+    }
+    // Unknown is an answer (pickers ask while the user types), with close matches.
+    let unknown = server.get("/v1/languages/resolve?name=Frnech");
+    assert_eq!(unknown.status, 200);
+    assert!(unknown.json()["language"].is_null());
+    assert!(
+        unknown.json()["message"].as_str().unwrap().contains("fra_Latn"),
+        "{}",
+        unknown.body
+    );
+    // The same names are accepted where a translation names its languages.
+    let reply = server.post_json(
+        "/v1/translate",
+        &json!({"text": ENGLISH, "source": "en", "target": "te reo Māori"}),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(server.get("/v1/languages/resolve").status, 400);
+}
+
+/// Percent-encodes a query value (enough for the names above).
+fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[test]
+fn a_guess_from_a_short_text_says_it_is_unreliable_and_keeps_the_candidates() {
+    let server = App::start(&[]);
+    let reply = server.post_json(
+        "/v1/translate",
+        &json!({"text": "Hola", "source": "auto", "target": "eng_Latn"}),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let detected = reply.json()["translations"][0]["detected"].clone();
+    assert_eq!(detected["reliable"], false, "{detected}");
+    let candidates = detected["candidates"].as_array().unwrap();
+    assert!(candidates.len() >= 2, "{detected}");
+    assert_eq!(candidates[0]["code"], detected["code"]);
+    let detect = server.post_json("/v1/detect", &json!({"text": "Hola"})).json();
+    assert_eq!(detect["detections"][0]["reliable"], false);
 }
 
 #[test]

@@ -61,12 +61,17 @@ pub struct TranslationRequest {
 }
 
 /// A detected language.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Detected {
     /// The language.
     pub language: LangCode,
     /// Probability, 0 to 1.
     pub confidence: f64,
+    /// Whether the answer can be acted on; a short or ambiguous text is not, and a caller that can
+    /// ask its user should offer the candidates instead of trusting the guess.
+    pub reliable: bool,
+    /// The best candidates among the model's languages, best first.
+    pub candidates: Vec<langs::Candidate>,
 }
 
 /// One text's answer.
@@ -106,24 +111,47 @@ pub fn check_limits(core: &Core, texts: &[String]) -> Result<usize, Error> {
     Ok(count)
 }
 
-/// The language of `text` among the model's; `None` when it has no letters.
-pub fn detect(model: &Model, text: &str) -> Option<Detected> {
+/// The language of `text` among `languages`; `None` when it has no letters.
+fn detect_among(languages: &[LangCode], text: &str) -> Option<Detected> {
     Detector::shared()
-        .detect_among(text, Some(model.pool.translator().languages()))
+        .detect_among(text, Some(languages))
         .map(|d| Detected {
             language: d.language,
             confidence: d.confidence,
+            reliable: d.reliable,
+            candidates: d.candidates,
         })
+}
+
+/// The language of `text` among the model's, `None` when it has no letters; on a blocking thread,
+/// as it takes up to a millisecond (tens the first time a script is seen) and the async runtime
+/// must keep serving.
+pub async fn detect_off_runtime(model: &Model, text: &str) -> Option<Detected> {
+    let languages = model.pool.translator().languages().to_vec();
+    let text = text.to_string();
+    tokio::task::spawn_blocking(move || detect_among(&languages, &text))
+        .await
+        .ok()
+        .flatten()
+}
+
+/// The language of each text among all languages (what `/detect` endpoints answer), `None` for a
+/// text without letters; on a blocking thread, like [`detect_off_runtime`].
+pub async fn detect_texts(texts: Vec<String>) -> Vec<Option<langs::Detection>> {
+    let count = texts.len();
+    tokio::task::spawn_blocking(move || texts.iter().map(|t| Detector::shared().detect(t)).collect())
+        .await
+        .unwrap_or_else(|_| vec![None; count])
 }
 
 /// The source language of one text and, when it was detected, the detection; no language for a
 /// text with no letters.
-fn source_of(model: &Model, choice: SourceChoice, text: &str) -> (Option<LangCode>, Option<Detected>) {
+async fn source_of(model: &Model, choice: SourceChoice, text: &str) -> (Option<LangCode>, Option<Detected>) {
     match choice {
         SourceChoice::Given(code) => (Some(code), None),
         SourceChoice::Auto => {
-            let detected = detect(model, text);
-            (detected.map(|d| d.language), detected)
+            let detected = detect_off_runtime(model, text).await;
+            (detected.as_ref().map(|d| d.language), detected)
         }
     }
 }
@@ -154,7 +182,7 @@ pub async fn stream(core: &Core, request: TranslationRequest) -> Result<Vec<Stre
     let deadline = deadline(core);
     let mut texts = Vec::with_capacity(request.texts.len());
     for text in request.texts {
-        let (source, detected) = source_of(&model, request.source, &text);
+        let (source, detected) = source_of(&model, request.source, &text).await;
         let sentences = match source {
             Some(source) => {
                 let submission = Submission::new(vec![text.clone()], source, request.target)
@@ -211,7 +239,7 @@ pub async fn translate(core: &Core, request: TranslationRequest) -> Result<Vec<T
         let mut plan_texts = Vec::new();
         let html = (request.format == TextFormat::Html).then(|| HtmlPlan::new(&text, &mut plan_texts));
         let sample = html.as_ref().map_or_else(|| text.clone(), HtmlPlan::plain_text);
-        let (source, detected) = source_of(&model, request.source, &sample);
+        let (source, detected) = source_of(&model, request.source, &sample).await;
         answers.push(TranslatedText {
             text: String::new(),
             alternatives: Vec::new(),

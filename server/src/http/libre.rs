@@ -4,7 +4,7 @@
 //! `files`). JSON and form bodies both, since its Python client sends forms.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use langs::{Detector, LangCode, SourceChoice};
+use langs::{LangCode, SourceChoice};
 use serde::{Deserialize, Serialize};
 use translator::{Priority, TranslateOptions};
 use utoipa::ToSchema;
@@ -234,7 +234,7 @@ pub async fn translate(
     let answers = translation::translate(&core, translation).await?;
     let detections: Vec<LibreDetected> = answers
         .iter()
-        .map(|a| match a.detected {
+        .map(|a| match &a.detected {
             Some(d) => detected(d.language, d.confidence),
             None => LibreDetected {
                 confidence: 0.0,
@@ -304,7 +304,8 @@ pub async fn detect(
         .ok_or_else(|| Error::Missing("Invalid request: missing q parameter".to_string()))?;
     let chars = translation::check_limits(&core, std::slice::from_ref(&text))?;
     core.admit(call.api_key.as_deref(), chars)?;
-    let candidates: Vec<LibreDetected> = match Detector::shared().detect(&text) {
+    let found = translation::detect_texts(vec![text]).await.pop().flatten();
+    let candidates: Vec<LibreDetected> = match found {
         Some(d) => d
             .candidates
             .iter()

@@ -121,6 +121,7 @@ pub fn app(
         .service(post("/v1/translate/stream", stream::translate_stream))
         .service(post("/v1/detect", v1::detect))
         .service(get("/v1/languages", v1::languages))
+        .service(get("/v1/languages/resolve", v1::resolve_language))
         .service(get("/v1/models", v1::models))
         .service(get("/healthz", operations::healthz))
         .service(get("/readyz", operations::readyz))

@@ -18,7 +18,7 @@ use super::{deepl, files, jobs, libre, operations, stream, v1};
         license(name = "Apache-2.0")
     ),
     paths(
-        v1::translate, stream::translate_stream, v1::detect, v1::languages, v1::models,
+        v1::translate, stream::translate_stream, v1::detect, v1::languages, v1::resolve_language, v1::models,
         operations::healthz, operations::readyz, operations::metrics, v1::settings,
         jobs::create, jobs::get, jobs::result, jobs::delete,
         libre::translate, libre::detect, libre::languages, files::translate_file, files::download_file,

@@ -145,6 +145,28 @@ impl From<LangCode> for LanguageRef {
     }
 }
 
+/// A language with its probability.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CandidateBody {
+    /// NLLB code.
+    pub code: String,
+    /// English name.
+    pub name: String,
+    /// Probability, 0 to 1.
+    pub confidence: f64,
+}
+
+impl CandidateBody {
+    /// The body of `code` with its probability.
+    pub fn new(code: LangCode, confidence: f64) -> Self {
+        CandidateBody {
+            code: code.as_str().to_string(),
+            name: code.info().name.to_string(),
+            confidence,
+        }
+    }
+}
+
 /// A detected language.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DetectedBody {
@@ -154,6 +176,11 @@ pub struct DetectedBody {
     pub name: String,
     /// Probability, 0 to 1.
     pub confidence: f64,
+    /// Whether the detection can be trusted; when false, the text was translated from the best
+    /// guess and a client that can ask its user should offer `candidates` instead.
+    pub reliable: bool,
+    /// The best candidates among the model's languages, most likely first.
+    pub candidates: Vec<CandidateBody>,
 }
 
 impl From<Detected> for DetectedBody {
@@ -162,6 +189,12 @@ impl From<Detected> for DetectedBody {
             code: d.language.as_str().to_string(),
             name: d.language.info().name.to_string(),
             confidence: d.confidence,
+            reliable: d.reliable,
+            candidates: d
+                .candidates
+                .iter()
+                .map(|c| CandidateBody::new(c.language, c.confidence))
+                .collect(),
         }
     }
 }

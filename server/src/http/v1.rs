@@ -1,14 +1,14 @@
 //! Tolk's own API under `/v1`: translate, detect, languages, models and the server's limits.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use langs::{catalogue, Detector, LangCode};
+use langs::{catalogue, Detector};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::auth::bearer_key;
 use super::body::{self, TextInput};
 use super::error::{ApiError, ErrorBody};
-use super::shapes::{TranslateBody, TranslateResponse, TranslationItem};
+use super::shapes::{CandidateBody, TranslateBody, TranslateResponse, TranslationItem};
 use crate::app::registry::Loading;
 use crate::app::{files, translation, Core};
 
@@ -49,17 +49,6 @@ pub async fn translate(
 pub struct DetectBody {
     /// The text, or a list of texts.
     pub text: TextInput,
-}
-
-/// A language with its probability.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct CandidateBody {
-    /// NLLB code.
-    pub code: String,
-    /// English name.
-    pub name: String,
-    /// Probability, 0 to 1.
-    pub confidence: f64,
 }
 
 /// One text's language.
@@ -104,21 +93,17 @@ pub async fn detect(
     let texts = body.text.into_vec();
     let chars = translation::check_limits(&core, &texts)?;
     core.admit(bearer_key(&request).as_deref(), chars)?;
-    let candidate = |code: LangCode, confidence: f64| CandidateBody {
-        code: code.as_str().to_string(),
-        name: code.info().name.to_string(),
-        confidence,
-    };
-    let detections = texts
-        .iter()
-        .map(|text| match Detector::shared().detect(text) {
+    let detections = translation::detect_texts(texts)
+        .await
+        .into_iter()
+        .map(|found| match found {
             Some(d) => DetectionItem {
-                language: Some(candidate(d.language, d.confidence)),
+                language: Some(CandidateBody::new(d.language, d.confidence)),
                 reliable: d.reliable,
                 candidates: d
                     .candidates
                     .iter()
-                    .map(|c| candidate(c.language, c.confidence))
+                    .map(|c| CandidateBody::new(c.language, c.confidence))
                     .collect(),
             },
             None => DetectionItem {
@@ -154,6 +139,9 @@ pub struct LanguageItem {
     pub low_resource: bool,
     /// Whether `auto` can detect it.
     pub detectable: bool,
+    /// Other codes and names that resolve to it (`zh-TW`, `te reo Māori`, `Farsi`), for pickers
+    /// that filter as the user types; `/v1/languages/resolve` applies the full rules.
+    pub aliases: Vec<String>,
     /// Whether the default model translates it; null while that model loads.
     pub in_model: Option<bool>,
 }
@@ -184,12 +172,63 @@ pub async fn languages(core: web::Data<Core>) -> HttpResponse {
             direction: l.direction.as_str().to_string(),
             low_resource: l.low_resource,
             detectable: detectable.contains(&l.code),
+            aliases: l.aliases.iter().map(|a| a.to_string()).collect(),
             in_model: model
                 .as_ref()
                 .map(|m| m.pool.translator().languages().contains(&l.code)),
         })
         .collect();
     HttpResponse::Ok().json(LanguagesResponse { languages })
+}
+
+/// What to resolve.
+#[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
+pub struct ResolveQuery {
+    /// Whatever a user typed: a code in any convention (`zh-TW`, `fr-CA`, `quy_Latn`, `EN-GB`) or
+    /// a name in English or in the language itself (`te reo Māori`, `Kiswahili`).
+    pub name: String,
+}
+
+/// A language by code and name.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LanguageRef {
+    /// NLLB code.
+    pub code: String,
+    /// English name.
+    pub name: String,
+}
+
+/// What a user's input means: a language, or why none (an unknown name is an answer here, not a
+/// mistake, since pickers ask while the user is still typing).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ResolveResponse {
+    /// The language; null when the input names none.
+    pub language: Option<LanguageRef>,
+    /// Why nothing was found, with close matches; null when found.
+    pub message: Option<String>,
+}
+
+/// Resolves what a user typed to a language, by the rules every field of the API uses.
+#[utoipa::path(get, path = "/v1/languages/resolve", tag = "tolk", params(ResolveQuery),
+    responses(
+        (status = 200, description = "The language, or null and close matches", body = ResolveResponse),
+        (status = 400, description = "No `name` given", body = ErrorBody),
+    ))]
+pub async fn resolve_language(query: web::Query<ResolveQuery>) -> HttpResponse {
+    let answer = match langs::resolve(&query.name) {
+        Ok(code) => ResolveResponse {
+            language: Some(LanguageRef {
+                code: code.as_str().to_string(),
+                name: code.info().name.to_string(),
+            }),
+            message: None,
+        },
+        Err(error) => ResolveResponse {
+            language: None,
+            message: Some(error.to_string()),
+        },
+    };
+    HttpResponse::Ok().json(answer)
 }
 
 /// A model.

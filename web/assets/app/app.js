@@ -135,8 +135,10 @@
 
   /** Rank of a language for a folded query: lower is better, -1 when it does not match. */
   function rank(l, q) {
-    const codes = [l.code, l.short_code, l.iso639_1, l.iso639_3].filter(Boolean).map(fold);
-    const names = [l.name, l.autonym].filter(Boolean).map(fold);
+    // Aliases are both codes (zh-TW) and names (te reo Māori), so they count as either.
+    const aliases = (l.aliases || []).map(fold);
+    const codes = [l.code, l.short_code, l.iso639_1, l.iso639_3].filter(Boolean).map(fold).concat(aliases);
+    const names = [l.name, l.autonym].filter(Boolean).map(fold).concat(aliases);
     if (codes.includes(q) || codes.includes(q.replace('-', '_'))) return 0;
     if (names.some((n) => n.startsWith(q))) return 1;
     if (names.some((n) => n.split(/[\s(),'-]+/).some((w) => w.startsWith(q)))) return 2;
@@ -188,11 +190,28 @@
         scored.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2].name.localeCompare(b[2].name));
         items = scored.map((s) => s[2]);
         this.recentCount = 0;
+        // No exact match here: the server's resolver, the one every API field uses, may still
+        // know it (fr-CA, zh_Hant_HK, Castilian); its answer goes first.
+        if (!scored.length || scored[0][0] > 0) this.resolveSoon(query);
       }
       this.items = items;
       this.render(recents);
       const selected = items.findIndex((l) => l.code === state[this.side]);
       this.setActive(q ? (items.length ? 0 : -1) : selected);
+    }
+    resolveSoon(query) {
+      clearTimeout(this.resolveTimer);
+      this.resolveTimer = setTimeout(async () => {
+        try {
+          const res = await fetch('/v1/languages/resolve?name=' + encodeURIComponent(query.trim()));
+          if (!res.ok || this.input.value !== query || !this.isOpen()) return;
+          const found = state.byCode.get(((await res.json()).language || {}).code);
+          if (!found) return;
+          this.items = [found, ...this.items.filter((l) => l !== found)];
+          this.render(recent(this.side));
+          this.setActive(0);
+        } catch { /* offline or unknown: the local matches stand */ }
+      }, 150);
     }
     render(recents) {
       const frag = document.createDocumentFragment();
@@ -380,14 +399,27 @@
     const body = { text, source: state.source, target: state.target };
     setBusy(true);
     try {
-      const t = text.length >= STREAM_FROM || text.includes('\n')
-        ? await translateStream(body, controller.signal, seq)
-        : (await postJSON('/v1/translate', body, controller.signal)).translations[0];
-      if (seq !== state.seq) return;
-      hideError();
-      setOutput(t.text);
-      showDetected(t.detected);
-      announce('Translation ready');
+      if (state.source === 'auto') {
+        // Detect first: a guess from a short or ambiguous text is not translated; the user picks.
+        const d = (await postJSON('/v1/detect', { text }, controller.signal)).detections[0];
+        if (seq !== state.seq) return;
+        if (d.language && !(d.reliable && state.byCode.has(d.language.code))) {
+          hideError();
+          setOutput('');
+          showDetected(null);
+          askSource($('detect-result'), d, () => translateSoon(0));
+          announce('Which language is the text in? Choose it to translate.');
+          return;
+        }
+        if (d.language) body.source = d.language.code;
+        $('detect-result').textContent = '';
+        const t = await translateWith(body, text, controller.signal, seq);
+        if (seq !== state.seq) return;
+        t.detected = d.language;
+        finish(t);
+        return;
+      }
+      finish(await translateWith(body, text, controller.signal, seq));
     } catch (e) {
       if (seq !== state.seq) return;
       const msg = explain(e);
@@ -395,6 +427,37 @@
     } finally {
       if (seq === state.seq) { setBusy(false); state.controller = null; }
     }
+
+    function finish(t) {
+      if (seq !== state.seq) return;
+      hideError();
+      setOutput(t.text);
+      showDetected(t.detected);
+      announce('Translation ready');
+    }
+  }
+
+  async function translateWith(body, text, signal, seq) {
+    return text.length >= STREAM_FROM || text.includes('\n')
+      ? translateStream(body, signal, seq)
+      : (await postJSON('/v1/translate', body, signal)).translations[0];
+  }
+
+  /** Offers the detection's candidates as one-click choices of the source language. */
+  function askSource(box, d, chosen) {
+    const best = d.language;
+    box.replaceChildren(el('span', { className: 'detected', text: `Detected: ${langName(best.code, best.name)} — ${pct(best.confidence)} confidence` }),
+      el('span', { text: ' (not sure: the text is short, or close to other languages). Which language is it?' }));
+    const choices = el('div', { className: 'choices', role: 'group', 'aria-label': 'Choose the source language' });
+    for (const c of (d.candidates || []).slice(0, 4)) {
+      if (!state.byCode.has(c.code)) continue;
+      choices.append(el('button', {
+        type: 'button', text: `${langName(c.code, c.name)} (${pct(c.confidence)})`,
+        onclick: () => { setLanguage('source', c.code, true); box.textContent = `Source language set to ${langName(c.code)}.`; src.focus(); if (chosen) chosen(); },
+      }));
+    }
+    choices.append(el('button', { type: 'button', text: 'Another language…', onclick: () => { box.textContent = ''; pickers.source.input.focus(); pickers.source.open(''); } }));
+    box.append(choices);
   }
 
   /** Streams a translation as Server-Sent Events read from a POST (EventSource can only GET). */
@@ -501,17 +564,7 @@
         setLanguage('source', best.code, true);
         box.append(el('span', { text: '. Set as the source language.' }));
       } else {
-        box.append(el('span', { text: ' (not sure). Which language is it?' }));
-        const choices = el('div', { className: 'choices', role: 'group', 'aria-label': 'Choose the source language' });
-        for (const c of (d.candidates || []).slice(0, 4)) {
-          if (!state.byCode.has(c.code)) continue;
-          choices.append(el('button', {
-            type: 'button', text: `${langName(c.code, c.name)} (${pct(c.confidence)})`,
-            onclick: () => { setLanguage('source', c.code, true); box.textContent = `Source language set to ${langName(c.code)}.`; src.focus(); },
-          }));
-        }
-        choices.append(el('button', { type: 'button', text: 'Another language…', onclick: () => { box.textContent = ''; pickers.source.input.focus(); pickers.source.open(''); } }));
-        box.append(choices);
+        askSource(box, d);
       }
     } catch (e) {
       const msg = explain(e);
