@@ -124,6 +124,9 @@ def main():
     for tatoeba, code in TATOEBA.items():
         for line in git_show(args.laser, f"data/tatoeba/v1/tatoeba.{tatoeba}-eng.{tatoeba}").splitlines():
             keep(code, "tatoeba", line)
+    # English: the English side of one pair (each pair's English sentences are a different draw).
+    for line in git_show(args.laser, "data/tatoeba/v1/tatoeba.fra-eng.eng").splitlines():
+        keep("eng_Latn", "tatoeba", line)
     for folder, code in LINGUA.items():
         for line in git_show(args.lingua, f"language-models/{folder}/testdata/sentences.txt").splitlines():
             keep(code, "lingua", line)

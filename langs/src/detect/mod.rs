@@ -9,6 +9,10 @@
 //! answered.
 
 mod alphabet;
+#[cfg(feature = "lingua")]
+mod broad;
+#[cfg(not(feature = "lingua"))]
+#[path = "without_broad.rs"]
 mod broad;
 mod profiles;
 mod signal;

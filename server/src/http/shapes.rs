@@ -165,6 +165,14 @@ impl CandidateBody {
             confidence,
         }
     }
+
+    /// The bodies of a detection's candidates, in order.
+    pub fn list(candidates: &[langs::Candidate]) -> Vec<Self> {
+        candidates
+            .iter()
+            .map(|c| CandidateBody::new(c.language, c.confidence))
+            .collect()
+    }
 }
 
 /// A detected language.
@@ -190,11 +198,7 @@ impl From<Detected> for DetectedBody {
             name: d.language.info().name.to_string(),
             confidence: d.confidence,
             reliable: d.reliable,
-            candidates: d
-                .candidates
-                .iter()
-                .map(|c| CandidateBody::new(c.language, c.confidence))
-                .collect(),
+            candidates: CandidateBody::list(&d.candidates),
         }
     }
 }

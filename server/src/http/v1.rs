@@ -100,11 +100,7 @@ pub async fn detect(
             Some(d) => DetectionItem {
                 language: Some(CandidateBody::new(d.language, d.confidence)),
                 reliable: d.reliable,
-                candidates: d
-                    .candidates
-                    .iter()
-                    .map(|c| CandidateBody::new(c.language, c.confidence))
-                    .collect(),
+                candidates: CandidateBody::list(&d.candidates),
             },
             None => DetectionItem {
                 language: None,
