@@ -282,6 +282,8 @@ fn streaming_sends_each_sentence_in_order_then_the_whole_translation() {
     let indexes: Vec<i64> = events[..3].iter().map(|(_, v)| v["index"].as_i64().unwrap()).collect();
     assert_eq!(indexes, [0, 1, 2]);
     assert_eq!(events[1].1["source"], "No one shall be held in slavery.");
+    // Each sentence says how far it can be trusted, as /v1/translate does (compared below).
+    assert!(events[..3].iter().all(|(_, v)| v["quality"]["level"].is_string()));
     let mut joined = String::new();
     for (_, value) in &events[..4] {
         joined.push_str(value["piece"].as_str().unwrap());
@@ -437,6 +439,56 @@ fn a_guess_from_a_short_text_says_it_is_unreliable_and_keeps_the_candidates() {
     assert_eq!(candidates[0]["code"], detected["code"]);
     let detect = server.post_json("/v1/detect", &json!({"text": "Hola"})).json();
     assert_eq!(detect["detections"][0]["reliable"], false);
+}
+
+#[test]
+fn every_translated_sentence_says_how_far_it_can_be_trusted() {
+    let server = App::start(&[]);
+    let first = "The children walked to the market with their grandmother this morning.";
+    let second = "Call 0800 123 456 before 5 May.";
+    let reply = server.post_json(
+        "/v1/translate",
+        &json!({"text": [format!("{first} {second}"), "1234"], "source": "eng_Latn", "target": "fra_Latn"}),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let item = reply.json()["translations"][0].clone();
+    let sentences = item["sentences"].as_array().unwrap();
+    assert_eq!(sentences.len(), 2, "{item}");
+    assert_eq!(sentences[0]["source"], first);
+    assert_eq!(sentences[1]["source"], second);
+    let levels = ["good", "uncertain", "poor"];
+    for sentence in sentences {
+        let quality = &sentence["quality"];
+        assert!(levels.contains(&quality["level"].as_str().unwrap()), "{quality}");
+        assert!(quality["score"].as_f64().unwrap() <= 0.0, "{quality}");
+    }
+    // The tiny model drops the phone number and the date: the checks say so, for the sentence
+    // and for the text, whose level is its worst sentence's.
+    let flags = |q: &Value| {
+        q["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        flags(&sentences[1]["quality"]).contains(&"numbers".to_string()),
+        "{item}"
+    );
+    assert!(flags(&item["quality"]).contains(&"numbers".to_string()), "{item}");
+    let worst = sentences
+        .iter()
+        .map(|s| levels.iter().position(|l| *l == s["quality"]["level"]).unwrap())
+        .max()
+        .unwrap();
+    assert_eq!(item["quality"]["level"], levels[worst]);
+    // A text with nothing to translate has no quality to tell.
+    let nothing = &reply.json()["translations"][1];
+    assert!(
+        nothing["quality"].is_null() && nothing.get("sentences").is_none(),
+        "{nothing}"
+    );
 }
 
 #[test]

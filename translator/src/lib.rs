@@ -14,6 +14,7 @@ mod entities;
 mod error;
 pub mod html;
 pub mod markup;
+pub mod quality;
 mod segment;
 
 // Behind the default `engine` feature: these need CTranslate2 and SentencePiece (C++), which the
@@ -48,6 +49,6 @@ pub use crate::{
         StreamItem, Submission, Ticket,
     },
     tokenizer::{NllbTokenizer, Piece, END_OF_SENTENCE},
-    translation::{Hypothesis, Segment, TextRequest, TextTranslation},
+    translation::{Hypothesis, Segment, SentenceQuality, TextRequest, TextTranslation},
     translator::{EngineFault, PreparedText, Translator, TranslatorConfig},
 };

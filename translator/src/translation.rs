@@ -4,6 +4,7 @@
 
 use langs::LangCode;
 
+use crate::quality::Quality;
 use crate::segment::Layout;
 
 /// One sentence to translate.
@@ -26,6 +27,8 @@ pub struct Hypothesis {
     pub tokens: Vec<String>,
     /// Length-normalised log-probability; higher is better.
     pub score: f32,
+    /// How far it can be trusted ([`crate::quality`]), checked where it was decoded.
+    pub quality: Quality,
 }
 
 /// A text to translate.
@@ -48,6 +51,19 @@ pub struct TextTranslation {
     pub alternatives: Vec<String>,
     /// How many sentences (or chunks of long sentences) went to the model.
     pub sentences: usize,
+    /// Each of those sentences with its best translation and that translation's quality, in order.
+    pub sentence_quality: Vec<SentenceQuality>,
+}
+
+/// One sentence of a text, its best translation and how far that can be trusted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentenceQuality {
+    /// The source sentence.
+    pub source: String,
+    /// Its best translation.
+    pub text: String,
+    /// The translation's quality.
+    pub quality: Quality,
 }
 
 /// Renders a text from its sentences' hypotheses (one list per sentence, in order): the best
@@ -65,9 +81,22 @@ pub(crate) fn render_text(
             .collect()
     };
     let script = target.script();
+    let sentence_quality = layout
+        .sentences()
+        .zip(sentences)
+        .filter_map(|(source, hypotheses)| {
+            let best = hypotheses.first()?;
+            Some(SentenceQuality {
+                source: source.to_string(),
+                text: best.text.clone(),
+                quality: best.quality.clone(),
+            })
+        })
+        .collect();
     TextTranslation {
         text: layout.render(&choice(0), script),
         alternatives: (1..alternatives).map(|k| layout.render(&choice(k), script)).collect(),
         sentences: sentences.len(),
+        sentence_quality,
     }
 }

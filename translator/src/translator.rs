@@ -10,6 +10,7 @@ use crate::engine::{Engine, EngineOutput};
 use crate::error::{Result, TranslatorError};
 use crate::model::ModelFiles;
 use crate::options::{decoding_limit, TranslateOptions};
+use crate::quality::{self, QualityThresholds, SentencePair};
 use crate::segment::{split_long_sentence, Layout, Part};
 use crate::tokenizer::NllbTokenizer;
 use crate::translation::{render_text, Hypothesis, Segment, TextRequest, TextTranslation};
@@ -81,6 +82,9 @@ pub struct Translator {
 
 /// A sentence ready for the engine: its source tokens and target language.
 struct Prepared {
+    /// The sentence, for the quality checks of its translation.
+    text: String,
+    source: LangCode,
     tokens: Vec<String>,
     target: LangCode,
 }
@@ -192,6 +196,8 @@ impl Translator {
                 });
             }
             prepared.push(Prepared {
+                text: segment.text.clone(),
+                source: segment.source,
                 tokens,
                 target: segment.target,
             });
@@ -223,6 +229,8 @@ impl Translator {
         let mut push = |text: &str| -> Result<()> {
             let tokens = self.tokenizer.source_tokens(request.source, text)?;
             prepared.push(Prepared {
+                text: text.to_string(),
+                source: request.source,
                 tokens,
                 target: request.target,
             });
@@ -284,10 +292,30 @@ impl Translator {
                     output
                 };
                 let mut hypotheses = Vec::with_capacity(output.hypotheses.len());
+                let sentence = &prepared[i];
                 for (tokens, score) in output.hypotheses.into_iter().zip(output.scores) {
-                    let tokens = self.tokenizer.strip_target_token(prepared[i].target, &tokens).to_vec();
+                    let hit_limit = tokens.len() >= own_limit;
+                    let tokens = self.tokenizer.strip_target_token(sentence.target, &tokens).to_vec();
                     let text = self.tokenizer.detokenize(&tokens)?;
-                    hypotheses.push(Hypothesis { text, tokens, score });
+                    // Checked here, on the engine's thread, so that no caller's async runtime
+                    // pays for the detection it takes.
+                    let quality = quality::assess(
+                        &SentencePair {
+                            source: &sentence.text,
+                            output: &text,
+                            source_language: sentence.source,
+                            target: sentence.target,
+                            score,
+                            hit_limit,
+                        },
+                        &QualityThresholds::default(),
+                    );
+                    hypotheses.push(Hypothesis {
+                        text,
+                        tokens,
+                        score,
+                        quality,
+                    });
                 }
                 results[i] = hypotheses;
             }

@@ -418,7 +418,9 @@ async fn a_stream_yields_each_sentence_in_order_and_pieces_that_join_into_the_wh
                 source,
                 translation,
                 piece,
+                quality,
             } => {
+                assert!(quality.score <= 0.0, "{quality:?}");
                 assert!(
                     ended.len() == text,
                     "sentences of text {text} come after text {} ended",

@@ -85,6 +85,9 @@ pub struct TranslatedText {
     pub source: Option<LangCode>,
     /// The detection, when the source was `auto`.
     pub detected: Option<Detected>,
+    /// Each sentence translated, with its quality, in order (empty for a text with nothing to
+    /// translate, and for streamed answers, whose sentences carry their own).
+    pub sentences: Vec<translator::SentenceQuality>,
 }
 
 /// Refuses requests over the server's limits; returns the characters counted.
@@ -218,8 +221,8 @@ enum Plan {
     Verbatim(String),
     /// Plain text: one unit.
     Text { unit: usize },
-    /// HTML: the plan's texts are the units from `first` on.
-    Html { plan: HtmlPlan, first: usize },
+    /// HTML: the plan's texts are the units `first..end`.
+    Html { plan: HtmlPlan, first: usize, end: usize },
 }
 
 /// Translates every text of `request`; see the module documentation.
@@ -245,6 +248,7 @@ pub async fn translate(core: &Core, request: TranslationRequest) -> Result<Vec<T
             alternatives: Vec::new(),
             source,
             detected,
+            sentences: Vec::new(),
         });
         let Some(source) = source else {
             plans.push(Plan::Verbatim(text));
@@ -258,7 +262,11 @@ pub async fn translate(core: &Core, request: TranslationRequest) -> Result<Vec<T
             }
             Some(plan) => {
                 units.extend(plan_texts.into_iter().map(|text| Unit { source, text }));
-                Plan::Html { plan, first }
+                Plan::Html {
+                    plan,
+                    first,
+                    end: units.len(),
+                }
             }
         });
     }
@@ -281,9 +289,14 @@ pub async fn translate(core: &Core, request: TranslationRequest) -> Result<Vec<T
                 let translation = &results[unit];
                 answer.text = translation.text.clone();
                 answer.alternatives = translation.alternatives.clone();
+                answer.sentences = translation.sentence_quality.clone();
             }
-            Plan::Html { plan, first } => {
+            Plan::Html { plan, first, end } => {
                 answer.text = plan.render(|i| results[first + i].text.as_str());
+                answer.sentences = results[first..end]
+                    .iter()
+                    .flat_map(|t| t.sentence_quality.iter().cloned())
+                    .collect();
             }
         }
     }

@@ -216,11 +216,83 @@ pub struct TranslationItem {
     /// The detected language, when the source was `auto`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detected: Option<DetectedBody>,
+    /// How far the whole translation can be trusted: its sentences' worst level, every flag any
+    /// of them has, and their mean score; null when nothing was translated (docs/quality.md).
+    pub quality: Option<QualityBody>,
+    /// Each sentence translated, with its quality, in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sentences: Vec<SentenceBody>,
+}
+
+/// How far a translation can be trusted.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct QualityBody {
+    /// Length-normalised log-probability the model gave the output; higher is better, 0 at best.
+    pub score: f32,
+    /// `good`, `uncertain` or `poor`.
+    pub level: String,
+    /// What the checks found: `off_target`, `wrong_script`, `copied`, `repetition`, `length`,
+    /// `numbers`.
+    pub flags: Vec<String>,
+}
+
+impl QualityBody {
+    /// The body of one sentence's quality.
+    pub fn of(quality: &translator::quality::Quality) -> Self {
+        QualityBody {
+            score: quality.score,
+            level: wire_name(&quality.level),
+            flags: quality.flags.iter().map(wire_name).collect(),
+        }
+    }
+
+    /// A text's quality from its sentences': the worst level, every flag, the mean score.
+    fn of_text(sentences: &[translator::SentenceQuality]) -> Option<Self> {
+        let worst = sentences.iter().map(|s| s.quality.level).max()?;
+        let mut flags: Vec<_> = sentences.iter().flat_map(|s| s.quality.flags.iter().copied()).collect();
+        flags.sort();
+        flags.dedup();
+        let score = sentences.iter().map(|s| s.quality.score).sum::<f32>() / sentences.len() as f32;
+        Some(QualityBody {
+            score,
+            level: wire_name(&worst),
+            flags: flags.iter().map(wire_name).collect(),
+        })
+    }
+}
+
+/// The name serde gives a unit enum variant (`off_target`).
+fn wire_name<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// One translated sentence.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SentenceBody {
+    /// The source sentence.
+    pub source: String,
+    /// Its translation.
+    pub text: String,
+    /// How far the translation can be trusted.
+    pub quality: QualityBody,
 }
 
 impl From<TranslatedText> for TranslationItem {
     fn from(t: TranslatedText) -> Self {
         TranslationItem {
+            quality: QualityBody::of_text(&t.sentences),
+            sentences: t
+                .sentences
+                .iter()
+                .map(|s| SentenceBody {
+                    source: s.source.clone(),
+                    text: s.text.clone(),
+                    quality: QualityBody::of(&s.quality),
+                })
+                .collect(),
             text: t.text,
             alternatives: t.alternatives,
             source: t.source.map(LanguageRef::from),

@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 use super::auth::bearer_key;
 use super::body;
 use super::error::{ApiError, ErrorBody};
-use super::shapes::{TranslateBody, TranslateResponse, TranslationItem};
+use super::shapes::{QualityBody, TranslateBody, TranslateResponse, TranslationItem};
 use crate::app::translation::{self, StreamedText, TranslatedText};
 use crate::app::{Core, Error};
 
@@ -34,6 +34,8 @@ pub struct SentenceEvent {
     /// line breaks and spacing included: a text's pieces joined, with its `text_end` piece,
     /// are its full translation.
     pub piece: String,
+    /// How far the translation can be trusted (docs/quality.md).
+    pub quality: QualityBody,
 }
 
 /// `event: text_end`: one text finished.
@@ -125,6 +127,7 @@ impl Events {
                 source,
                 translation,
                 piece,
+                quality,
                 ..
             })) => Some(event(
                 "sentence",
@@ -134,12 +137,14 @@ impl Events {
                     source,
                     translation,
                     piece,
+                    quality: QualityBody::of(&quality),
                 },
             )),
             Some(Ok(StreamItem::TextEnd { piece, translation, .. })) => {
                 let mut pending = self.texts.pop_front()?;
                 pending.answer.text = translation.text;
                 pending.answer.alternatives = translation.alternatives;
+                pending.answer.sentences = translation.sentence_quality;
                 Some(self.text_end(piece, pending.answer))
             }
             Some(Err(error)) => Some(self.fail(error)),

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use super::auth::bearer_key;
 use super::body::{self, TextInput};
 use super::error::{ApiError, ErrorBody};
-use super::shapes::{CandidateBody, TranslateBody, TranslateResponse, TranslationItem};
+use super::shapes::{CandidateBody, LanguageRef, TranslateBody, TranslateResponse, TranslationItem};
 use crate::app::registry::Loading;
 use crate::app::{files, translation, Core};
 
@@ -185,15 +185,6 @@ pub struct ResolveQuery {
     pub name: String,
 }
 
-/// A language by code and name.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct LanguageRef {
-    /// NLLB code.
-    pub code: String,
-    /// English name.
-    pub name: String,
-}
-
 /// What a user's input means: a language, or why none (an unknown name is an answer here, not a
 /// mistake, since pickers ask while the user is still typing).
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -213,10 +204,7 @@ pub struct ResolveResponse {
 pub async fn resolve_language(query: web::Query<ResolveQuery>) -> HttpResponse {
     let answer = match langs::resolve(&query.name) {
         Ok(code) => ResolveResponse {
-            language: Some(LanguageRef {
-                code: code.as_str().to_string(),
-                name: code.info().name.to_string(),
-            }),
+            language: Some(LanguageRef::from(code)),
             message: None,
         },
         Err(error) => ResolveResponse {

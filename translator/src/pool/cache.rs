@@ -149,6 +149,7 @@ mod tests {
             text: text.to_string(),
             tokens: vec![text.to_string()],
             score: -0.5,
+            quality: crate::quality::Quality::unchecked(),
         }]
     }
 

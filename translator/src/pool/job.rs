@@ -127,6 +127,7 @@ mod tests {
             text: text.into(),
             tokens: vec![],
             score: 0.0,
+            quality: crate::quality::Quality::unchecked(),
         }]
     }
 

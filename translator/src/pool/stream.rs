@@ -24,6 +24,8 @@ pub enum StreamItem {
         /// The translated text from the end of the previous sentence up to the end of this one,
         /// layout included: a text's pieces joined are its [`StreamItem::TextEnd::text`].
         piece: String,
+        /// How far the translation can be trusted.
+        quality: crate::quality::Quality,
     },
     /// A text is complete.
     TextEnd {
@@ -128,6 +130,9 @@ impl SentenceStream {
         }
         let hypotheses = self.early.remove(&self.next)?;
         let translation = hypotheses.first().map_or(String::new(), |h| h.text.clone());
+        let quality = hypotheses
+            .first()
+            .map_or_else(crate::quality::Quality::unchecked, |h| h.quality.clone());
         let mut renderer = plan.layout.renderer_at(self.ticket.target.script(), self.rendered);
         let piece = renderer.next_sentence(&translation);
         self.rendered = renderer.position();
@@ -140,6 +145,7 @@ impl SentenceStream {
             source,
             translation,
             piece,
+            quality,
         })
     }
 
