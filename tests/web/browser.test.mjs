@@ -384,6 +384,30 @@ test('a short text in automatic mode is not translated from a guess: the page as
   await page.close();
 });
 
+test('sentences the server flags are marked, with the reason on hover and in a list', async () => {
+  const page = await openPage('/?sl=eng_Latn&tl=fra_Latn');
+  const text = 'Call 0800 123 456 before 5 May.';
+  await typeSource(page, text);
+  const shown = await waitOutput(page);
+  const translated = (await api('/v1/translate', { text, source: 'eng_Latn', target: 'fra_Latn' })).translations[0];
+  assert.equal(shown, translated.text, 'marking changes no text');
+  const flagged = translated.sentences.filter((s) => s.quality.level !== 'good');
+  assert.ok(flagged.length >= 1, 'the tiny model loses the numbers');
+  const marks = page.locator('#output mark');
+  assert.equal(await marks.count(), flagged.length);
+  assert.match(await marks.first().getAttribute('title'), /numbers/);
+  const note = page.locator('#quality-note');
+  assert.equal(await note.isVisible(), true);
+  assert.match(await note.textContent(), /may be wrong/);
+  await shot(page, '07b-quality-marked');
+  // A new translation clears the marks first.
+  await typeSource(page, '');
+  await page.waitForFunction(() => document.getElementById('output').textContent === '');
+  assert.equal(await note.isVisible(), false);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('pickers find what the API accepts: aliases, endonyms and BCP-47 tags', async () => {
   const page = await openPage('/');
   await pick(page, 'target', 'zh-TW', 'zho_Hant');

@@ -299,17 +299,15 @@ impl Translator {
                     let text = self.tokenizer.detokenize(&tokens)?;
                     // Checked here, on the engine's thread, so that no caller's async runtime
                     // pays for the detection it takes.
-                    let quality = quality::assess(
-                        &SentencePair {
-                            source: &sentence.text,
-                            output: &text,
-                            source_language: sentence.source,
-                            target: sentence.target,
-                            score,
-                            hit_limit,
-                        },
-                        &QualityThresholds::default(),
-                    );
+                    let pair = SentencePair {
+                        source: &sentence.text,
+                        output: &text,
+                        source_language: sentence.source,
+                        target: sentence.target,
+                        score,
+                        hit_limit,
+                    };
+                    let quality = quality::assess(&pair, &QualityThresholds::default());
                     hypotheses.push(Hypothesis {
                         text,
                         tokens,

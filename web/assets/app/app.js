@@ -359,6 +359,9 @@
 
   function setOutput(text) {
     out.textContent = text;
+    const note = $('quality-note');
+    note.hidden = true;
+    note.replaceChildren();
     $('copy').disabled = !text;
     $('alternatives-btn').disabled = !text;
   }
@@ -432,9 +435,48 @@
       if (seq !== state.seq) return;
       hideError();
       setOutput(t.text);
+      markQuality(t);
       showDetected(t.detected);
       announce('Translation ready');
     }
+  }
+
+  const FLAG_TEXT = {
+    off_target: 'seems to be in another language',
+    wrong_script: 'is not in the target script',
+    copied: 'looks untranslated',
+    repetition: 'repeats itself',
+    length: 'is much shorter or longer than the source',
+    numbers: 'has numbers, links or addresses that differ from the source',
+  };
+
+  /** Marks the sentences the server flagged as uncertain or poor, with the reasons on hover and,
+   * for everyone, in a list under the output (screen readers read it; copying skips it). */
+  function markQuality(t) {
+    const doubtful = (t.sentences || []).filter((s) => s.quality && s.quality.level !== 'good' && s.text);
+    if (!doubtful.length) return;
+    const reason = (s) => {
+      const why = s.quality.flags.map((f) => FLAG_TEXT[f] || f);
+      const level = s.quality.level === 'poor' ? 'Probably wrong' : 'Check this';
+      return `${level}: ${why.length ? 'the translation ' + why.join(', ') : 'the model was unsure'}`;
+    };
+    const frag = document.createDocumentFragment();
+    let cursor = 0;
+    for (const s of t.sentences) {
+      const at = t.text.indexOf(s.text, cursor);
+      if (at < 0 || !s.text) continue;
+      frag.append(t.text.slice(cursor, at));
+      const piece = t.text.slice(at, at + s.text.length);
+      frag.append(doubtful.includes(s) ? el('mark', { className: `q-${s.quality.level}`, title: reason(s), text: piece }) : piece);
+      cursor = at + s.text.length;
+    }
+    frag.append(t.text.slice(cursor));
+    out.replaceChildren(frag);
+    const note = $('quality-note');
+    const list = el('ul');
+    for (const s of doubtful) list.append(el('li', { text: `“${s.text}” — ${reason(s)}.` }));
+    note.replaceChildren(el('span', { text: doubtful.length === 1 ? '1 sentence may be wrong:' : `${doubtful.length} sentences may be wrong:` }), list);
+    note.hidden = false;
   }
 
   async function translateWith(body, text, signal, seq) {
