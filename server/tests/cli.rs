@@ -53,6 +53,26 @@ fn translates_standard_input_keeping_its_layout() {
 }
 
 #[test]
+fn quality_says_on_standard_error_which_sentences_may_be_wrong() {
+    let input = b"Call 0800 123 456 before 5 May.\n";
+    let args = ["--from", "eng_Latn", "--to", "fra_Latn", "--beam", "1"];
+    let plain = translate(&args, input);
+    let with = translate(&[&args[..], &["--quality"]].concat(), input);
+    assert!(with.status.success(), "{}", stderr(&with));
+    // Standard output stays the translation alone.
+    assert_eq!(with.stdout, plain.stdout);
+    assert!(!stderr(&plain).contains("may be wrong"));
+    let report = stderr(&with);
+    // The tiny model drops the phone number and the date.
+    assert!(
+        report.contains("sentence 1: poor") || report.contains("sentence 1: uncertain"),
+        "{report}"
+    );
+    assert!(report.contains("numbers"), "{report}");
+    assert!(report.contains("quality: 1 of 1 sentences may be wrong"), "{report}");
+}
+
+#[test]
 fn translates_a_file_the_same_as_standard_input() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("in.txt");

@@ -26,6 +26,18 @@ pub enum QualityFlag {
 }
 
 impl QualityFlag {
+    /// Its name in answers: `off_target`, `wrong_script`, …
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QualityFlag::OffTarget => "off_target",
+            QualityFlag::WrongScript => "wrong_script",
+            QualityFlag::Copied => "copied",
+            QualityFlag::Repetition => "repetition",
+            QualityFlag::Length => "length",
+            QualityFlag::Numbers => "numbers",
+        }
+    }
+
     /// Whether the flag alone makes a sentence `poor` (the others make it `uncertain`).
     fn is_severe(self) -> bool {
         matches!(
@@ -45,6 +57,17 @@ pub enum QualityLevel {
     Uncertain,
     /// A severe flag or a very low score: most likely wrong.
     Poor,
+}
+
+impl QualityLevel {
+    /// Its name in answers: `good`, `uncertain` or `poor`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QualityLevel::Good => "good",
+            QualityLevel::Uncertain => "uncertain",
+            QualityLevel::Poor => "poor",
+        }
+    }
 }
 
 /// A sentence's quality: the model's score, a level and what was found.
@@ -343,6 +366,17 @@ mod tests {
 
     const EN: &str = "The children walked to the market with their grandmother this morning.";
     const FR: &str = "Les enfants sont allés au marché avec leur grand-mère ce matin.";
+
+    #[test]
+    fn names_are_the_serialized_names() {
+        use QualityFlag::*;
+        for flag in [OffTarget, WrongScript, Copied, Repetition, Length, Numbers] {
+            assert_eq!(serde_json::to_value(flag).unwrap(), flag.as_str());
+        }
+        for level in [QualityLevel::Good, QualityLevel::Uncertain, QualityLevel::Poor] {
+            assert_eq!(serde_json::to_value(level).unwrap(), level.as_str());
+        }
+    }
 
     #[test]
     fn a_clean_translation_is_good() {

@@ -27,6 +27,9 @@ pub struct Args {
     /// CTranslate2 threads; defaults to the number of CPUs.
     #[arg(long)]
     threads: Option<usize>,
+    /// Say on standard error which sentences may be wrong and why (docs/quality.md).
+    #[arg(long)]
+    quality: bool,
     /// File to translate; standard input when absent or "-".
     file: Option<PathBuf>,
 }
@@ -64,7 +67,36 @@ pub fn run(args: Args) -> Result<(), Failure> {
     stdout
         .write_all(translation.text.as_bytes())
         .and_then(|()| stdout.flush())
-        .map_err(|e| Failure::runtime(format!("cannot write the translation: {e}")))
+        .map_err(|e| Failure::runtime(format!("cannot write the translation: {e}")))?;
+    if args.quality {
+        report_quality(&translation.sentence_quality);
+    }
+    Ok(())
+}
+
+/// One line per sentence that is not `good` (its number, level, flags and translation), then a
+/// summary, on standard error so that standard output stays the translation alone.
+fn report_quality(sentences: &[translator::SentenceQuality]) {
+    use translator::quality::QualityLevel;
+    let mut doubtful = 0;
+    for (i, sentence) in sentences.iter().enumerate() {
+        let quality = &sentence.quality;
+        if quality.level == QualityLevel::Good {
+            continue;
+        }
+        doubtful += 1;
+        let flags: Vec<&str> = quality.flags.iter().map(|f| f.as_str()).collect();
+        eprintln!(
+            "sentence {}: {} (score {:.2}{}{}): {}",
+            i + 1,
+            quality.level.as_str(),
+            quality.score,
+            if flags.is_empty() { "" } else { "; " },
+            flags.join(", "),
+            sentence.text
+        );
+    }
+    eprintln!("quality: {doubtful} of {} sentences may be wrong", sentences.len());
 }
 
 /// The language of `text` among those the model knows; an unreliable guess is refused rather than

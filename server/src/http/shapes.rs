@@ -241,8 +241,8 @@ impl QualityBody {
     pub fn of(quality: &translator::quality::Quality) -> Self {
         QualityBody {
             score: quality.score,
-            level: wire_name(&quality.level),
-            flags: quality.flags.iter().map(wire_name).collect(),
+            level: quality.level.as_str().to_string(),
+            flags: quality.flags.iter().map(|f| f.as_str().to_string()).collect(),
         }
     }
 
@@ -255,18 +255,10 @@ impl QualityBody {
         let score = sentences.iter().map(|s| s.quality.score).sum::<f32>() / sentences.len() as f32;
         Some(QualityBody {
             score,
-            level: wire_name(&worst),
-            flags: flags.iter().map(wire_name).collect(),
+            level: worst.as_str().to_string(),
+            flags: flags.iter().map(|f| f.as_str().to_string()).collect(),
         })
     }
-}
-
-/// The name serde gives a unit enum variant (`off_target`).
-fn wire_name<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// One translated sentence.
