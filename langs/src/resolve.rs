@@ -202,13 +202,25 @@ fn closest(input: &str) -> Vec<LangCode> {
     let mut scored: Vec<(f64, LangCode)> = LangCode::all()
         .map(|code| {
             let same_language = prefix.len() == 3 && code.iso639_3() == prefix;
-            let similarity = strsim::normalized_levenshtein(&lower, &code.as_str().to_ascii_lowercase());
+            let similarity = similarity_at_least(&lower, &code.as_str().to_ascii_lowercase(), 0.4);
             (if same_language { 2.0 } else { similarity }, code)
         })
         .filter(|(score, _)| *score >= 0.4)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     scored.into_iter().take(SUGGESTIONS).map(|(_, code)| code).collect()
+}
+
+/// `strsim::normalized_levenshtein(a, b)` where it can reach `threshold`, else 0. The edit
+/// distance is at least the difference in length, so the similarity is at most the shorter length
+/// over the longer; checking that first keeps a pasted page from costing seconds of edit distances
+/// against every name when no name could come close.
+fn similarity_at_least(a: &str, b: &str, threshold: f64) -> f64 {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if (la.min(lb) as f64) < threshold * la.max(lb) as f64 {
+        return 0.0;
+    }
+    strsim::normalized_levenshtein(a, b)
 }
 
 /// Codes first by the same language part (see [`closest`]), then by names and aliases close to the
@@ -219,7 +231,7 @@ fn suggestions(raw: &str, key: &str) -> Vec<LangCode> {
         let mut by_name: Vec<(f64, LangCode)> = index()
             .iter()
             .filter(|(k, _)| k.chars().count() >= 4)
-            .map(|(k, &code)| (strsim::normalized_levenshtein(key, k), code))
+            .map(|(k, &code)| (similarity_at_least(key, k, 0.6), code))
             .filter(|(score, _)| *score >= 0.6)
             .collect();
         by_name.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
@@ -310,6 +322,31 @@ pub(crate) fn pick(codes: &[LangCode]) -> Option<LangCode> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_length_bound_only_skips_what_could_not_reach_the_threshold() {
+        for (a, b) in [
+            ("frnech", "french"),
+            ("eng_latm", "eng_latn"),
+            ("ab", "abcdefghij"),
+            ("kiswahili", "swahili"),
+        ] {
+            let full = strsim::normalized_levenshtein(a, b);
+            for threshold in [0.2, 0.4, 0.6, 0.8] {
+                let bounded = similarity_at_least(a, b, threshold);
+                assert!(
+                    bounded == full || (bounded == 0.0 && full < threshold),
+                    "{a} {b} {threshold}"
+                );
+            }
+        }
+        // Input far longer than any name: no suggestion, the same answer as before, at once.
+        let long = "abcdefghij".repeat(3000);
+        match resolve(&long) {
+            Err(LangError::Unknown { suggestions, .. }) => assert!(suggestions.is_empty()),
+            other => panic!("{other:?}"),
+        }
+    }
     use std::collections::HashSet;
 
     fn code(input: &str) -> &'static str {
