@@ -5,7 +5,7 @@
 //! Indonesian, Swati next to Zulu, Dari next to Persian) our profiles must say whether the text
 //! belongs to one of them instead.
 //!
-//! Models are embedded in the binary (about 90 MB) and opened on first use of each language, so
+//! Models are embedded in the binary (256 MB) and opened on first use of each language, so
 //! start-up pays nothing; the first text of a script pays the loading once.
 
 use std::collections::HashMap;
@@ -15,26 +15,24 @@ use lingua::{Language, LanguageDetector, LanguageDetectorBuilder};
 
 use crate::code::LangCode;
 
-/// The lingua detector over every language it was built with, and their NLLB codes.
-struct Broad {
-    detector: LanguageDetector,
-    /// Sorted by code, for binary search.
-    codes: Vec<(LangCode, Language)>,
-}
-
-fn shared() -> &'static Broad {
-    static SHARED: OnceLock<Broad> = OnceLock::new();
-    SHARED.get_or_init(|| {
+/// Every language lingua was built with and its NLLB code, sorted by code for binary search.
+fn codes() -> &'static [(LangCode, Language)] {
+    static CODES: OnceLock<Vec<(LangCode, Language)>> = OnceLock::new();
+    CODES.get_or_init(|| {
         let mut codes: Vec<(LangCode, Language)> = Language::all()
             .into_iter()
             .filter_map(|language| nllb_code(language).map(|code| (code, language)))
             .collect();
         codes.sort_by_key(|&(code, _)| code.as_str());
-        Broad {
-            detector: LanguageDetectorBuilder::from_all_languages().build(),
-            codes,
-        }
+        codes
     })
+}
+
+/// lingua's language for an NLLB code, if it knows it.
+fn language_of(code: LangCode) -> Option<Language> {
+    let codes = codes();
+    let at = codes.binary_search_by_key(&code.as_str(), |(c, _)| c.as_str()).ok()?;
+    Some(codes[at].1)
 }
 
 /// Most detectors kept for sets of languages; past it the cache starts over.
@@ -52,7 +50,7 @@ fn detector_for(mut languages: Vec<Language>) -> Arc<LanguageDetector> {
         return Arc::clone(found);
     }
     let built = Arc::new(LanguageDetectorBuilder::from_languages(&languages).build());
-    let mut cache: std::sync::MutexGuard<'_, HashMap<Vec<Language>, Arc<LanguageDetector>>> = lock(cache);
+    let mut cache = lock(cache);
     if cache.len() >= CACHED_DETECTORS {
         cache.clear();
     }
@@ -68,24 +66,16 @@ fn nllb_code(language: Language) -> Option<LangCode> {
 
 /// Whether lingua knows `code`.
 pub fn knows(code: LangCode) -> bool {
-    let codes = &shared().codes;
-    codes.binary_search_by_key(&code.as_str(), |(c, _)| c.as_str()).is_ok()
+    language_of(code).is_some()
 }
 
 /// lingua's probabilities for the `candidates` it knows, renormalized among them; `None` when it
 /// knows fewer than two of them (one it knows has nothing to compare). Its cost grows with the
 /// number of languages, so callers pass a short list.
 pub fn opinion(text: &str, candidates: &[LangCode]) -> Option<Vec<(LangCode, f64)>> {
-    let broad = shared();
     let known: Vec<(LangCode, Language)> = candidates
         .iter()
-        .filter_map(|&code| {
-            let at = broad
-                .codes
-                .binary_search_by_key(&code.as_str(), |(c, _)| c.as_str())
-                .ok()?;
-            Some(broad.codes[at])
-        })
+        .filter_map(|&code| Some((code, language_of(code)?)))
         .collect();
     if known.len() < 2 {
         return None;
@@ -109,11 +99,14 @@ pub fn opinion(text: &str, candidates: &[LangCode]) -> Option<Vec<(LangCode, f64
     Some(found)
 }
 
-/// lingua alone, for comparison: its best language as an NLLB code.
+/// lingua alone, for comparison: its best language as an NLLB code. Its detector over every
+/// language is built here, on first use, since detection itself never needs it.
 pub fn lingua_alone(text: &str) -> Option<LangCode> {
-    let broad = shared();
-    let language = broad.detector.detect_language_of(text)?;
-    broad.codes.iter().find(|(_, l)| *l == language).map(|&(code, _)| code)
+    static ALL: OnceLock<LanguageDetector> = OnceLock::new();
+    let language = ALL
+        .get_or_init(|| LanguageDetectorBuilder::from_all_languages().build())
+        .detect_language_of(text)?;
+    codes().iter().find(|(_, l)| *l == language).map(|&(code, _)| code)
 }
 
 #[cfg(test)]
@@ -126,7 +119,7 @@ mod tests {
 
     #[test]
     fn every_lingua_language_has_its_nllb_code() {
-        assert_eq!(shared().codes.len(), Language::all().len());
+        assert_eq!(codes().len(), Language::all().len());
         for (lingua, nllb) in [
             (Language::Malay, "zsm_Latn"),
             (Language::Persian, "pes_Arab"),

@@ -301,7 +301,8 @@ impl Detector {
         if s.lingua {
             // lingua is asked about the languages it knows that our profiles rank highest: its
             // time grows with every language it scores.
-            let mut by_weight: Vec<usize> = (0..candidates.len()).filter(|&i| broad::knows(candidates[i])).collect();
+            let known: Vec<bool> = candidates.iter().map(|&c| broad::knows(c)).collect();
+            let mut by_weight: Vec<usize> = (0..candidates.len()).filter(|&i| known[i]).collect();
             by_weight.sort_by(|&a, &b| weights[b].total_cmp(&weights[a]));
             let asked: Vec<LangCode> = by_weight
                 .iter()
@@ -312,11 +313,11 @@ impl Detector {
                 // lingua shares out the weight of the languages it knows; the others keep theirs,
                 // discounted.
                 let known_weight: f64 = by_weight.iter().map(|&i| weights[i]).sum();
-                for (weight, code) in weights.iter_mut().zip(candidates) {
+                for ((weight, code), &known) in weights.iter_mut().zip(candidates).zip(&known) {
                     *weight = match opinion.iter().find(|(c, _)| c == code) {
                         Some(&(_, p)) => known_weight * p,
                         // lingua knows it but ranked it too low to ask: nearly out.
-                        None if broad::knows(*code) => *weight * s.unknown_weight * s.unknown_weight,
+                        None if known => *weight * s.unknown_weight * s.unknown_weight,
                         None => *weight * s.unknown_weight,
                     };
                 }
