@@ -330,14 +330,13 @@ fn tokens_to_keep(text: &str) -> Vec<String> {
 
 /// The value of a decimal digit in any of the scripts NLLB languages use.
 fn digit_value(c: char) -> Option<u8> {
-    const ZEROS: [u32; 14] = [
-        0x30, 0x660, 0x6F0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xE50, 0x1040,
+    const ZEROS: [u32; 18] = [
+        0x30, 0x660, 0x6F0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xE50, 0xED0, 0xF20, 0x1040,
+        0x17E0, 0x1C50,
     ];
-    const MORE_ZEROS: [u32; 4] = [0xED0, 0xF20, 0x17E0, 0x1C50];
     let code = c as u32;
     ZEROS
         .iter()
-        .chain(&MORE_ZEROS)
         .find(|&&zero| (zero..zero + 10).contains(&code))
         .map(|&zero| (code - zero) as u8)
 }

@@ -86,7 +86,7 @@ pub struct TranslatedText {
     /// The detection, when the source was `auto`.
     pub detected: Option<Detected>,
     /// Each sentence translated, with its quality, in order (empty for a text with nothing to
-    /// translate, and for streamed answers, whose sentences carry their own).
+    /// translate).
     pub sentences: Vec<translator::SentenceQuality>,
 }
 
