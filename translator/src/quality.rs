@@ -258,19 +258,16 @@ fn loops(text: &str, repeats: usize) -> bool {
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
         .filter(|w| !w.is_empty())
         .collect();
-    // Scripts written without spaces: look at characters instead.
-    let units: Vec<String> = if words.len() <= 2 && text.chars().count() > 20 {
-        text.chars().filter(|c| c.is_alphanumeric()).map(String::from).collect()
+    // Scripts written without spaces: look at characters instead, and ask for a longer run, as
+    // single characters repeat in normal text (Chinese 的).
+    let by_characters = words.len() <= 2 && text.chars().count() > 20;
+    let (units, needed): (Vec<String>, usize) = if by_characters {
+        let characters = text.chars().filter(|c| c.is_alphanumeric()).map(String::from).collect();
+        (characters, repeats * 2)
     } else {
-        words
+        (words, repeats)
     };
     (1..=3).any(|n| {
-        let needed = if units.first().is_some_and(|u| u.chars().count() == 1) {
-            // Single characters repeat in normal text (Chinese 的); ask for a longer run.
-            repeats * 2
-        } else {
-            repeats
-        };
         if units.len() < n * needed {
             return false;
         }
@@ -437,6 +434,11 @@ mod tests {
             .contains(&QualityFlag::Repetition));
         let chinese = "孩子们今天早上和奶奶一起去了市场。";
         assert!(!check(EN, chinese, "eng_Latn", "zho_Hans")
+            .flags
+            .contains(&QualityFlag::Repetition));
+        // A one-letter first word does not make words count as characters.
+        let short_first = "À à à à la maison ce matin avec les enfants.";
+        assert!(check(EN, short_first, "eng_Latn", "fra_Latn")
             .flags
             .contains(&QualityFlag::Repetition));
         let mut pair = SentencePair {
