@@ -485,10 +485,12 @@
       : (await postJSON('/v1/translate', body, signal)).translations[0];
   }
 
+  /** "Detected: Somali — 41% confidence", as both the detect button and automatic mode say it. */
+  const detectedLine = (best) => el('span', { className: 'detected', text: `Detected: ${langName(best.code, best.name)} — ${pct(best.confidence)} confidence` });
+
   /** Offers the detection's candidates as one-click choices of the source language. */
   function askSource(box, d, chosen) {
-    const best = d.language;
-    box.replaceChildren(el('span', { className: 'detected', text: `Detected: ${langName(best.code, best.name)} — ${pct(best.confidence)} confidence` }),
+    box.replaceChildren(detectedLine(d.language),
       el('span', { text: ' (not sure: the text is short, or close to other languages). Which language is it?' }));
     const choices = el('div', { className: 'choices', role: 'group', 'aria-label': 'Choose the source language' });
     for (const c of (d.candidates || []).slice(0, 4)) {
@@ -600,11 +602,9 @@
       const d = res.detections[0];
       const best = d.language;
       if (!best) { box.textContent = 'The language could not be detected. Choose it in the “From” list.'; return; }
-      const known = state.byCode.has(best.code);
-      box.replaceChildren(el('span', { className: 'detected', text: `Detected: ${langName(best.code, best.name)} — ${pct(best.confidence)} confidence` }));
-      if (d.reliable && known) {
+      if (d.reliable && state.byCode.has(best.code)) {
         setLanguage('source', best.code, true);
-        box.append(el('span', { text: '. Set as the source language.' }));
+        box.replaceChildren(detectedLine(best), el('span', { text: '. Set as the source language.' }));
       } else {
         askSource(box, d);
       }
