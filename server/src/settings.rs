@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
+use translator::quality::QualityThresholds;
 
 /// Options of `tolk serve`; every one may also come from the config file (same name, `_` for `-`).
 #[derive(clap::Args, Debug, Default)]
@@ -143,6 +144,7 @@ struct FileSettings {
     job_lease: Option<u64>,
     job_retention_hours: Option<f64>,
     max_job_bytes: Option<usize>,
+    quality: Option<QualityThresholds>,
 }
 
 /// `$XDG_DATA_HOME/tolk`, or `~/.local/share/tolk`.
@@ -257,6 +259,8 @@ pub struct Settings {
     pub job_retention: Duration,
     /// Largest job upload.
     pub max_job_bytes: usize,
+    /// The limits of the quality checks: the config file's `[quality]` table over the defaults.
+    pub quality: QualityThresholds,
 }
 
 /// `tolk serve`'s arguments on their own, for [`Settings::from_args`].
@@ -382,7 +386,9 @@ impl Settings {
                 Duration::from_secs_f64(hours * 3600.0)
             },
             max_job_bytes: args.max_job_bytes.or(file.max_job_bytes).unwrap_or(256 << 20),
+            quality: file.quality.unwrap_or_default(),
         };
+        settings.quality.validate().map_err(|e| format!("config file: {e}"))?;
         for (name, value) in [
             ("replicas", settings.replicas),
             ("threads", settings.threads),
@@ -412,6 +418,20 @@ impl Settings {
         }
         Ok(settings)
     }
+}
+
+/// The quality thresholds of a config file (its `[quality]` table; every other setting is checked
+/// but unused), or the defaults without one: what the commands that translate outside the server
+/// use, so that every path applies the same limits.
+pub fn quality_thresholds(config: Option<&Path>) -> Result<QualityThresholds, String> {
+    let Some(path) = config else {
+        return Ok(QualityThresholds::default());
+    };
+    let quality = read_file(path)?.quality.unwrap_or_default();
+    quality
+        .validate()
+        .map_err(|e| format!("config file {}: {e}", path.display()))?;
+    Ok(quality)
 }
 
 fn read_file(path: &Path) -> Result<FileSettings, String> {
@@ -520,6 +540,38 @@ mod tests {
                 error.contains("job-retention-hours") || error.contains("job_retention_hours"),
                 "{error}"
             );
+        }
+    }
+
+    #[test]
+    fn quality_thresholds_come_from_the_quality_table_and_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("tolk.toml");
+        std::fs::write(&file, "port = 9000\n[quality]\nuncertain_score = -1.0\nrepeats = 6\n").unwrap();
+        let settings = Settings::resolve(ServeArgs {
+            config: Some(file.clone()),
+            ..ServeArgs::default()
+        })
+        .unwrap();
+        assert_eq!(settings.quality.uncertain_score, -1.0);
+        assert_eq!(settings.quality.repeats, 6);
+        assert_eq!(settings.quality.poor_score, QualityThresholds::default().poor_score);
+        assert_eq!(quality_thresholds(Some(&file)).unwrap(), settings.quality);
+        assert_eq!(quality_thresholds(None).unwrap(), QualityThresholds::default());
+        for (text, named) in [
+            ("[quality]\npoor_score = -0.5\n", "poor_score"),
+            ("[quality]\nmin_script_share = 2\n", "min_script_share"),
+            ("[quality]\nrepeat = 3\n", "repeat"),
+        ] {
+            std::fs::write(&file, text).unwrap();
+            let error = quality_thresholds(Some(&file)).unwrap_err();
+            assert!(error.contains(named), "{text}: {error}");
+            let error = Settings::resolve(ServeArgs {
+                config: Some(file.clone()),
+                ..ServeArgs::default()
+            })
+            .unwrap_err();
+            assert!(error.contains(named), "{text}: {error}");
         }
     }
 }

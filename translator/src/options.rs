@@ -34,6 +34,9 @@ pub struct TranslateOptions {
     pub no_repeat_ngram_size: usize,
     /// Random sampling instead of beam search; needs `beam_size` 1.
     pub sampling: Option<Sampling>,
+    /// Decode a sentence the quality checks flag once more, with [`TranslateOptions::for_retry`],
+    /// and keep the better of the two (docs/quality.md). Default on.
+    pub retry_flagged: bool,
 }
 
 /// Random sampling settings.
@@ -57,6 +60,7 @@ impl Default for TranslateOptions {
             repetition_penalty: 1.0,
             no_repeat_ngram_size: 0,
             sampling: None,
+            retry_flagged: true,
         }
     }
 }
@@ -130,6 +134,26 @@ impl TranslateOptions {
             check_range("sampling.temperature", sampling.temperature, 0.0, 10.0, false)?;
         }
         Ok(())
+    }
+
+    /// The second chance of a flagged sentence: a beam of at least 4, a penalty on repeated tokens
+    /// and no repeated trigram, which is what breaks the loops and copies NLLB falls into; one
+    /// translation per alternative asked for, and no second retry.
+    pub fn for_retry(&self) -> TranslateOptions {
+        let beam_size = self.beam_size.max(4).max(self.alternatives);
+        TranslateOptions {
+            beam_size,
+            alternatives: self.alternatives,
+            length_penalty: self.length_penalty,
+            repetition_penalty: self.repetition_penalty.max(1.2),
+            no_repeat_ngram_size: if self.no_repeat_ngram_size == 0 {
+                3
+            } else {
+                self.no_repeat_ngram_size
+            },
+            sampling: None,
+            retry_flagged: false,
+        }
     }
 
     /// CTranslate2's options for one call; `max_decoding_length` covers the longest source.

@@ -70,6 +70,26 @@ impl QualityLevel {
     }
 }
 
+/// What came of decoding a flagged sentence a second time (`retry_flagged`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Retry {
+    /// The second translation was better and replaced the first.
+    Replaced,
+    /// The second translation was no better; the first stayed.
+    Kept,
+}
+
+impl Retry {
+    /// Its name in answers: `replaced` or `kept`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Retry::Replaced => "replaced",
+            Retry::Kept => "kept",
+        }
+    }
+}
+
 /// A sentence's quality: the model's score, a level and what was found.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Quality {
@@ -79,6 +99,8 @@ pub struct Quality {
     pub level: QualityLevel,
     /// What the checks found, in a fixed order.
     pub flags: Vec<QualityFlag>,
+    /// Whether the sentence was decoded again because it was flagged, and what came of it.
+    pub retry: Option<Retry>,
 }
 
 impl Quality {
@@ -89,12 +111,31 @@ impl Quality {
             score: 0.0,
             level: QualityLevel::Good,
             flags: Vec::new(),
+            retry: None,
+        }
+    }
+
+    /// Whether the checks found anything: what earns a sentence its second chance.
+    pub fn is_flagged(&self) -> bool {
+        !self.flags.is_empty()
+    }
+
+    /// Whether this translation is better than `other`: a better level, then fewer flags, then a
+    /// higher score.
+    pub fn is_better_than(&self, other: &Quality) -> bool {
+        let rank = |q: &Quality| (q.level, q.flags.len());
+        match rank(self).cmp(&rank(other)) {
+            std::cmp::Ordering::Less => true,
+            std::cmp::Ordering::Greater => false,
+            std::cmp::Ordering::Equal => self.score > other.score,
         }
     }
 }
 
-/// The limits the checks apply. The defaults are documented in `docs/quality.md`.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// The limits the checks apply. The defaults are documented in `docs/quality.md`; a config file's
+/// `[quality]` table sets any of them (same names).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct QualityThresholds {
     /// Below this score a sentence is at best `uncertain`.
     pub uncertain_score: f32,
@@ -108,9 +149,11 @@ pub struct QualityThresholds {
     pub copy_similarity: f64,
     /// Fewest letters in the source for the copy and length checks.
     pub min_source_letters: usize,
-    /// Expected range of output length over source length, once both are scaled by their scripts'
-    /// density (a Han character says about what three Latin letters do).
-    pub length_ratio: (f64, f64),
+    /// Least output length over source length, once both are scaled by their scripts' density (a
+    /// Han character says about what three Latin letters do).
+    pub min_length_ratio: f64,
+    /// Most output length over source length, scaled the same way.
+    pub max_length_ratio: f64,
     /// A word n-gram (n = 1..=3) seen this many times in a row is a loop.
     pub repeats: usize,
 }
@@ -124,9 +167,64 @@ impl Default for QualityThresholds {
             min_script_share: 0.5,
             copy_similarity: 0.8,
             min_source_letters: 12,
-            length_ratio: (0.33, 3.0),
+            min_length_ratio: 0.33,
+            max_length_ratio: 3.0,
             repeats: 4,
         }
+    }
+}
+
+impl QualityThresholds {
+    /// Checks that every limit is in its range; the error names the first that is not.
+    pub fn validate(&self) -> Result<(), crate::TranslatorError> {
+        let wrong = |name: &'static str, value: String, expected: &str| {
+            Err(crate::TranslatorError::InvalidOption {
+                name,
+                value,
+                expected: expected.to_string(),
+            })
+        };
+        let finite_negative = |v: f32| v.is_finite() && v <= 0.0;
+        if !finite_negative(self.uncertain_score) {
+            return wrong(
+                "quality.uncertain_score",
+                self.uncertain_score.to_string(),
+                "a number at most 0",
+            );
+        }
+        if !finite_negative(self.poor_score) || self.poor_score > self.uncertain_score {
+            return wrong(
+                "quality.poor_score",
+                self.poor_score.to_string(),
+                "a number at most 0 and at most uncertain_score",
+            );
+        }
+        for (name, share) in [
+            ("quality.min_script_share", self.min_script_share),
+            ("quality.copy_similarity", self.copy_similarity),
+        ] {
+            if !(0.0..=1.0).contains(&share) {
+                return wrong(name, share.to_string(), "from 0 to 1");
+            }
+        }
+        if !(self.min_length_ratio.is_finite() && self.min_length_ratio >= 0.0) {
+            return wrong(
+                "quality.min_length_ratio",
+                self.min_length_ratio.to_string(),
+                "a number at least 0",
+            );
+        }
+        if !(self.max_length_ratio.is_finite() && self.max_length_ratio >= self.min_length_ratio) {
+            return wrong(
+                "quality.max_length_ratio",
+                self.max_length_ratio.to_string(),
+                "a number at least min_length_ratio",
+            );
+        }
+        if self.repeats < 2 {
+            return wrong("quality.repeats", self.repeats.to_string(), "at least 2");
+        }
+        Ok(())
     }
 }
 
@@ -170,7 +268,7 @@ pub fn assess(pair: &SentencePair<'_>, limits: &QualityThresholds) -> Quality {
     }
     if source_letters.len() >= limits.min_source_letters {
         let ratio = weighted_length(pair.output, pair.target) / weighted_length(pair.source, pair.source_language);
-        if ratio < limits.length_ratio.0 || ratio > limits.length_ratio.1 {
+        if ratio < limits.min_length_ratio || ratio > limits.max_length_ratio {
             flags.push(QualityFlag::Length);
         }
     }
@@ -188,6 +286,7 @@ pub fn assess(pair: &SentencePair<'_>, limits: &QualityThresholds) -> Quality {
         score: pair.score,
         level,
         flags,
+        retry: None,
     }
 }
 

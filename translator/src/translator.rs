@@ -10,13 +10,13 @@ use crate::engine::{Engine, EngineOutput};
 use crate::error::{Result, TranslatorError};
 use crate::model::ModelFiles;
 use crate::options::{decoding_limit, TranslateOptions};
-use crate::quality::{self, QualityThresholds, SentencePair};
+use crate::quality::{self, QualityThresholds, Retry, SentencePair};
 use crate::segment::{split_long_sentence, Layout, Part};
 use crate::tokenizer::NllbTokenizer;
 use crate::translation::{render_text, Hypothesis, Segment, TextRequest, TextTranslation};
 
 /// How a translator is set up.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TranslatorConfig {
     /// CTranslate2 threads per replica.
     pub threads: usize,
@@ -31,6 +31,8 @@ pub struct TranslatorConfig {
     /// For benchmarks only: every sentence decodes exactly this many tokens (EOS suppressed
     /// before), so that two engines compared side by side do the same work.
     pub fixed_decoding_length: Option<usize>,
+    /// The limits of the quality checks every translated sentence gets (docs/quality.md).
+    pub quality: QualityThresholds,
     /// For fault tests only: an engine call with a sentence containing the marker fails or
     /// panics, as a broken model, an engine bug or a bug of ours could, so that tests show what
     /// callers then get. Always `None` in the product.
@@ -58,6 +60,7 @@ impl Default for TranslatorConfig {
             max_input_tokens: 256,
             batch: BatchLimits::default(),
             fixed_decoding_length: None,
+            quality: QualityThresholds::default(),
             fault: None,
         }
     }
@@ -106,6 +109,7 @@ impl Translator {
         at_least("max_input_tokens", config.max_input_tokens, 8)?;
         at_least("threads", config.threads, 1)?;
         at_least("replicas", config.replicas, 1)?;
+        config.quality.validate()?;
         let files = ModelFiles::inspect(dir)?;
         let tokenizer = NllbTokenizer::open(&files.sentencepiece)?;
         let engine = Engine::load(&files, config.threads, config.replicas)?;
@@ -271,14 +275,54 @@ impl Translator {
             .translate(&sources, &targets, &options.to_ct2(limit, min_length))
     }
 
-    /// Runs prepared sentences through the engine in planned batches; results in input order.
+    /// Runs prepared sentences through the engine in planned batches, then gives each flagged
+    /// one its second chance when the options ask for it; results in input order.
     fn run(&self, prepared: &[Prepared], options: &TranslateOptions) -> Result<Vec<Vec<Hypothesis>>> {
-        let lengths: Vec<usize> = prepared.iter().map(|p| p.tokens.len()).collect();
-        let mut results: Vec<Vec<Hypothesis>> = vec![Vec::new(); prepared.len()];
-        for batch in BatchPlan::new(&lengths, self.config.batch.for_beam(options.beam_size)).batches {
+        let everything: Vec<usize> = (0..prepared.len()).collect();
+        let mut results = self.run_some(prepared, &everything, options)?;
+        if !options.retry_flagged {
+            return Ok(results);
+        }
+        let flagged: Vec<usize> = everything
+            .into_iter()
+            .filter(|&i| results[i].first().is_some_and(|h| h.quality.is_flagged()))
+            .collect();
+        if flagged.is_empty() {
+            return Ok(results);
+        }
+        let second = self.run_some(prepared, &flagged, &options.for_retry())?;
+        for (&i, mut candidate) in flagged.iter().zip(second) {
+            let replace = match (candidate.first(), results[i].first()) {
+                (Some(new), Some(old)) => new.quality.is_better_than(&old.quality),
+                _ => false,
+            };
+            let outcome = if replace { Retry::Replaced } else { Retry::Kept };
+            let chosen = if replace { &mut candidate } else { &mut results[i] };
+            for hypothesis in chosen.iter_mut() {
+                hypothesis.quality.retry = Some(outcome);
+            }
+            if replace {
+                results[i] = candidate;
+            }
+        }
+        Ok(results)
+    }
+
+    /// Runs the sentences `which` indexes through the engine in planned batches; results in the
+    /// order of `which`.
+    fn run_some(
+        &self,
+        prepared: &[Prepared],
+        which: &[usize],
+        options: &TranslateOptions,
+    ) -> Result<Vec<Vec<Hypothesis>>> {
+        let lengths: Vec<usize> = which.iter().map(|&i| prepared[i].tokens.len()).collect();
+        let mut results: Vec<Vec<Hypothesis>> = vec![Vec::new(); which.len()];
+        for planned in BatchPlan::new(&lengths, self.config.batch.for_beam(options.beam_size)).batches {
+            let batch: Vec<usize> = planned.iter().map(|&k| which[k]).collect();
             let call_limit = batch.iter().map(|&i| self.limit_of(&prepared[i])).max().unwrap_or(0);
             let outputs = self.decode(prepared, &batch, options)?;
-            for (&i, output) in batch.iter().zip(outputs) {
+            for ((&k, &i), output) in planned.iter().zip(&batch).zip(outputs) {
                 // The call decodes up to its longest source's limit. A sentence that reached its
                 // own, lower limit would have stopped there alone, and beam search ranks
                 // hypotheses differently when cut: decode it again alone, so that no result
@@ -307,7 +351,7 @@ impl Translator {
                         score,
                         hit_limit,
                     };
-                    let quality = quality::assess(&pair, &QualityThresholds::default());
+                    let quality = quality::assess(&pair, &self.config.quality);
                     hypotheses.push(Hypothesis {
                         text,
                         tokens,
@@ -315,7 +359,7 @@ impl Translator {
                         quality,
                     });
                 }
-                results[i] = hypotheses;
+                results[k] = hypotheses;
             }
         }
         Ok(results)

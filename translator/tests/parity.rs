@@ -14,9 +14,12 @@ fn segment(case: &Case) -> Segment {
     }
 }
 
+/// The reference's decoding: no second decode of flagged sentences, which CTranslate2 alone
+/// does not do.
 fn options(beam_size: usize) -> TranslateOptions {
     TranslateOptions {
         beam_size,
+        retry_flagged: false,
         ..TranslateOptions::default()
     }
 }

@@ -20,9 +20,11 @@ fn english_segments(target: &str) -> Vec<Segment> {
         .collect()
 }
 
+/// Greedy decoding as the engine does it, without the second decode of flagged sentences.
 fn greedy() -> TranslateOptions {
     TranslateOptions {
         beam_size: 1,
+        retry_flagged: false,
         ..TranslateOptions::default()
     }
 }

@@ -74,6 +74,8 @@ pub struct PoolSettings {
     pub cache_bytes: usize,
     /// How long bulk work waits behind interactive work at most.
     pub bulk_max_wait: std::time::Duration,
+    /// The limits of the quality checks.
+    pub quality: translator::quality::QualityThresholds,
     /// Tests only: a fault injected into engine calls.
     pub engine_fault: Option<translator::EngineFault>,
 }
@@ -87,6 +89,7 @@ impl PoolSettings {
             queue_sentences: settings.queue_sentences,
             cache_bytes: settings.cache_bytes,
             bulk_max_wait: settings.bulk_max_wait,
+            quality: settings.quality,
             engine_fault: settings.engine_fault.clone(),
         }
     }
@@ -176,6 +179,7 @@ fn load_model(settings: &PoolSettings, spec: &ModelSpec) -> Result<Model, String
     let config = TranslatorConfig {
         threads: settings.threads,
         replicas: settings.replicas,
+        quality: settings.quality,
         fault: settings.engine_fault.clone(),
         ..TranslatorConfig::default()
     };

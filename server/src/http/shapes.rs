@@ -3,6 +3,7 @@
 
 use langs::LangCode;
 use serde::{Deserialize, Serialize};
+use translator::quality::Retry;
 use translator::{Priority, Sampling, TranslateOptions};
 use utoipa::ToSchema;
 
@@ -45,6 +46,10 @@ pub struct OptionsBody {
     pub no_repeat_ngram_size: Option<usize>,
     /// Sample instead of beam search (needs `beam_size` 1).
     pub sampling: Option<SamplingBody>,
+    /// Decode a sentence the quality checks flag once more (beam 4 or more, repetition penalty
+    /// 1.2, no repeated trigram) and keep the better translation; its quality then says
+    /// `retry: replaced` or `kept`. Default true.
+    pub retry_flagged: Option<bool>,
 }
 
 /// Random sampling.
@@ -82,6 +87,7 @@ impl OptionsBody {
                 top_p: s.top_p.unwrap_or(sampling_defaults.top_p),
                 temperature: s.temperature.unwrap_or(sampling_defaults.temperature),
             }),
+            retry_flagged: self.retry_flagged.unwrap_or(defaults.retry_flagged),
         }
     }
 }
@@ -232,8 +238,14 @@ pub struct QualityBody {
     /// `good`, `uncertain` or `poor`.
     pub level: String,
     /// What the checks found: `off_target`, `wrong_script`, `copied`, `repetition`, `length`,
-    /// `numbers`.
+    /// `numbers`, `added_toxicity`.
     pub flags: Vec<String>,
+    /// Present when a flagged sentence was decoded a second time (`options.retry_flagged`):
+    /// `replaced` when the second translation was better and is the one given, `kept` when the
+    /// first stayed. For a whole text: `replaced` when any of its sentences was replaced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "replaced")]
+    pub retry: Option<&'static str>,
 }
 
 impl QualityBody {
@@ -243,6 +255,7 @@ impl QualityBody {
             score: quality.score,
             level: quality.level.as_str().to_string(),
             flags: quality.flags.iter().map(|f| f.as_str().to_string()).collect(),
+            retry: quality.retry.map(|r| r.as_str()),
         }
     }
 
@@ -253,10 +266,15 @@ impl QualityBody {
         flags.sort();
         flags.dedup();
         let score = sentences.iter().map(|s| s.quality.score).sum::<f32>() / sentences.len() as f32;
+        let retry = sentences
+            .iter()
+            .filter_map(|s| s.quality.retry)
+            .max_by_key(|&r| r == Retry::Replaced);
         Some(QualityBody {
             score,
             level: worst.as_str().to_string(),
             flags: flags.iter().map(|f| f.as_str().to_string()).collect(),
+            retry: retry.map(|r| r.as_str()),
         })
     }
 }
