@@ -16,6 +16,7 @@ pub mod html;
 pub mod markup;
 pub mod quality;
 mod segment;
+pub mod toxicity;
 
 // Behind the default `engine` feature: these need CTranslate2 and SentencePiece (C++), which the
 // fuzz targets build without.

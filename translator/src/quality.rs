@@ -1,11 +1,13 @@
 //! How far one translated sentence can be trusted: the model's own score and checks of the output
 //! against the source for NLLB's known failure modes in low-resource directions (output in another
 //! language or script, an untranslated copy, loops, a length that suggests omission or addition,
-//! numbers changed). Each check is cheap and runs on every sentence; thresholds are in
+//! numbers changed, offensive words added). Each check is cheap and runs on every sentence; thresholds are in
 //! [`QualityThresholds`] and documented in `docs/quality.md`.
 
 use langs::detect::{script_of, Detector, ScriptGroup};
 use langs::LangCode;
+
+use crate::toxicity;
 
 /// What a check found wrong with a translated sentence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -23,6 +25,9 @@ pub enum QualityFlag {
     Length,
     /// Digits, URLs or e-mail addresses of the source are missing or changed.
     Numbers,
+    /// An offensive term of the target language's list ([`crate::toxicity`]) that the source
+    /// does not account for.
+    AddedToxicity,
 }
 
 impl QualityFlag {
@@ -35,6 +40,7 @@ impl QualityFlag {
             QualityFlag::Repetition => "repetition",
             QualityFlag::Length => "length",
             QualityFlag::Numbers => "numbers",
+            QualityFlag::AddedToxicity => "added_toxicity",
         }
     }
 
@@ -275,6 +281,9 @@ pub fn assess(pair: &SentencePair<'_>, limits: &QualityThresholds) -> Quality {
     if numbers_changed(pair.source, pair.output) {
         flags.push(QualityFlag::Numbers);
     }
+    if toxicity::added(pair.source, pair.source_language, pair.output, pair.target) {
+        flags.push(QualityFlag::AddedToxicity);
+    }
     let level = if pair.score < limits.poor_score || flags.iter().any(|f| f.is_severe()) {
         QualityLevel::Poor
     } else if pair.score < limits.uncertain_score || !flags.is_empty() {
@@ -465,7 +474,15 @@ mod tests {
     #[test]
     fn names_are_the_serialized_names() {
         use QualityFlag::*;
-        for flag in [OffTarget, WrongScript, Copied, Repetition, Length, Numbers] {
+        for flag in [
+            OffTarget,
+            WrongScript,
+            Copied,
+            Repetition,
+            Length,
+            Numbers,
+            AddedToxicity,
+        ] {
             assert_eq!(serde_json::to_value(flag).unwrap(), flag.as_str());
         }
         for level in [QualityLevel::Good, QualityLevel::Uncertain, QualityLevel::Poor] {
@@ -608,6 +625,72 @@ mod tests {
         assert_eq!(assess(&pair, &limits).level, QualityLevel::Uncertain);
         pair.score = -3.5;
         assert_eq!(assess(&pair, &limits).level, QualityLevel::Poor);
+    }
+
+    #[test]
+    fn an_offensive_word_the_source_lacks_is_added_toxicity() {
+        let insult = "Les enfants sont allés au putain de marché avec leur grand-mère ce matin.";
+        let q = check(EN, insult, "eng_Latn", "fra_Latn");
+        assert_eq!(q.flags, [QualityFlag::AddedToxicity], "{q:?}");
+        assert_eq!(q.level, QualityLevel::Uncertain);
+        let rude = "The children walked to the fucking market with their grandmother this morning.";
+        assert!(check(rude, insult, "eng_Latn", "fra_Latn").flags.is_empty());
+    }
+
+    #[test]
+    fn thresholds_out_of_range_are_named() {
+        let named = |limits: QualityThresholds| limits.validate().unwrap_err().to_string();
+        let base = QualityThresholds::default();
+        assert!(base.validate().is_ok());
+        for (limits, name) in [
+            (
+                QualityThresholds {
+                    uncertain_score: 0.5,
+                    ..base
+                },
+                "uncertain_score",
+            ),
+            (
+                QualityThresholds {
+                    poor_score: -1.0,
+                    ..base
+                },
+                "poor_score",
+            ),
+            (
+                QualityThresholds {
+                    copy_similarity: 1.5,
+                    ..base
+                },
+                "copy_similarity",
+            ),
+            (
+                QualityThresholds {
+                    max_length_ratio: 0.1,
+                    ..base
+                },
+                "max_length_ratio",
+            ),
+            (QualityThresholds { repeats: 1, ..base }, "repeats"),
+        ] {
+            assert!(named(limits).contains(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_retry_is_better_by_level_then_flags_then_score() {
+        let quality = |level, flags: &[QualityFlag], score| Quality {
+            score,
+            level,
+            flags: flags.to_vec(),
+            retry: None,
+        };
+        use QualityFlag::*;
+        use QualityLevel::*;
+        assert!(quality(Uncertain, &[Length], -2.0).is_better_than(&quality(Poor, &[Copied], -0.5)));
+        assert!(quality(Poor, &[Copied], -2.0).is_better_than(&quality(Poor, &[Copied, Length], -0.5)));
+        assert!(quality(Poor, &[Copied], -0.4).is_better_than(&quality(Poor, &[Repetition], -0.5)));
+        assert!(!quality(Poor, &[Copied], -0.5).is_better_than(&quality(Poor, &[Copied], -0.5)));
     }
 
     #[test]
