@@ -25,6 +25,8 @@ enum Command {
     Detect(commands::detect::Args),
     /// List the 202 languages: codes, names, script, which are detectable.
     Languages(commands::languages::Args),
+    /// Score a model on a test set: chrF++ and BLEU per direction, and the share of flagged sentences.
+    Eval(commands::eval::Args),
     /// The known NLLB models: list them, download them.
     Models(commands::models::Args),
     /// Serve the HTTP API (Tolk's own, LibreTranslate- and DeepL-compatible) until SIGTERM.
@@ -50,6 +52,7 @@ fn main() -> ExitCode {
         Command::Translate(args) => commands::translate::run(args),
         Command::Batch(args) => commands::batch::run(args),
         Command::Detect(args) => commands::detect::run(args),
+        Command::Eval(args) => commands::eval::run(args),
         Command::Languages(args) => commands::languages::run(args),
         Command::Models(args) => commands::models::run(args),
         Command::Serve(args) => commands::serve::run(*args),

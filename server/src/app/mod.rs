@@ -7,11 +7,13 @@
 //! - [`documents`]: a parsed document translated through a pool.
 //! - [`jobs`]: documents translated in the background, durable in a database.
 //! - [`keys`]: API keys, their rates and quotas, and the owner ids of what keys store.
+//! - [`evaluation`]: a model scored on a test set (chrF++, BLEU, flagged share), for `tolk eval`.
 //! - [`files`]: one uploaded file translated for download; [`downloads`] keeps it for a while.
 
 pub mod documents;
 pub mod downloads;
 pub mod error;
+pub mod evaluation;
 pub mod fields;
 pub mod files;
 pub mod handoff;

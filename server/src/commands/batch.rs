@@ -54,6 +54,12 @@ pub struct Args {
     /// CTranslate2 threads; defaults to the number of CPUs.
     #[arg(long)]
     threads: Option<usize>,
+    /// Do not decode flagged sentences a second time (docs/quality.md).
+    #[arg(long)]
+    no_retry: bool,
+    /// Config file whose `[quality]` table sets the quality thresholds (as for `tolk serve`).
+    #[arg(long, env = "TOLK_CONFIG")]
+    config: Option<PathBuf>,
     /// Translate everything again, ignoring what an earlier run finished.
     #[arg(long)]
     force: bool,
@@ -149,6 +155,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
     let options = TranslateOptions {
         beam_size: args.beam_size,
+        retry_flagged: !args.no_retry,
         ..TranslateOptions::default()
     };
     options.validate().map_err(Failure::usage)?;
@@ -168,7 +175,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
     };
 
     let model_dir = tolk_server::models::locate(&args.model).map_err(Failure::runtime)?;
-    let mut config = TranslatorConfig::default();
+    let mut config = TranslatorConfig {
+        quality: tolk_server::settings::quality_thresholds(args.config.as_deref()).map_err(Failure::usage)?,
+        ..TranslatorConfig::default()
+    };
     if let Some(threads) = args.threads {
         config.threads = threads;
     }

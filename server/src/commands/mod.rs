@@ -2,6 +2,7 @@
 
 pub mod batch;
 pub mod detect;
+pub mod eval;
 pub mod languages;
 pub mod models;
 pub mod serve;

@@ -27,6 +27,12 @@ pub struct Args {
     /// CTranslate2 threads; defaults to the number of CPUs.
     #[arg(long)]
     threads: Option<usize>,
+    /// Do not decode flagged sentences a second time (docs/quality.md).
+    #[arg(long)]
+    no_retry: bool,
+    /// Config file whose `[quality]` table sets the quality thresholds (as for `tolk serve`).
+    #[arg(long, env = "TOLK_CONFIG")]
+    config: Option<PathBuf>,
     /// Say on standard error which sentences may be wrong and why (docs/quality.md).
     #[arg(long)]
     quality: bool,
@@ -42,12 +48,16 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let target = LangCode::parse(&args.target).map_err(|e| Failure::usage(format!("--to: {e}")))?;
     let options = TranslateOptions {
         beam_size: args.beam_size,
+        retry_flagged: !args.no_retry,
         ..TranslateOptions::default()
     };
     options.validate().map_err(Failure::usage)?;
     let text = read_input(args.file.as_ref())?;
 
-    let mut config = TranslatorConfig::default();
+    let mut config = TranslatorConfig {
+        quality: tolk_server::settings::quality_thresholds(args.config.as_deref()).map_err(Failure::usage)?,
+        ..TranslatorConfig::default()
+    };
     if let Some(threads) = args.threads {
         config.threads = threads;
     }
