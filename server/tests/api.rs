@@ -489,6 +489,36 @@ fn every_translated_sentence_says_how_far_it_can_be_trusted() {
         nothing["quality"].is_null() && nothing.get("sentences").is_none(),
         "{nothing}"
     );
+    // The flagged sentence was decoded a second time (retry_flagged is on by default); the
+    // answer says what came of it, and says nothing when retries are off.
+    let retry = sentences[1]["quality"]["retry"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(["replaced", "kept"].contains(&retry.as_str()), "{item}");
+    assert!(item["quality"]["retry"].is_string(), "{item}");
+    let without = server
+        .post_json(
+            "/v1/translate",
+            &json!({"text": second, "source": "eng_Latn", "target": "fra_Latn", "options": {"retry_flagged": false}}),
+        )
+        .json();
+    let without = &without["translations"][0];
+    assert!(without["quality"].get("retry").is_none(), "{without}");
+    assert!(flags(&without["quality"]).contains(&"numbers".to_string()), "{without}");
+    // The metrics count verdicts by language pair; no text in them.
+    let pair = "model=\"tiny-nllb\",source=\"eng_Latn\",target=\"fra_Latn\"";
+    assert!(server.metric(&format!("tolk_quality_flags_total{{{pair},flag=\"numbers\"}}")) >= 1.0);
+    let levels_counted: f64 = ["good", "uncertain", "poor"]
+        .iter()
+        .map(|l| server.metric(&format!("tolk_quality_sentences_total{{{pair},level=\"{l}\"}}")))
+        .sum();
+    assert!(levels_counted >= 3.0, "{levels_counted}");
+    let retries: f64 = ["replaced", "kept"]
+        .iter()
+        .map(|o| server.metric(&format!("tolk_quality_retries_total{{{pair},outcome=\"{o}\"}}")))
+        .sum();
+    assert!(retries >= 1.0, "{retries}");
 }
 
 #[test]

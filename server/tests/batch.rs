@@ -145,6 +145,41 @@ fn a_collection_is_translated_into_each_language_mirroring_the_tree() {
     assert!(totals["chars_per_second"].as_f64().unwrap() > 0.0, "{totals}");
     // The boilerplate paragraph appears three times per language and is translated once.
     assert!(totals["sentences_reused"].as_u64().unwrap() >= 4, "{totals}");
+    // Each file says how far its translation can be trusted, listing the sentences that are not
+    // good; the totals and the summary line sum the files'.
+    let (mut uncertain, mut poor) = (0, 0);
+    for file in files.iter().filter(|f| f["status"] == "done") {
+        let quality = &file["quality"];
+        assert!(quality["sentences"].as_u64().unwrap() >= 2, "{file}");
+        assert!(
+            ["good", "uncertain", "poor"].contains(&quality["level"].as_str().unwrap()),
+            "{file}"
+        );
+        let listed = quality["flagged"].as_array().unwrap();
+        let (u, p) = (
+            quality["uncertain"].as_u64().unwrap(),
+            quality["poor"].as_u64().unwrap(),
+        );
+        assert_eq!(listed.len() as u64, u + p, "{file}");
+        for sentence in listed {
+            assert!(
+                ["uncertain", "poor"].contains(&sentence["level"].as_str().unwrap()),
+                "{sentence}"
+            );
+            assert!(
+                sentence["text"].is_u64() && sentence["translation"].is_string(),
+                "{sentence}"
+            );
+        }
+        uncertain += u;
+        poor += p;
+    }
+    assert_eq!(totals["sentences_uncertain"].as_u64(), Some(uncertain), "{totals}");
+    assert_eq!(totals["sentences_poor"].as_u64(), Some(poor), "{totals}");
+    assert!(
+        log.contains(&format!("quality: {uncertain} uncertain, {poor} poor")),
+        "{log}"
+    );
 }
 
 #[test]

@@ -70,6 +70,12 @@ fn quality_says_on_standard_error_which_sentences_may_be_wrong() {
     );
     assert!(report.contains("numbers"), "{report}");
     assert!(report.contains("quality: 1 of 1 sentences may be wrong"), "{report}");
+    // The flagged sentence was decoded a second time, and the line says what came of it;
+    // --no-retry leaves it as first decoded.
+    assert!(report.contains("retried: "), "{report}");
+    let without = translate(&[&args[..], &["--quality", "--no-retry"]].concat(), input);
+    assert!(without.status.success(), "{}", stderr(&without));
+    assert!(!stderr(&without).contains("retried"), "{}", stderr(&without));
 }
 
 #[test]
@@ -177,4 +183,137 @@ fn detect_and_languages_commands_answer() {
     assert!(out.status.success(), "{}", stderr(&out));
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(list.as_array().map(Vec::len), Some(202));
+}
+
+#[test]
+fn eval_scores_each_direction_of_a_test_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let tsv = dir.path().join("test.tsv");
+    std::fs::write(
+        &tsv,
+        "source_language\ttarget_language\tsource\treference\n\
+         eng_Latn\tfra_Latn\tEveryone has the right to education.\tToute personne a droit à l'éducation.\n\
+         English\tzho_Hans\tNo one shall be held in slavery.\t任何人不得使为奴隶或奴役。\n\
+         en\tfr\tNo one shall be held in slavery.\tNul ne sera tenu en esclavage.\n",
+    )
+    .unwrap();
+    let model = model_dir();
+    let written = dir.path().join("tolk.txt");
+    let out = tolk(
+        &[
+            "eval",
+            "--model",
+            model.to_str().unwrap(),
+            "--threads",
+            "2",
+            "--tsv",
+            tsv.to_str().unwrap(),
+            "--json",
+            "--write-hypotheses",
+            written.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let scores: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let directions = scores["directions"].as_array().unwrap();
+    let pairs: Vec<(&str, &str, u64, &str)> = directions
+        .iter()
+        .map(|d| {
+            (
+                d["source"].as_str().unwrap(),
+                d["target"].as_str().unwrap(),
+                d["lines"].as_u64().unwrap(),
+                d["tokenizer"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pairs,
+        [("eng_Latn", "fra_Latn", 2, "13a"), ("eng_Latn", "zho_Hans", 1, "zh")]
+    );
+    for d in directions {
+        for metric in ["chrf", "bleu"] {
+            let value = d[metric].as_f64().unwrap();
+            assert!((0.0..=100.0).contains(&value), "{d}");
+        }
+        let quality = &d["quality"];
+        assert!(
+            quality["sentences"].as_u64().unwrap() >= d["lines"].as_u64().unwrap(),
+            "{d}"
+        );
+        assert!(quality["flagged"].as_u64().unwrap() <= quality["sentences"].as_u64().unwrap());
+    }
+    // The translations written are the ones scored: scoring them again gives the same figures.
+    let hypotheses = std::fs::read_to_string(&written).unwrap();
+    assert_eq!(hypotheses.lines().count(), 3);
+    let again = tolk(
+        &[
+            "eval",
+            "--tsv",
+            tsv.to_str().unwrap(),
+            "--hypotheses",
+            written.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(again.status.success(), "{}", stderr(&again));
+    let table = String::from_utf8(again.stdout).unwrap();
+    let fra = &directions[0];
+    let row = format!(
+        "{:>7.2} {:>7.2}",
+        fra["chrf"].as_f64().unwrap(),
+        fra["bleu"].as_f64().unwrap()
+    );
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("eng_Latn → fra_Latn") && l.contains(&row)),
+        "{table}\n{row}"
+    );
+}
+
+#[test]
+fn eval_refuses_a_broken_test_set_naming_the_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let (source, reference) = (write("src.txt", "a\nb\nc\n"), write("ref.txt", "x\ny\n"));
+    let bad_tsv = write(
+        "bad.tsv",
+        "eng_Latn\tfra_Latn\tHello.\tBonjour.\neng_Latn\tfra_Latn\tno reference\n",
+    );
+    let klingon = write("klingon.tsv", "eng_Latn\tklingon\tHello.\tnuqneH\n");
+    let good = write("good.tsv", "eng_Latn\tfra_Latn\tHello.\tBonjour.\n");
+    for (args, expected) in [
+        (
+            vec![
+                "--source",
+                source.as_str(),
+                "--reference",
+                reference.as_str(),
+                "--from",
+                "en",
+                "--to",
+                "fr",
+            ],
+            "the source has 3 lines and the reference 2",
+        ),
+        (
+            vec!["--tsv", bad_tsv.as_str()],
+            "line 2: expected 4 tab-separated fields",
+        ),
+        (vec!["--tsv", klingon.as_str()], "line 1: target language"),
+        (vec!["--tsv", good.as_str(), "--tokenize", "moses"], "--tokenize"),
+        (vec![], "give a test set"),
+    ] {
+        let mut all = vec!["eval", "--model", "/nonexistent"];
+        all.extend(args.iter().copied());
+        let out = tolk(&all, b"");
+        assert_eq!(out.status.code(), Some(2), "{all:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(expected), "{all:?}: {}", stderr(&out));
+    }
 }

@@ -12,7 +12,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{App, Client, Server};
-use serde_json::json;
+use serde_json::{json, Value};
 
 const SENTENCES: [&str; 8] = [
     "Everyone has the right to education.",
@@ -151,6 +151,30 @@ fn a_job_translates_every_file_and_answers_a_zip() {
         api.json()["translations"][0]["text"]
     );
     assert_eq!(entries["fra_Latn/a.txt"], entries["fra_Latn/inside/c.txt"]);
+    // report.json (and the job's view) says per file how far its translation can be trusted:
+    // a.txt's sentences are the API's, counted by level, the file's level their worst.
+    let item = &api.json()["translations"][0];
+    let sentences = item["sentences"].as_array().unwrap();
+    let count = |level: &str| sentences.iter().filter(|s| s["quality"]["level"] == level).count() as u64;
+    let zipped = server.get(&format!("/v1/jobs/{id}/result"));
+    let report: Value = serde_json::from_slice(&unzip(&zipped.bytes)["report.json"]).unwrap();
+    let a = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "a.txt" && f["target"] == "fra_Latn")
+        .unwrap()
+        .clone();
+    let quality = &a["quality"];
+    assert_eq!(quality["sentences"].as_u64(), Some(sentences.len() as u64), "{a}");
+    assert_eq!(quality["uncertain"].as_u64(), Some(count("uncertain")), "{a}");
+    assert_eq!(quality["poor"].as_u64(), Some(count("poor")), "{a}");
+    assert_eq!(quality["level"], item["quality"]["level"], "{a}");
+    assert_eq!(
+        quality["flagged"].as_array().unwrap().len() as u64,
+        count("uncertain") + count("poor")
+    );
+    assert_eq!(file("a.txt", "fra_Latn")["quality"], *quality, "the view says the same");
 
     assert_eq!(server.request("DELETE", &format!("/v1/jobs/{id}"), &[]).status, 204);
     assert_eq!(server.get(&format!("/v1/jobs/{id}")).status, 404);

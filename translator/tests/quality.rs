@@ -127,3 +127,117 @@ fn results_do_not_depend_on_which_sentences_shared_a_call() {
         );
     }
 }
+
+/// Inputs meant to draw out each failure on the tiny model: names and codes it copies, numbers
+/// it drops, long lists it shortens, scripts it does not write.
+const PROVOCATIONS: [(&str, &str, &str); 12] = [
+    ("eng_Latn", "zho_Hans", "Microsoft Windows XP Professional Service Pack 2"),
+    ("eng_Latn", "jpn_Jpan", "Microsoft Windows XP Professional Service Pack 2"),
+    ("eng_Latn", "arb_Arab", "Microsoft Windows XP Professional Service Pack 2"),
+    ("eng_Latn", "fra_Latn", "What the fuck is this bullshit, you stupid bastard?"),
+    ("eng_Latn", "fra_Latn", "Microsoft Windows XP Professional Service Pack 2 (KB835935) x86 ENU"),
+    ("eng_Latn", "zho_Hans", "Everyone has the right to freedom of thought, conscience and religion."),
+    ("eng_Latn", "arb_Arab", "Everyone has the right to life, liberty and security of person."),
+    ("eng_Latn", "fra_Latn", "Call 0800 123 456 or write to help@example.org before 5 May 2024."),
+    ("eng_Latn", "rus_Cyrl", "No."),
+    ("eng_Latn", "fra_Latn", "the the the the the the the the the the the the the the the the"),
+    ("eng_Latn", "quy_Latn", "All human beings are born free and equal in dignity and rights. They are endowed with reason and conscience and should act towards one another in a spirit of brotherhood."),
+    ("fra_Latn", "eng_Latn", "Toute personne a droit à l'éducation."),
+];
+
+#[test]
+fn the_flags_of_a_translation_are_the_checks_of_its_output() {
+    use translator::decoding_limit;
+    use translator::quality::{assess, QualityThresholds, SentencePair};
+    let translator = translator();
+    let segments: Vec<Segment> = segments()
+        .into_iter()
+        .chain(PROVOCATIONS.iter().map(|&(source, target, text)| Segment {
+            text: text.to_string(),
+            source: lang(source),
+            target: lang(target),
+        }))
+        .collect();
+    let translations = translator.translate_segments(&segments, &without_retry()).unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    for (segment, hypotheses) in segments.iter().zip(&translations) {
+        let best = &hypotheses[0];
+        let tokens = translator
+            .tokenizer()
+            .source_tokens(segment.source, &segment.text)
+            .unwrap();
+        // The engine's output checked again from the outside, as the unit tests check constructed
+        // pairs: the same verdict.
+        let expected = assess(
+            &SentencePair {
+                source: &segment.text,
+                output: &best.text,
+                source_language: segment.source,
+                target: segment.target,
+                score: best.score,
+                hit_limit: best.tokens.len() + 1 >= decoding_limit(tokens.len()),
+            },
+            &QualityThresholds::default(),
+        );
+        assert_eq!(
+            best.quality.flags, expected.flags,
+            "{} -> {}: {:?}",
+            segment.text, segment.target, best.text
+        );
+        assert_eq!(best.quality.level, expected.level, "{}", segment.text);
+        seen.extend(best.quality.flags.iter().copied());
+    }
+    eprintln!("flags seen on the tiny model: {seen:?}");
+    use translator::quality::QualityFlag::*;
+    for flag in [OffTarget, Repetition, Length, Numbers] {
+        assert!(seen.contains(&flag), "{flag:?} fires end to end: {seen:?}");
+    }
+}
+
+#[test]
+fn thresholds_set_for_the_translator_apply_to_its_translations() {
+    use translator::quality::{QualityFlag, QualityThresholds};
+    use translator::{Translator, TranslatorConfig};
+    // A limit any output meets: every sentence with enough letters counts as a copy. The default
+    // limits leave the same sentence without that flag.
+    let strict = Translator::open(
+        &common::model_dir(),
+        TranslatorConfig {
+            threads: 2,
+            quality: QualityThresholds {
+                copy_similarity: 0.0,
+                ..QualityThresholds::default()
+            },
+            ..TranslatorConfig::default()
+        },
+    )
+    .unwrap();
+    let segments = vec![Segment {
+        text: "Everyone has the right to freedom of thought, conscience and religion.".to_string(),
+        source: lang("eng_Latn"),
+        target: lang("zho_Hans"),
+    }];
+    let default = translator().translate_segments(&segments, &without_retry()).unwrap();
+    let flags = &strict.translate_segments(&segments, &without_retry()).unwrap()[0][0]
+        .quality
+        .flags;
+    assert!(flags.contains(&QualityFlag::Copied), "{flags:?}");
+    assert!(
+        !default[0][0].quality.flags.contains(&QualityFlag::Copied),
+        "{default:?}"
+    );
+    // A threshold out of range is refused when the translator opens, with its name.
+    let error = Translator::open(
+        &common::model_dir(),
+        TranslatorConfig {
+            quality: QualityThresholds {
+                repeats: 0,
+                ..QualityThresholds::default()
+            },
+            ..TranslatorConfig::default()
+        },
+    )
+    .err()
+    .expect("refused");
+    assert!(error.to_string().contains("quality.repeats"), "{error}");
+}

@@ -8,6 +8,8 @@ use translator::documents::{Document, DocumentError, UnitKind};
 use translator::markup::HtmlPlan;
 use translator::{Pool, PoolError, Priority, Submission, TranslateOptions};
 
+use super::quality::DocumentQuality;
+
 /// Characters per submission: small enough for the queue's bounds, large enough for full batches.
 const SUBMISSION_CHARS: usize = 32 * 1024;
 /// Submissions of one document in flight at once.
@@ -26,6 +28,8 @@ pub struct TranslatedDocument {
     pub texts: usize,
     /// Characters sent to the translator.
     pub chars: usize,
+    /// How far the translation can be trusted.
+    pub quality: DocumentQuality,
 }
 
 /// The language a document was translated from, and how it was known.
@@ -179,9 +183,19 @@ pub async fn translate_document(
         None => plan.detect(pool),
     };
     let texts = plan.texts();
+    let mut quality = DocumentQuality::default();
     let translated: Vec<String> = match source {
         None => texts.to_vec(),
-        Some(source) => translate_texts(pool, texts, source.language, target, options, priority, deadline).await?,
+        Some(source) => {
+            let translations =
+                translate_texts(pool, texts, source.language, target, options, priority, deadline).await?;
+            let mut translated = Vec::with_capacity(translations.len());
+            for (i, translation) in translations.into_iter().enumerate() {
+                quality.add_text(i, &translation.sentence_quality);
+                translated.push(translation.text);
+            }
+            translated
+        }
     };
     let bytes = plan.render(document, &translated, target)?;
     Ok(TranslatedDocument {
@@ -189,6 +203,7 @@ pub async fn translate_document(
         source,
         texts: texts.len(),
         chars: plan.chars(),
+        quality,
     })
 }
 
@@ -202,7 +217,7 @@ async fn translate_texts(
     options: &TranslateOptions,
     priority: Priority,
     deadline: Option<std::time::Instant>,
-) -> Result<Vec<String>, PoolError> {
+) -> Result<Vec<translator::TextTranslation>, PoolError> {
     let all: Vec<usize> = (0..texts.len()).collect();
     let chunks: Vec<Vec<String>> = chunks(&all, texts, SUBMISSION_CHARS)
         .into_iter()
@@ -221,5 +236,5 @@ async fn translate_texts(
         .buffered(SUBMISSIONS_IN_FLIGHT)
         .try_collect()
         .await?;
-    Ok(answers.into_iter().flatten().map(|t| t.text).collect())
+    Ok(answers.into_iter().flatten().collect())
 }

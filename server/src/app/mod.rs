@@ -6,6 +6,7 @@
 //! - [`translation`]: texts (plain or HTML) translated through a model's pool, languages detected.
 //! - [`documents`]: a parsed document translated through a pool.
 //! - [`jobs`]: documents translated in the background, durable in a database.
+//! - [`quality`]: a translated document's quality, summed from its sentences'.
 //! - [`keys`]: API keys, their rates and quotas, and the owner ids of what keys store.
 //! - [`evaluation`]: a model scored on a test set (chrF++, BLEU, flagged share), for `tolk eval`.
 //! - [`files`]: one uploaded file translated for download; [`downloads`] keeps it for a while.
@@ -19,6 +20,7 @@ pub mod files;
 pub mod handoff;
 pub mod jobs;
 pub mod keys;
+pub mod quality;
 pub mod registry;
 pub mod translation;
 

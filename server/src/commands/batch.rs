@@ -17,6 +17,7 @@ use translator::{Pool, PoolConfig, Priority, QueueLimits, TranslateOptions, Tran
 
 use super::Failure;
 use tolk_server::app::documents::translate_document;
+use tolk_server::app::quality::DocumentQuality;
 
 /// The report's file name inside the output folder.
 pub const REPORT_FILE: &str = "tolk-batch-report.json";
@@ -98,6 +99,9 @@ pub struct FileReport {
     /// Done by an earlier run and left as it was.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub earlier_run: bool,
+    /// How far the translation can be trusted: its sentences by level, and those not `good`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality: Option<DocumentQuality>,
 }
 
 /// The whole run: written after every file, so that a killed run still leaves an honest report.
@@ -132,6 +136,15 @@ pub struct Totals {
     pub sentences_translated: u64,
     /// Repeated sentences answered without translating them again.
     pub sentences_reused: u64,
+    /// Sentences of this run's files the quality checks rated `uncertain`.
+    #[serde(default)]
+    pub sentences_uncertain: usize,
+    /// Sentences of this run's files rated `poor`.
+    #[serde(default)]
+    pub sentences_poor: usize,
+    /// Flagged sentences of this run's files decoded a second time.
+    #[serde(default)]
+    pub sentences_retried: usize,
 }
 
 struct Work {
@@ -250,7 +263,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     write_report(&report_path, &report)?;
     let totals = &report.totals;
     eprintln!(
-        "{} translated, {} already done, {} failed, {} skipped; {} characters in {:.1} s ({:.0} chars/s), {} sentences translated, {} repeats reused; report: {}",
+        "{} translated, {} already done, {} failed, {} skipped; {} characters in {:.1} s ({:.0} chars/s), {} sentences translated, {} repeats reused; quality: {} uncertain, {} poor, {} retried; report: {}",
         totals.done,
         totals.already_done,
         totals.failed,
@@ -260,6 +273,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
         totals.chars_per_second,
         totals.sentences_translated,
         totals.sentences_reused,
+        totals.sentences_uncertain,
+        totals.sentences_poor,
+        totals.sentences_retried,
         report_path.display()
     );
     if totals.failed > 0 {
@@ -298,6 +314,7 @@ async fn process(
         chars: 0,
         seconds: 0.0,
         earlier_run: false,
+        quality: None,
     };
     let Some(format) = item.format else {
         report.status = "skipped".to_string();
@@ -350,9 +367,10 @@ async fn process(
     }
     if streamed {
         match stream_text(pool, &item.input, &destination, source, item.target, options).await {
-            Ok((chars, language)) => {
+            Ok((chars, language, quality)) => {
                 report.status = "done".to_string();
                 report.chars = chars;
+                report.quality = Some(quality);
                 report.source = language.map(|s| s.language.to_string());
                 report.detection_confidence = language.and_then(|s| s.confidence);
                 report.detection_reliable = language.and_then(|s| s.confidence.map(|_| s.reliable));
@@ -377,6 +395,7 @@ async fn process(
             report.source = translated.source.map(|s| s.language.to_string());
             report.detection_confidence = translated.source.and_then(|s| s.confidence);
             report.detection_reliable = translated.source.and_then(|s| s.confidence.map(|_| s.reliable));
+            report.quality = Some(translated.quality);
             match write_atomically(&destination, &translated.bytes) {
                 Ok(()) => report.status = "done".to_string(),
                 Err(reason) => report.reason = Some(reason),
@@ -394,6 +413,15 @@ fn summarize(report: &mut BatchRunReport, pool: &Pool, started: Instant) {
     let this_run = |f: &&FileReport| f.status == "done" && !f.earlier_run;
     let seconds = started.elapsed().as_secs_f64();
     let chars = report.files.iter().filter(this_run).map(|f| f.chars).sum();
+    let this_run_quality = |count: fn(&DocumentQuality) -> usize| -> usize {
+        report
+            .files
+            .iter()
+            .filter(this_run)
+            .filter_map(|f| f.quality.as_ref())
+            .map(count)
+            .sum()
+    };
     report.totals = Totals {
         done: report.files.iter().filter(this_run).count(),
         already_done: report.files.iter().filter(|f| f.earlier_run).count(),
@@ -408,6 +436,9 @@ fn summarize(report: &mut BatchRunReport, pool: &Pool, started: Instant) {
         },
         sentences_translated: metrics.cache_misses,
         sentences_reused: metrics.cache_hits + metrics.deduplicated,
+        sentences_uncertain: this_run_quality(|q| q.uncertain),
+        sentences_poor: this_run_quality(|q| q.poor),
+        sentences_retried: this_run_quality(|q| q.retried),
     };
 }
 
@@ -486,7 +517,14 @@ async fn stream_text(
     source: Option<LangCode>,
     target: LangCode,
     options: &TranslateOptions,
-) -> Result<(usize, Option<tolk_server::app::documents::SourceLanguage>), String> {
+) -> Result<
+    (
+        usize,
+        Option<tolk_server::app::documents::SourceLanguage>,
+        DocumentQuality,
+    ),
+    String,
+> {
     use std::io::{BufRead, Write};
     let file = fs::File::open(input).map_err(|e| format!("cannot read it: {e}"))?;
     let mut reader = std::io::BufReader::new(file);
@@ -526,7 +564,7 @@ async fn stream_text(
     let Some(first) = next_chunk()? else {
         drop(out);
         fs::rename(&temporary, destination).map_err(|e| format!("cannot write {}: {e}", destination.display()))?;
-        return Ok((0, None));
+        return Ok((0, None, DocumentQuality::default()));
     };
     let language = match source {
         Some(language) => Some(tolk_server::app::documents::SourceLanguage {
@@ -544,6 +582,8 @@ async fn stream_text(
         }
     };
     let mut chars = 0;
+    // Each streamed chunk is one text of the document.
+    let (mut quality, mut chunks_done) = (DocumentQuality::default(), 0);
     let mut in_flight = futures_util::stream::FuturesOrdered::new();
     let mut pending = Some(first);
     loop {
@@ -558,19 +598,22 @@ async fn stream_text(
             chars += chunk.chars().count();
             in_flight.push_back(async move {
                 match language {
-                    None => Ok(chunk),
+                    None => Ok((chunk, Vec::new())),
                     Some(language) => {
                         let submission = translator::Submission::new(vec![chunk], language.language, target)
                             .options(options.clone())
                             .priority(Priority::Bulk);
-                        let mut answer = pool.submit(submission)?.wait().await?;
-                        Ok(answer.pop().map(|t| t.text).unwrap_or_default())
+                        let answer = pool.submit(submission)?.wait().await?.pop().unwrap_or_default();
+                        Ok((answer.text, answer.sentence_quality))
                     }
                 }
             });
         }
         let Some(done) = in_flight.next().await else { break };
-        let text: String = done.map_err(|e: translator::PoolError| format!("translation failed: {e}"))?;
+        let (text, sentences): (String, Vec<translator::SentenceQuality>) =
+            done.map_err(|e: translator::PoolError| format!("translation failed: {e}"))?;
+        quality.add_text(chunks_done, &sentences);
+        chunks_done += 1;
         out.write_all(text.as_bytes())
             .map_err(|e| format!("cannot write {}: {e}", temporary.display()))?;
     }
@@ -578,7 +621,7 @@ async fn stream_text(
         .map_err(|e| format!("cannot write {}: {e}", temporary.display()))?;
     drop(out);
     fs::rename(&temporary, destination).map_err(|e| format!("cannot write {}: {e}", destination.display()))?;
-    Ok((chars, language))
+    Ok((chars, language, quality))
 }
 
 /// SHA-256 of a file, read in pieces.

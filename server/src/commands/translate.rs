@@ -95,14 +95,17 @@ fn report_quality(sentences: &[translator::SentenceQuality]) {
             continue;
         }
         doubtful += 1;
-        let flags: Vec<&str> = quality.flags.iter().map(|f| f.as_str()).collect();
+        let mut notes: Vec<String> = quality.flags.iter().map(|f| f.as_str().to_string()).collect();
+        if let Some(retry) = quality.retry {
+            notes.push(format!("retried: {}", retry.as_str()));
+        }
         eprintln!(
             "sentence {}: {} (score {:.2}{}{}): {}",
             i + 1,
             quality.level.as_str(),
             quality.score,
-            if flags.is_empty() { "" } else { "; " },
-            flags.join(", "),
+            if notes.is_empty() { "" } else { "; " },
+            notes.join(", "),
             sentence.text
         );
     }

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use translator::pool::Histogram;
+use translator::pool::{Histogram, PairQuality};
 use translator::MetricsSnapshot;
 
 /// Requests answered, by status class.
@@ -161,6 +161,7 @@ pub fn render(http: &HttpMetrics, pools: &[(String, MetricsSnapshot)], models: u
     for (name, help, value) in counters {
         family(name, "counter", help, pick(&value));
     }
+    quality(&mut out, pools);
     type Distribution = (&'static str, &'static str, fn(&MetricsSnapshot) -> &Histogram);
     let histograms: [Distribution; 5] = [
         ("tolk_batch_sentences", "Distinct sentences per engine call.", |m| {
@@ -195,6 +196,76 @@ pub fn render(http: &HttpMetrics, pools: &[(String, MetricsSnapshot)], models: u
         }
     }
     out
+}
+
+/// The quality checks' verdicts by model and language pair: sentences by level, flags, and the
+/// outcome of second decodes. Pairs past the pool's bound are labelled `other`.
+fn quality(out: &mut String, pools: &[(String, MetricsSnapshot)]) {
+    let rows = |snapshot: &MetricsSnapshot| -> Vec<(String, String, PairQuality)> {
+        let mut rows: Vec<_> = snapshot
+            .quality
+            .pairs
+            .iter()
+            .map(|((source, target), q)| (source.to_string(), target.to_string(), q.clone()))
+            .collect();
+        if snapshot.quality.other.sentences > 0 {
+            rows.push(("other".into(), "other".into(), snapshot.quality.other.clone()));
+        }
+        rows
+    };
+    let _ = writeln!(
+        out,
+        "# HELP tolk_quality_sentences_total Sentences the engine translated, by the quality checks' level.\n\
+         # TYPE tolk_quality_sentences_total counter"
+    );
+    for (model, snapshot) in pools {
+        let model = escape(model);
+        for (source, target, q) in rows(snapshot) {
+            for (level, count) in [
+                ("good", q.sentences - q.uncertain - q.poor),
+                ("uncertain", q.uncertain),
+                ("poor", q.poor),
+            ] {
+                let _ = writeln!(
+                    out,
+                    "tolk_quality_sentences_total{{model=\"{model}\",source=\"{source}\",target=\"{target}\",level=\"{level}\"}} {count}"
+                );
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "# HELP tolk_quality_flags_total Translated sentences each quality flag was raised on.\n\
+         # TYPE tolk_quality_flags_total counter"
+    );
+    for (model, snapshot) in pools {
+        let model = escape(model);
+        for (source, target, q) in rows(snapshot) {
+            for (flag, count) in &q.flags {
+                let flag = flag.as_str();
+                let _ = writeln!(
+                    out,
+                    "tolk_quality_flags_total{{model=\"{model}\",source=\"{source}\",target=\"{target}\",flag=\"{flag}\"}} {count}"
+                );
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "# HELP tolk_quality_retries_total Flagged sentences decoded a second time, by outcome.\n\
+         # TYPE tolk_quality_retries_total counter"
+    );
+    for (model, snapshot) in pools {
+        let model = escape(model);
+        for (source, target, q) in rows(snapshot) {
+            for (outcome, count) in [("replaced", q.replaced), ("kept", q.retried - q.replaced)] {
+                let _ = writeln!(
+                    out,
+                    "tolk_quality_retries_total{{model=\"{model}\",source=\"{source}\",target=\"{target}\",outcome=\"{outcome}\"}} {count}"
+                );
+            }
+        }
+    }
 }
 
 /// A label value as the Prometheus text format writes it.

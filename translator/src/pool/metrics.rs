@@ -6,6 +6,8 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::cache::CacheUsage;
+use super::quality_counts::QualityCounts;
+use crate::quality::Quality;
 
 /// Seconds: from a millisecond (a cache hit) to a minute (a document).
 const LATENCY_BOUNDS: &[f64] = &[
@@ -147,6 +149,8 @@ pub struct MetricsSnapshot {
     pub deduplicated: u64,
     /// What the cache holds.
     pub cache: CacheUsage,
+    /// What the quality checks said of the sentences the engine translated, by language pair.
+    pub quality: QualityCounts,
 }
 
 /// One finished engine call, for the recent rates.
@@ -184,6 +188,8 @@ pub(crate) struct BatchRecord {
     pub deduplicated: usize,
     /// Whether the options allow caching; sampled sentences are no cache misses.
     pub cacheable: bool,
+    /// Each translated sentence's pair and its best translation's quality.
+    pub verdicts: Vec<(langs::LangCode, langs::LangCode, Quality)>,
 }
 
 impl Metrics {
@@ -227,6 +233,9 @@ impl Metrics {
             m.engine.observe(engine.as_secs_f64());
             for wait in &record.queue_waits {
                 m.queue_wait.observe(wait.as_secs_f64());
+            }
+            for (source, target, quality) in &record.verdicts {
+                m.quality.count(*source, *target, quality);
             }
         });
         let mut recent = self.recent();
@@ -304,6 +313,7 @@ mod tests {
             cache_hits: 1,
             deduplicated: 2,
             cacheable: true,
+            verdicts: Vec::new(),
         });
         let rates = metrics.rates(start + Duration::from_secs(2)).unwrap();
         assert_eq!(rates.output_tokens, 40.0);

@@ -168,6 +168,14 @@ fn translate(shared: &Shared, priority: Priority, options: &TranslateOptions, ba
         cache_hits: cached.len(),
         deduplicated,
         cacheable: cacheable(options),
+        verdicts: segments
+            .iter()
+            .zip(&outcomes)
+            .filter_map(|(segment, outcome)| {
+                let best = outcome.as_ref().ok()?.first()?;
+                Some((segment.source, segment.target, best.quality.clone()))
+            })
+            .collect(),
     });
     if let Some(observer) = &shared.observer {
         observer(&report);

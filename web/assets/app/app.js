@@ -448,6 +448,7 @@
     repetition: 'repeats itself',
     length: 'is much shorter or longer than the source',
     numbers: 'has numbers, links or addresses that differ from the source',
+    added_toxicity: 'has an offensive word the source does not have',
   };
 
   /** Marks the sentences the server flagged as uncertain or poor, with the reasons on hover and,
@@ -458,7 +459,8 @@
     const reason = (s) => {
       const why = s.quality.flags.map((f) => FLAG_TEXT[f] || f);
       const level = s.quality.level === 'poor' ? 'Probably wrong' : 'Check this';
-      return `${level}: ${why.length ? 'the translation ' + why.join(', ') : 'the model was unsure'}`;
+      const retried = s.quality.retry ? ' (even after a second try)' : '';
+      return `${level}: ${why.length ? 'the translation ' + why.join(', ') : 'the model was unsure'}${retried}`;
     };
     const frag = document.createDocumentFragment();
     let cursor = 0;

@@ -10,6 +10,7 @@ pub mod state;
 pub mod store;
 mod worker;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,6 +20,7 @@ use translator::documents::{Document, DocumentFormat, Limits};
 use utoipa::ToSchema;
 
 use super::documents::DocumentPlan;
+use super::quality::DocumentQuality;
 use super::registry::{Model, ModelRegistry};
 use crate::settings::Settings;
 use std::io::Seek;
@@ -130,6 +132,10 @@ pub struct JobFileView {
     pub segments_done: i64,
     /// Times a worker took it up (more than 1 after a worker died).
     pub attempts: i64,
+    /// How far its translation can be trusted, over the texts translated so far
+    /// (docs/quality.md); absent before any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quality: Option<DocumentQuality>,
 }
 
 impl Jobs {
@@ -270,7 +276,7 @@ impl Jobs {
     pub async fn view(&self, id: &str, owner: Option<&str>) -> Result<JobView, JobError> {
         let id = id.to_string();
         let owner = owner.map(str::to_string);
-        let (job, units) = self
+        let (job, units, qualities) = self
             .on_runtime(move |store| {
                 Box::pin(async move {
                     let job = store
@@ -279,13 +285,21 @@ impl Jobs {
                         .filter(|job| job.owner == owner)
                         .ok_or(JobError::NotFound(id.clone()))?;
                     let units = store.units(&id).await?;
-                    Ok((job, units))
+                    let qualities = store.qualities(&id).await?;
+                    Ok((job, units, qualities))
                 })
             })
             .await?;
+        let mut quality_of: HashMap<i64, DocumentQuality> = HashMap::new();
+        for (unit, json) in qualities {
+            if let Ok(chunk) = serde_json::from_str::<DocumentQuality>(&json) {
+                quality_of.entry(unit).or_default().merge(chunk);
+            }
+        }
         let files: Vec<JobFileView> = units
             .into_iter()
             .map(|u| JobFileView {
+                quality: quality_of.remove(&u.id),
                 // A finished unit's stored chunks are deleted; all its texts are done.
                 segments_done: if u.state == UnitState::Done {
                     u.segments_total

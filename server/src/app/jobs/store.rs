@@ -45,6 +45,8 @@ pub struct ClaimedUnit {
 /// One file of a job and its translation into one language, as the API shows it.
 #[derive(Debug, Clone)]
 pub struct UnitRow {
+    /// The unit's id.
+    pub id: i64,
     /// File path in the job.
     pub path: String,
     /// Target language.
@@ -190,6 +192,11 @@ impl Store {
             "CREATE INDEX IF NOT EXISTS tolk_job_units_by_job ON tolk_job_units (job_id)".to_string(),
             "CREATE TABLE IF NOT EXISTS tolk_job_segments (unit_id BIGINT NOT NULL, idx BIGINT NOT NULL, \
              translation TEXT NOT NULL, PRIMARY KEY (unit_id, idx))"
+                .to_string(),
+            // Each stored chunk's quality (JSON), kept with the job for its report; its own
+            // table, so that databases made before it need no migration.
+            "CREATE TABLE IF NOT EXISTS tolk_job_quality (unit_id BIGINT NOT NULL, idx BIGINT NOT NULL, \
+             quality TEXT NOT NULL, PRIMARY KEY (unit_id, idx))"
                 .to_string(),
             // Its own table, so that databases made before it need no migration.
             "CREATE TABLE IF NOT EXISTS tolk_job_documents (job_id TEXT PRIMARY KEY, secret_sha256 TEXT NOT NULL, \
@@ -346,6 +353,7 @@ impl Store {
         owner: &str,
         lease: Duration,
         segments: &[(i64, String)],
+        quality: &str,
     ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
         let held = sqlx::query(
@@ -373,8 +381,32 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        if let Some((first, _)) = segments.first() {
+            sqlx::query(
+                "INSERT INTO tolk_job_quality (unit_id, idx, quality) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(unit_id)
+            .bind(*first)
+            .bind(quality)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// The stored chunks' quality (JSON) of a job's units, by unit id.
+    pub async fn qualities(&self, job_id: &str) -> Result<Vec<(i64, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT q.unit_id, q.quality FROM tolk_job_quality q JOIN tolk_job_units u ON u.id = q.unit_id \
+             WHERE u.job_id = $1 ORDER BY q.unit_id, q.idx",
+        )
+        .bind(job_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("unit_id")?, r.try_get("quality")?)))
+            .collect()
     }
 
     /// Gives a unit `owner` holds back to the queue after a failure that may pass (a timeout, a
@@ -482,7 +514,7 @@ impl Store {
     /// A job's units with their files' paths, in file then target order.
     pub async fn units(&self, job_id: &str) -> Result<Vec<UnitRow>, StoreError> {
         let rows = sqlx::query(
-            "SELECT f.path, u.target, u.state, u.reason, u.source, u.segments_total, u.segments_done, u.attempts \
+            "SELECT u.id, f.path, u.target, u.state, u.reason, u.source, u.segments_total, u.segments_done, u.attempts \
              FROM tolk_job_units u JOIN tolk_job_files f ON f.job_id = u.job_id AND f.idx = u.file_idx \
              WHERE u.job_id = $1 ORDER BY u.file_idx, u.target",
         )
@@ -492,6 +524,7 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(UnitRow {
+                    id: r.try_get("id")?,
                     path: r.try_get("path")?,
                     target: r.try_get("target")?,
                     state: decode(r.try_get("state")?, UnitState::parse)?,
@@ -532,6 +565,10 @@ impl Store {
     /// Deletes a job and everything it holds; `false` if there was none.
     pub async fn delete_job(&self, id: &str) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM tolk_job_quality WHERE unit_id IN (SELECT id FROM tolk_job_units WHERE job_id = $1)")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("DELETE FROM tolk_job_segments WHERE unit_id IN (SELECT id FROM tolk_job_units WHERE job_id = $1)")
             .bind(id)
             .execute(&mut *tx)

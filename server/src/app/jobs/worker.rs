@@ -13,6 +13,7 @@ use translator::{PoolError, Priority, Submission, TranslateOptions, TranslatorEr
 use super::blocking::off_runtime;
 use super::store::{ClaimedUnit, Store, StoreError};
 use crate::app::documents::{chunks, DocumentPlan};
+use crate::app::quality::DocumentQuality;
 use crate::app::registry::{Model, ModelRegistry};
 
 /// Characters per stored chunk: what a crash may cost to redo.
@@ -222,12 +223,20 @@ async fn translate_unit(
                     }
                 }
             };
+            let mut quality = DocumentQuality::default();
             let segments: Vec<(i64, String)> = chunk
                 .iter()
                 .zip(answers)
-                .map(|(&i, answer)| (i as i64, answer.text))
+                .map(|(&i, answer)| {
+                    quality.add_text(i, &answer.sentence_quality);
+                    (i as i64, answer.text)
+                })
                 .collect();
-            if !store.save_segments(unit.id, owner, lease, &segments).await? {
+            // Stored with the chunk: the file's quality in the job's report sums the chunks'.
+            // Plain counts and strings: serializing cannot fail, and a row that does not parse
+            // is left out of the report rather than failing the unit.
+            let quality = serde_json::to_string(&quality).unwrap_or_default();
+            if !store.save_segments(unit.id, owner, lease, &segments, &quality).await? {
                 return Ok(Outcome::Lost);
             }
             for (i, text) in segments {
