@@ -13,7 +13,7 @@ use langs::{LangCode, SourceChoice};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use translator::documents::{Document, DocumentFormat, Limits};
-use translator::{Pool, PoolConfig, Priority, QueueLimits, TranslateOptions, Translator, TranslatorConfig};
+use translator::{Pool, PoolConfig, Priority, QueueLimits, TranslateOptions};
 
 use super::Failure;
 use tolk_server::app::documents::translate_document;
@@ -187,15 +187,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         _ => BatchRunReport::default(),
     };
 
-    let model_dir = tolk_server::models::locate(&args.model).map_err(Failure::runtime)?;
-    let mut config = TranslatorConfig {
-        quality: tolk_server::settings::quality_thresholds(args.config.as_deref()).map_err(Failure::usage)?,
-        ..TranslatorConfig::default()
-    };
-    if let Some(threads) = args.threads {
-        config.threads = threads;
-    }
-    let translator = Translator::open(&model_dir, config).map_err(Failure::runtime)?;
+    let (model_dir, translator) = super::open_translator(&args.model, args.threads, args.config.as_deref())?;
     for target in &targets {
         if !translator.languages().contains(target) {
             return Err(Failure::usage(format!("--to: the model has no {target}")));

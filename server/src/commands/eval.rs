@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use langs::LangCode;
 use tolk_server::app::evaluation::bleu::BleuTokenizer;
 use tolk_server::app::evaluation::{self, DirectionScore, TestSet};
-use translator::{TranslateOptions, Translator, TranslatorConfig};
+use translator::TranslateOptions;
 
 use super::Failure;
 
@@ -90,15 +90,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 ..TranslateOptions::default()
             };
             options.validate().map_err(Failure::usage)?;
-            let mut config = TranslatorConfig {
-                quality: tolk_server::settings::quality_thresholds(args.config.as_deref()).map_err(Failure::usage)?,
-                ..TranslatorConfig::default()
-            };
-            if let Some(threads) = args.threads {
-                config.threads = threads;
-            }
-            let model = tolk_server::models::locate(&args.model).map_err(Failure::runtime)?;
-            let translator = Translator::open(&model, config).map_err(Failure::runtime)?;
+            let (_, translator) = super::open_translator(&args.model, args.threads, args.config.as_deref())?;
             for d in &set.directions {
                 for language in [d.source, d.target] {
                     if !translator.languages().contains(&language) {

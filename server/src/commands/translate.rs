@@ -4,7 +4,7 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use langs::{Detector, LangCode, SourceChoice};
-use translator::{TranslateOptions, Translator, TranslatorConfig, TranslatorError};
+use translator::{TranslateOptions, TranslatorError};
 
 use super::Failure;
 
@@ -54,15 +54,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     options.validate().map_err(Failure::usage)?;
     let text = read_input(args.file.as_ref())?;
 
-    let mut config = TranslatorConfig {
-        quality: tolk_server::settings::quality_thresholds(args.config.as_deref()).map_err(Failure::usage)?,
-        ..TranslatorConfig::default()
-    };
-    if let Some(threads) = args.threads {
-        config.threads = threads;
-    }
-    let model = tolk_server::models::locate(&args.model).map_err(Failure::runtime)?;
-    let translator = Translator::open(&model, config).map_err(Failure::runtime)?;
+    let (_, translator) = super::open_translator(&args.model, args.threads, args.config.as_deref())?;
     let source = match source {
         Some(code) => code,
         None => detect_source(&text, translator.languages())?,

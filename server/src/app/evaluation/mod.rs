@@ -323,6 +323,23 @@ pub fn translate(
     Ok((hypotheses, tally))
 }
 
+/// A small corpus both metrics' tests score, with sacrebleu's figures beside them.
+#[cfg(test)]
+const SAMPLE_HYPOTHESES: [&str; 4] = [
+    "The quick brown fox jumps over the lazy dog.",
+    "",
+    "Es regnet heute in Berlin.",
+    "Numbers: 1,000 and 3.5%!",
+];
+/// The references of [`SAMPLE_HYPOTHESES`].
+#[cfg(test)]
+const SAMPLE_REFERENCES: [&str; 4] = [
+    "A quick brown fox jumped over the lazy dog.",
+    "Nothing here.",
+    "Heute regnet es in Berlin.",
+    "Numbers: 1,000 and 3.5 %!",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
