@@ -50,6 +50,6 @@ pub use crate::{
         StreamItem, Submission, Ticket,
     },
     tokenizer::{NllbTokenizer, Piece, END_OF_SENTENCE},
-    translation::{Hypothesis, Segment, SentenceQuality, TextRequest, TextTranslation},
+    translation::{Hypothesis, Origin, Segment, SentenceQuality, TextRequest, TextTranslation},
     translator::{EngineFault, PreparedText, Translator, TranslatorConfig},
 };

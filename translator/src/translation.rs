@@ -18,6 +18,27 @@ pub struct Segment {
     pub target: LangCode,
 }
 
+/// Where a sentence's translation came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// The model translated it.
+    #[default]
+    Model,
+    /// The caller knew it already (a translation memory): no engine call was made.
+    Memory,
+}
+
+impl Origin {
+    /// Its name in answers: `model` or `memory`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Model => "model",
+            Origin::Memory => "memory",
+        }
+    }
+}
+
 /// One translation of a sentence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hypothesis {
@@ -29,6 +50,21 @@ pub struct Hypothesis {
     pub score: f32,
     /// How far it can be trusted ([`crate::quality`]), checked where it was decoded.
     pub quality: Quality,
+    /// Where it came from.
+    pub origin: Origin,
+}
+
+impl Hypothesis {
+    /// A translation the caller knew: no tokens, no score, nothing checked.
+    pub fn known(text: &str) -> Hypothesis {
+        Hypothesis {
+            text: text.to_string(),
+            tokens: Vec::new(),
+            score: 0.0,
+            quality: Quality::unchecked(),
+            origin: Origin::Memory,
+        }
+    }
 }
 
 /// A text to translate.
@@ -64,6 +100,8 @@ pub struct SentenceQuality {
     pub text: String,
     /// The translation's quality.
     pub quality: Quality,
+    /// Where the translation came from.
+    pub origin: Origin,
 }
 
 /// Renders a text from its sentences' hypotheses (one list per sentence, in order): the best
@@ -90,6 +128,7 @@ pub(crate) fn render_text(
                 source: source.to_string(),
                 text: best.text.clone(),
                 quality: best.quality.clone(),
+                origin: best.origin,
             })
         })
         .collect();

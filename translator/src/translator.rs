@@ -13,7 +13,7 @@ use crate::options::{decoding_limit, TranslateOptions};
 use crate::quality::{self, Quality, QualityThresholds, Retry, SentencePair};
 use crate::segment::{split_long_sentence, Layout, Part};
 use crate::tokenizer::NllbTokenizer;
-use crate::translation::{render_text, Hypothesis, Segment, TextRequest, TextTranslation};
+use crate::translation::{render_text, Hypothesis, Origin, Segment, TextRequest, TextTranslation};
 
 /// How a translator is set up.
 #[derive(Debug, Clone, PartialEq)]
@@ -369,6 +369,7 @@ impl Translator {
                         tokens,
                         score,
                         quality,
+                        origin: Origin::Model,
                     });
                 }
                 results[k] = hypotheses;

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use common::{lang, references, Case, SENTENCES};
 use translator::{
-    BatchLimits, EngineCallReport, EngineFault, Pool, PoolConfig, PoolError, Priority, QueueLimits, StreamItem,
+    BatchLimits, EngineCallReport, EngineFault, Origin, Pool, PoolConfig, PoolError, Priority, QueueLimits, StreamItem,
     Submission, TextRequest, TextTranslation, TranslateOptions, Translator, TranslatorConfig, TranslatorError,
 };
 
@@ -404,6 +404,44 @@ async fn repeated_sentences_come_from_the_cache_and_duplicates_in_a_batch_run_on
     );
     let metrics = pool.metrics();
     assert_eq!((metrics.cache_misses, metrics.deduplicated), (5, 2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sentences_the_caller_knows_are_answered_from_it_without_the_engine() {
+    let translator = translator();
+    let pool = pool(Arc::clone(&translator), PoolConfig::default());
+    let (known, unknown) = (
+        "Everyone has the right to education.",
+        "No one shall be held in slavery.",
+    );
+    let text = format!("{known} {unknown}\n\n{known}");
+    let correction = "Chacun a droit à l'éducation (corrigé).";
+    let submission = english(&[&text]).known([(known.to_string(), correction.to_string())].into());
+    let out = pool.translate(submission).await.unwrap();
+    let sentences = &out[0].sentence_quality;
+    assert_eq!(sentences.len(), 3, "{out:?}");
+    // The known sentence, both times, is the caller's translation; the other is the model's,
+    // as the translator gives it alone, and the layout is kept around both.
+    let model = alone(&translator, &english(&[unknown]));
+    assert_eq!(
+        out[0].text,
+        format!("{correction} {}\n\n{correction}", model[0].text),
+        "{out:?}"
+    );
+    let origins: Vec<Origin> = sentences.iter().map(|s| s.origin).collect();
+    assert_eq!(origins, [Origin::Memory, Origin::Model, Origin::Memory]);
+    assert_eq!(sentences[0].text, correction);
+    let metrics = pool.metrics();
+    assert_eq!(metrics.known_sentences, 2);
+    assert_eq!(metrics.cache_misses, 1, "only the unknown sentence reaches the engine");
+    // Known translations are the caller's, not the model's: they are not cached for others.
+    let plain = pool.translate(english(&[known])).await.unwrap();
+    assert_same(
+        &plain,
+        &alone(&translator, &english(&[known])),
+        "without the known translation",
+    );
+    assert_eq!(plain[0].sentence_quality[0].origin, Origin::Model);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

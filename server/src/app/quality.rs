@@ -134,6 +134,7 @@ mod tests {
                 flags: flags.to_vec(),
                 retry: None,
             },
+            origin: translator::Origin::Model,
         }
     }
 

@@ -150,6 +150,7 @@ mod tests {
             tokens: vec![text.to_string()],
             score: -0.5,
             quality: crate::quality::Quality::unchecked(),
+            origin: crate::translation::Origin::Model,
         }]
     }
 

@@ -128,6 +128,7 @@ mod tests {
             tokens: vec![],
             score: 0.0,
             quality: crate::quality::Quality::unchecked(),
+            origin: crate::translation::Origin::Model,
         }]
     }
 

@@ -147,6 +147,8 @@ pub struct MetricsSnapshot {
     pub cache_misses: u64,
     /// Sentences that shared another identical sentence's engine call in the same batch.
     pub deduplicated: u64,
+    /// Sentences answered from translations their caller knew (a translation memory).
+    pub known_sentences: u64,
     /// What the cache holds.
     pub cache: CacheUsage,
     /// What the quality checks said of the sentences the engine translated, by language pair.

@@ -45,7 +45,7 @@ pub use request::{Priority, Submission};
 pub use stream::{SentenceStream, StreamItem};
 pub use ticket::Ticket;
 
-use crate::translation::{TextRequest, TextTranslation};
+use crate::translation::{Hypothesis, TextRequest, TextTranslation};
 use crate::translator::Translator;
 use batcher::Policy;
 use cache::{cacheable, CacheKey, OptionsKey, SentenceCache};
@@ -133,6 +133,7 @@ impl Pool {
             options,
             priority,
             deadline,
+            known,
         } = submission;
         options.validate()?;
         let now = Instant::now();
@@ -158,9 +159,14 @@ impl Pool {
         let job = Arc::new(job);
         let cache = shared.cache.as_ref().filter(|_| cacheable(&options));
         let options_key = OptionsKey::of(&options);
-        let mut hits = 0;
+        let (mut hits, mut known_hits) = (0, 0);
         let mut pending = Vec::with_capacity(sentences.len());
         for (index, (text, tokens)) in sentences.into_iter().enumerate() {
+            if let Some(translation) = known.get(&text) {
+                job.fill(index, vec![Hypothesis::known(translation)]);
+                known_hits += 1;
+                continue;
+            }
             let text = match cache {
                 Some(cache) => {
                     let key = CacheKey {
@@ -233,6 +239,7 @@ impl Pool {
         shared.metrics.update(|m| {
             m.submitted += 1;
             m.cache_hits += hits;
+            m.known_sentences += known_hits;
         });
         // Everything came from the cache (or there was nothing to translate).
         job.complete_if_done();

@@ -1,5 +1,7 @@
 //! What a caller hands the pool.
 
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 use langs::LangCode;
@@ -45,6 +47,11 @@ pub struct Submission {
     /// When the caller stops caring: past it the caller gets [`PoolError::Timeout`](super::PoolError::Timeout)
     /// and its sentences still queued are dropped.
     pub deadline: Option<Instant>,
+    /// Translations the caller already knows, by source sentence as the texts are cut into
+    /// sentences ([`Translator::prepare`](crate::Translator::prepare)): a translation memory's
+    /// exact matches. Those sentences are answered from here, marked [`Origin::Memory`](crate::Origin),
+    /// without an engine call, and are not cached.
+    pub known: Arc<HashMap<String, String>>,
 }
 
 impl Submission {
@@ -57,6 +64,7 @@ impl Submission {
             options: TranslateOptions::default(),
             priority: Priority::Interactive,
             deadline: None,
+            known: Arc::default(),
         }
     }
 
@@ -69,6 +77,12 @@ impl Submission {
     /// The same with this priority.
     pub fn priority(mut self, priority: Priority) -> Submission {
         self.priority = priority;
+        self
+    }
+
+    /// The same with these known translations (see [`Submission::known`]).
+    pub fn known(mut self, known: HashMap<String, String>) -> Submission {
+        self.known = Arc::new(known);
         self
     }
 
