@@ -7,6 +7,7 @@
 //! - [`documents`]: a parsed document translated through a pool.
 //! - [`jobs`]: documents translated in the background, durable in a database.
 //! - [`quality`]: a translated document's quality, summed from its sentences'.
+//! - [`memory`]: the community's translation memory: corrections in, exact matches out.
 //! - [`keys`]: API keys, their rates and quotas, and the owner ids of what keys store.
 //! - [`evaluation`]: a model scored on a test set (chrF++, BLEU, flagged share), for `tolk eval`.
 //! - [`files`]: one uploaded file translated for download; [`downloads`] keeps it for a while.
@@ -20,6 +21,7 @@ pub mod files;
 pub mod handoff;
 pub mod jobs;
 pub mod keys;
+pub mod memory;
 pub mod quality;
 pub mod registry;
 pub mod translation;
@@ -97,7 +99,12 @@ impl Core {
     /// on, each key sees only its own; with keys off there is no owner.
     pub fn owner(&self, key: Option<&str>) -> Result<Option<String>, Error> {
         self.admit(key, 0)?;
-        Ok(self.keys.as_ref().and(key).map(keys::owner_id))
+        Ok(self.owner_of(key))
+    }
+
+    /// The owner a key stands for, for a request already admitted: with keys off, none.
+    pub fn owner_of(&self, key: Option<&str>) -> Option<String> {
+        self.keys.as_ref().and(key).map(keys::owner_id)
     }
 
     /// Starts a job translating `files` (a `.zip` is unpacked) into `targets` (language fields as

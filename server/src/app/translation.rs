@@ -58,6 +58,9 @@ pub struct TranslationRequest {
     pub model: Option<String>,
     /// Interactive (someone waits) or bulk (files).
     pub priority: Priority,
+    /// Whose translation memory answers the sentences it holds ([`crate::app::memory`]); `None`
+    /// is the memory of a server without keys.
+    pub owner: Option<String>,
 }
 
 /// A detected language.
@@ -188,7 +191,17 @@ pub async fn stream(core: &Core, request: TranslationRequest) -> Result<Vec<Stre
         let (source, detected) = source_of(&model, request.source, &text).await;
         let sentences = match source {
             Some(source) => {
+                let known = core
+                    .known_sentences(
+                        request.owner.as_deref(),
+                        &model,
+                        source,
+                        request.target,
+                        std::slice::from_ref(&text),
+                    )
+                    .await?;
                 let submission = Submission::new(vec![text.clone()], source, request.target)
+                    .known(known)
                     .options(request.options.clone())
                     .priority(request.priority)
                     .deadline(deadline);
@@ -273,6 +286,8 @@ pub async fn translate(core: &Core, request: TranslationRequest) -> Result<Vec<T
 
     let started = Instant::now();
     let results = run_units(
+        core,
+        request.owner.as_deref(),
         &model,
         &units,
         &request.options,
@@ -349,7 +364,10 @@ pub fn deadline(core: &Core) -> Instant {
 
 /// Sends the units to the pool, one submission per source language, all at once; results in
 /// unit order.
+#[allow(clippy::too_many_arguments)]
 async fn run_units(
+    core: &Core,
+    owner: Option<&str>,
     model: &Arc<Model>,
     units: &[Unit],
     options: &TranslateOptions,
@@ -367,8 +385,10 @@ async fn run_units(
     }
     let mut tickets = Vec::with_capacity(groups.len());
     for (source, members) in groups.values() {
-        let texts = members.iter().map(|&i| units[i].text.clone()).collect();
+        let texts: Vec<String> = members.iter().map(|&i| units[i].text.clone()).collect();
+        let known = core.known_sentences(owner, model, *source, target, &texts).await?;
         let submission = Submission::new(texts, *source, target)
+            .known(known)
             .options(options.clone())
             .priority(priority)
             .deadline(deadline);

@@ -227,6 +227,7 @@ pub async fn translate(
         model: None,
         priority: Priority::Interactive,
         texts: call.texts,
+        owner: core.owner_of(call.api_key.as_deref()),
     };
     let chars = translation::check_limits(&core, &translation.texts)?;
     core.admit(call.api_key.as_deref(), chars)?;

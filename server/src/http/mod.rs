@@ -13,6 +13,7 @@ pub mod error;
 mod files;
 mod jobs;
 mod libre;
+mod memory;
 pub mod metrics;
 mod openapi;
 mod operations;
@@ -134,6 +135,10 @@ pub fn app(
                 .route(web::delete().to(jobs::delete)),
         )
         .service(get("/v1/jobs/{id}/result", jobs::result))
+        .service(post("/v1/corrections", memory::correct))
+        .service(get("/v1/memories", memory::list))
+        .service(get("/v1/memories/{id}/entries", memory::entries))
+        .service(resource("/v1/memories/{id}", "DELETE").route(web::delete().to(memory::delete)))
         .service(get("/", docs::page))
         .service(get("/app/{file}", docs::page_asset))
         .service(libre(post("/translate", libre::translate)))

@@ -129,6 +129,7 @@ impl TranslateBody {
             options: self.options.into_options(),
             model: self.model,
             priority: Priority::Interactive,
+            owner: None,
         })
     }
 }
@@ -288,6 +289,10 @@ pub struct SentenceBody {
     pub text: String,
     /// How far the translation can be trusted.
     pub quality: QualityBody,
+    /// `model`, or `memory` when the translation is a correction from the key's translation
+    /// memory (docs/memory.md).
+    #[schema(example = "model")]
+    pub origin: &'static str,
 }
 
 impl From<TranslatedText> for TranslationItem {
@@ -301,6 +306,7 @@ impl From<TranslatedText> for TranslationItem {
                     source: s.source.clone(),
                     text: s.text.clone(),
                     quality: QualityBody::of(&s.quality),
+                    origin: s.origin.as_str(),
                 })
                 .collect(),
             text: t.text,

@@ -73,9 +73,11 @@ pub async fn translate_stream(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let body: TranslateBody = body::read_json(&request, payload, core.settings.max_body_bytes).await?;
-    let translation = body.into_request()?;
+    let mut translation = body.into_request()?;
     let chars = translation::check_limits(&core, &translation.texts)?;
-    core.admit(bearer_key(&request).as_deref(), chars)?;
+    let key = bearer_key(&request);
+    core.admit(key.as_deref(), chars)?;
+    translation.owner = core.owner_of(key.as_deref());
     let texts = translation::stream(&core, translation).await?;
     let events = Events {
         texts: texts.into(),

@@ -6,12 +6,15 @@
 
 mod client;
 mod in_process;
+mod postgres;
 
 // Each test file uses the half it needs.
 #[allow(unused_imports)]
 pub use client::{Client, Reply};
 #[allow(unused_imports)]
 pub use in_process::App;
+#[allow(unused_imports)]
+pub use postgres::Postgres;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;

@@ -212,8 +212,9 @@ impl Jobs {
         Ok(Jobs { store, runtime, wake })
     }
 
-    /// Runs a database call on the job runtime.
-    async fn on_runtime<T: Send + 'static>(
+    /// Runs a database call on the job runtime (the job database's connections live there; other
+    /// services that keep data in it, the translation memory, go through here too).
+    pub(crate) async fn on_runtime<T: Send + 'static>(
         &self,
         call: impl FnOnce(Store) -> futures_util::future::BoxFuture<'static, Result<T, JobError>> + Send + 'static,
     ) -> Result<T, JobError> {

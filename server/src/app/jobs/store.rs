@@ -166,6 +166,23 @@ impl Store {
         self.dialect
     }
 
+    /// The connections, for the other services that keep their data in this database.
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// After deleting text: on SQLite, copies the write-ahead log back into the database and
+    /// empties it, so that the deleted pages (zeroed by `secure_delete`) are gone from the disk
+    /// too.
+    pub(crate) async fn forget_deleted(&self) -> Result<(), StoreError> {
+        if self.dialect == Dialect::Sqlite {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
     async fn create_tables(&self) -> Result<(), StoreError> {
         let (blob, id) = match self.dialect {
             Dialect::Sqlite => ("BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT"),
@@ -197,6 +214,16 @@ impl Store {
             // table, so that databases made before it need no migration.
             "CREATE TABLE IF NOT EXISTS tolk_job_quality (unit_id BIGINT NOT NULL, idx BIGINT NOT NULL, \
              quality TEXT NOT NULL, PRIMARY KEY (unit_id, idx))"
+                .to_string(),
+            // The translation memory's entries (app::memory), one per sentence pair, in the same
+            // database so that the same deletion guarantees hold.
+            format!(
+                "CREATE TABLE IF NOT EXISTS tolk_memory_entries (id {id}, owner TEXT NOT NULL, memory TEXT NOT NULL, \
+                 source_lang TEXT NOT NULL, target_lang TEXT NOT NULL, match_key TEXT NOT NULL, source TEXT NOT NULL, \
+                 target TEXT NOT NULL, machine TEXT, created_at BIGINT NOT NULL)"
+            ),
+            "CREATE UNIQUE INDEX IF NOT EXISTS tolk_memory_entries_by_key ON tolk_memory_entries \
+             (owner, source_lang, target_lang, match_key, memory)"
                 .to_string(),
             // Its own table, so that databases made before it need no migration.
             "CREATE TABLE IF NOT EXISTS tolk_job_documents (job_id TEXT PRIMARY KEY, secret_sha256 TEXT NOT NULL, \

@@ -294,10 +294,16 @@ pub async fn translate(
         model: None,
         priority: Priority::Interactive,
         texts: call.texts,
+        owner: None,
     };
     let lengths: Vec<usize> = translation.texts.iter().map(|t| t.chars().count()).collect();
     let chars = translation::check_limits(&core, &translation.texts)?;
-    core.admit(deepl_key(&request, call.key).as_deref(), chars)?;
+    let key = deepl_key(&request, call.key);
+    core.admit(key.as_deref(), chars)?;
+    let translation = TranslationRequest {
+        owner: core.owner_of(key.as_deref()),
+        ..translation
+    };
     let target = translation.target;
     let answers = translation::translate(&core, translation).await?;
     let translations = answers
