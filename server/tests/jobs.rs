@@ -415,21 +415,6 @@ fn interactive_requests_go_before_a_running_job() {
     server.wait_for_job(&id, |job| job["state"] == "done");
 }
 
-/// Whether any file in `dir` (the database, its write-ahead log) holds `needle`.
-fn on_disk(dir: &std::path::Path, needle: &str) -> Vec<String> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .filter_map(|entry| {
-            let path = entry.unwrap().path();
-            let bytes = std::fs::read(&path).ok()?;
-            bytes
-                .windows(needle.len())
-                .any(|w| w == needle.as_bytes())
-                .then(|| path.display().to_string())
-        })
-        .collect()
-}
-
 #[test]
 fn deleted_and_expired_jobs_leave_no_text_on_disk() {
     let upload = |server: &Server, marker: &str| {
@@ -443,10 +428,10 @@ fn deleted_and_expired_jobs_leave_no_text_on_disk() {
     let marker = "ZQXJ-deleted-4471";
     let id = upload(&server, marker);
     // It is on disk while the job lives (else the check below would prove nothing).
-    assert!(!on_disk(data.path(), marker).is_empty(), "the upload is stored");
+    assert!(!common::on_disk(data.path(), marker).is_empty(), "the upload is stored");
     server.wait_for_job(&id, |job| job["state"] == "done");
     assert_eq!(server.request("DELETE", &format!("/v1/jobs/{id}"), &[]).status, 204);
-    let left = on_disk(data.path(), marker);
+    let left = common::on_disk(data.path(), marker);
     assert!(left.is_empty(), "a deleted job's text is still in {left:?}");
     drop(server);
 
@@ -466,7 +451,7 @@ fn deleted_and_expired_jobs_leave_no_text_on_disk() {
         std::thread::sleep(Duration::from_millis(50));
     }
     server.wait_for_log("finished job deleted after its retention");
-    let left = on_disk(data.path(), marker);
+    let left = common::on_disk(data.path(), marker);
     assert!(left.is_empty(), "an expired job's text is still in {left:?}");
 }
 

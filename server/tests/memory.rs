@@ -169,21 +169,6 @@ fn bad_corrections_are_refused_naming_the_problem_and_store_nothing() {
     assert_eq!(server.get("/v1/memories").json(), json!({"memories": []}));
 }
 
-/// The files of `dir` whose bytes hold `needle`.
-fn on_disk(dir: &std::path::Path, needle: &str) -> Vec<String> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .filter_map(|entry| {
-            let path = entry.unwrap().path();
-            let bytes = std::fs::read(&path).ok()?;
-            bytes
-                .windows(needle.len())
-                .any(|w| w == needle.as_bytes())
-                .then(|| path.display().to_string())
-        })
-        .collect()
-}
-
 #[test]
 fn a_deleted_memory_leaves_no_text_on_disk() {
     let data = tempfile::tempdir().unwrap();
@@ -193,7 +178,10 @@ fn a_deleted_memory_leaves_no_text_on_disk() {
         "correction": format!("Mwaniriziddwa e {marker}."), "memory": "clinic"});
     assert_eq!(correct(&server, &body, None).status, 201);
     // On disk while the memory lives (else the check below would prove nothing).
-    assert!(!on_disk(data.path(), marker).is_empty(), "the correction is stored");
+    assert!(
+        !common::on_disk(data.path(), marker).is_empty(),
+        "the correction is stored"
+    );
     assert_eq!(server.request("DELETE", "/v1/memories/clinic", &[]).status, 204);
-    assert_eq!(on_disk(data.path(), marker), Vec::<String>::new());
+    assert_eq!(common::on_disk(data.path(), marker), Vec::<String>::new());
 }

@@ -327,3 +327,18 @@ impl Server {
         kb * 1024
     }
 }
+
+/// The files of `dir` whose bytes hold `needle`: what a deletion must leave none of.
+pub fn on_disk(dir: &std::path::Path, needle: &str) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|entry| {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).ok()?;
+            bytes
+                .windows(needle.len())
+                .any(|w| w == needle.as_bytes())
+                .then(|| path.display().to_string())
+        })
+        .collect()
+}
