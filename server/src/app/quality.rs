@@ -84,6 +84,11 @@ impl DocumentQuality {
                 });
             }
         }
+        self.settle_level();
+    }
+
+    /// The worst level, from the counts: the one rule for a text added and a chunk merged.
+    fn settle_level(&mut self) {
         self.level = if self.poor > 0 {
             QualityLevel::Poor
         } else if self.uncertain > 0 {
@@ -105,17 +110,7 @@ impl DocumentQuality {
         self.flagged.extend(other.flagged);
         self.flagged.sort_by_key(|f| (f.text, f.sentence));
         self.flagged.truncate(MAX_LISTED);
-        if level_rank(&other.level) > level_rank(&self.level) {
-            self.level = other.level;
-        }
-    }
-}
-
-fn level_rank(level: &str) -> u8 {
-    match level {
-        "poor" => 2,
-        "uncertain" => 1,
-        _ => 0,
+        self.settle_level();
     }
 }
 

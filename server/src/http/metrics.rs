@@ -201,68 +201,60 @@ pub fn render(http: &HttpMetrics, pools: &[(String, MetricsSnapshot)], models: u
 /// The quality checks' verdicts by model and language pair: sentences by level, flags, and the
 /// outcome of second decodes. Pairs past the pool's bound are labelled `other`.
 fn quality(out: &mut String, pools: &[(String, MetricsSnapshot)]) {
-    let rows = |snapshot: &MetricsSnapshot| -> Vec<(String, String, PairQuality)> {
-        let mut rows: Vec<_> = snapshot
-            .quality
-            .pairs
-            .iter()
-            .map(|((source, target), q)| (source.to_string(), target.to_string(), q.clone()))
-            .collect();
-        if snapshot.quality.other.sentences > 0 {
-            rows.push(("other".into(), "other".into(), snapshot.quality.other.clone()));
-        }
-        rows
-    };
-    let _ = writeln!(
-        out,
-        "# HELP tolk_quality_sentences_total Sentences the engine translated, by the quality checks' level.\n\
-         # TYPE tolk_quality_sentences_total counter"
-    );
-    for (model, snapshot) in pools {
-        let model = escape(model);
-        for (source, target, q) in rows(snapshot) {
-            for (level, count) in [
-                ("good", q.sentences - q.uncertain - q.poor),
-                ("uncertain", q.uncertain),
-                ("poor", q.poor),
-            ] {
-                let _ = writeln!(
-                    out,
-                    "tolk_quality_sentences_total{{model=\"{model}\",source=\"{source}\",target=\"{target}\",level=\"{level}\"}} {count}"
-                );
+    // Each pool's pairs, labelled once for the three families: (source, target, counts).
+    type Pairs<'a> = Vec<(String, String, &'a PairQuality)>;
+    let rows: Vec<(String, Pairs)> = pools
+        .iter()
+        .map(|(model, snapshot)| {
+            let counts = &snapshot.quality;
+            let mut rows: Vec<_> = counts
+                .pairs
+                .iter()
+                .map(|((source, target), q)| (source.to_string(), target.to_string(), q))
+                .collect();
+            if counts.other.sentences > 0 {
+                rows.push(("other".into(), "other".into(), &counts.other));
             }
-        }
-    }
-    let _ = writeln!(
-        out,
-        "# HELP tolk_quality_flags_total Translated sentences each quality flag was raised on.\n\
-         # TYPE tolk_quality_flags_total counter"
-    );
-    for (model, snapshot) in pools {
-        let model = escape(model);
-        for (source, target, q) in rows(snapshot) {
-            for (flag, count) in &q.flags {
-                let flag = flag.as_str();
-                let _ = writeln!(
-                    out,
-                    "tolk_quality_flags_total{{model=\"{model}\",source=\"{source}\",target=\"{target}\",flag=\"{flag}\"}} {count}"
-                );
-            }
-        }
-    }
-    let _ = writeln!(
-        out,
-        "# HELP tolk_quality_retries_total Flagged sentences decoded a second time, by outcome.\n\
-         # TYPE tolk_quality_retries_total counter"
-    );
-    for (model, snapshot) in pools {
-        let model = escape(model);
-        for (source, target, q) in rows(snapshot) {
-            for (outcome, count) in [("replaced", q.replaced), ("kept", q.retried - q.replaced)] {
-                let _ = writeln!(
-                    out,
-                    "tolk_quality_retries_total{{model=\"{model}\",source=\"{source}\",target=\"{target}\",outcome=\"{outcome}\"}} {count}"
-                );
+            (escape(model), rows)
+        })
+        .collect();
+    type Samples = fn(&PairQuality) -> Vec<(&'static str, u64)>;
+    let families: [(&str, &str, &str, Samples); 3] = [
+        (
+            "tolk_quality_sentences_total",
+            "Sentences the engine translated, by the quality checks' level.",
+            "level",
+            |q| {
+                vec![
+                    ("good", q.sentences - q.uncertain - q.poor),
+                    ("uncertain", q.uncertain),
+                    ("poor", q.poor),
+                ]
+            },
+        ),
+        (
+            "tolk_quality_flags_total",
+            "Translated sentences each quality flag was raised on.",
+            "flag",
+            |q| q.flags.iter().map(|(flag, &count)| (flag.as_str(), count)).collect(),
+        ),
+        (
+            "tolk_quality_retries_total",
+            "Flagged sentences decoded a second time, by outcome.",
+            "outcome",
+            |q| vec![("replaced", q.replaced), ("kept", q.retried - q.replaced)],
+        ),
+    ];
+    for (name, help, label, samples) in families {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
+        for (model, pairs) in &rows {
+            for (source, target, q) in pairs {
+                for (value, count) in samples(q) {
+                    let _ = writeln!(
+                        out,
+                        "{name}{{model=\"{model}\",source=\"{source}\",target=\"{target}\",{label}=\"{value}\"}} {count}"
+                    );
+                }
             }
         }
     }
