@@ -4,6 +4,8 @@
 use actix_web::http::header;
 use actix_web::HttpRequest;
 
+use crate::app::{Core, Error};
+
 /// The key of a Tolk API request: `Authorization: Bearer KEY` or `X-API-Key: KEY`.
 pub fn bearer_key(request: &HttpRequest) -> Option<String> {
     let headers = request.headers();
@@ -27,4 +29,11 @@ pub fn deepl_key(request: &HttpRequest, field: Option<String>) -> Option<String>
         .and_then(|v| v.strip_prefix("DeepL-Auth-Key "))
         .map(|k| k.trim().to_string())
         .or(field)
+}
+
+/// Checks a Tolk API request's key and names the owner of what it stores and reads (jobs,
+/// memories): with keys on, each key sees only its own, by the key's digest, never the key
+/// itself; with keys off there is no owner.
+pub fn owner(core: &Core, request: &HttpRequest) -> Result<Option<String>, Error> {
+    core.owner(bearer_key(request).as_deref())
 }

@@ -6,7 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::auth::bearer_key;
+use super::auth::owner;
 use super::body::{self, Encoding};
 use super::error::{ApiError, ErrorBody};
 use crate::app::jobs::JobView;
@@ -30,12 +30,6 @@ pub struct JobForm {
 pub struct JobPath {
     /// The id `POST /v1/jobs` gave.
     pub id: String,
-}
-
-/// Checks the key and names the jobs it may see: with keys on, each key sees its own jobs only
-/// (by the key's digest, never the key itself); with keys off, a job's random id is enough.
-fn owner(core: &Core, request: &HttpRequest) -> Result<Option<String>, Error> {
-    core.owner(bearer_key(request).as_deref())
 }
 
 /// Start a job: translate documents in the background at bulk priority.

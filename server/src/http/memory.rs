@@ -6,12 +6,12 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::auth::bearer_key;
+use super::auth::owner;
 use super::body;
 use super::error::{ApiError, ErrorBody};
 use crate::app::fields;
 use crate::app::memory::{Correction, MemorySummary, StoredCorrection};
-use crate::app::{Core, Error};
+use crate::app::Core;
 
 /// A corrected translation.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -46,10 +46,6 @@ pub struct MemoriesBody {
 pub struct MemoryPath {
     /// The memory's name, which is its id (`default` unless corrections named another).
     pub id: String,
-}
-
-fn owner(core: &Core, request: &HttpRequest) -> Result<Option<String>, Error> {
-    core.owner(bearer_key(request).as_deref())
 }
 
 /// Correct a translation: the sentence's right translation goes into the key's memory and is
