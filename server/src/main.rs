@@ -27,6 +27,8 @@ enum Command {
     Languages(commands::languages::Args),
     /// Score a model on a test set: chrF++ and BLEU per direction, and the share of flagged sentences.
     Eval(commands::eval::Args),
+    /// The translation memories in the server's database: list, import and export (TMX, TSV), delete.
+    Memory(commands::memory::Args),
     /// The known NLLB models: list them, download them.
     Models(commands::models::Args),
     /// Serve the HTTP API (Tolk's own, LibreTranslate- and DeepL-compatible) until SIGTERM.
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
         Command::Detect(args) => commands::detect::run(args),
         Command::Eval(args) => commands::eval::run(args),
         Command::Languages(args) => commands::languages::run(args),
+        Command::Memory(args) => commands::memory::run(args),
         Command::Models(args) => commands::models::run(args),
         Command::Serve(args) => commands::serve::run(*args),
     };

@@ -107,6 +107,18 @@ pub struct ServeArgs {
     /// Largest job upload in bytes [default: 268435456].
     #[arg(long, env = "TOLK_MAX_JOB_BYTES")]
     pub max_job_bytes: Option<usize>,
+    /// Accept LibreTranslate's `POST /suggest` into the translation memory (off: it answers 403
+    /// as LibreTranslate does).
+    #[arg(long, env = "TOLK_SUGGESTIONS")]
+    pub suggestions: bool,
+    /// Corrections (and suggestions) wait until a key with the reviewer role approves them
+    /// (`role=reviewer` in the keys file; with keys off, anyone may review).
+    #[arg(long, env = "TOLK_CORRECTIONS_REVIEW")]
+    pub corrections_review: bool,
+    /// Least similarity, in percent, of a translation memory entry offered as a fuzzy match
+    /// [default: 75].
+    #[arg(long, env = "TOLK_MEMORY_SIMILARITY")]
+    pub memory_similarity: Option<u8>,
     /// Tests only: engine calls with a sentence containing MARKER fail (`MARKER:panic` panics).
     #[arg(long, hide = true)]
     pub test_engine_fault: Option<String>,
@@ -144,6 +156,9 @@ struct FileSettings {
     job_lease: Option<u64>,
     job_retention_hours: Option<f64>,
     max_job_bytes: Option<usize>,
+    suggestions: Option<bool>,
+    corrections_review: Option<bool>,
+    memory_similarity: Option<u8>,
     quality: Option<QualityThresholds>,
 }
 
@@ -261,6 +276,12 @@ pub struct Settings {
     pub max_job_bytes: usize,
     /// The limits of the quality checks: the config file's `[quality]` table over the defaults.
     pub quality: QualityThresholds,
+    /// Whether LibreTranslate's `/suggest` stores suggestions.
+    pub suggestions: bool,
+    /// Whether corrections wait for a reviewer.
+    pub corrections_review: bool,
+    /// Least similarity of a fuzzy match, 0 to 1.
+    pub memory_similarity: f64,
 }
 
 /// `tolk serve`'s arguments on their own, for [`Settings::from_args`].
@@ -387,6 +408,16 @@ impl Settings {
             },
             max_job_bytes: args.max_job_bytes.or(file.max_job_bytes).unwrap_or(256 << 20),
             quality: file.quality.unwrap_or_default(),
+            suggestions: args.suggestions || file.suggestions.unwrap_or(false),
+            corrections_review: args.corrections_review || file.corrections_review.unwrap_or(false),
+            memory_similarity: match args.memory_similarity.or(file.memory_similarity).unwrap_or(75) {
+                percent @ 1..=99 => f64::from(percent) / 100.0,
+                other => {
+                    return Err(format!(
+                        "--memory-similarity must be from 1 to 99 (percent), not {other}"
+                    ))
+                }
+            },
         };
         settings.quality.validate().map_err(|e| format!("config file: {e}"))?;
         for (name, value) in [

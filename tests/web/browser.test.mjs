@@ -408,6 +408,42 @@ test('sentences the server flags are marked, with the reason on hover and in a l
   await page.close();
 });
 
+test('suggest a better translation: edit it, send it, see it accepted and used', async () => {
+  const page = await openPage('/?sl=eng_Latn&tl=fra_Latn');
+  const text = 'The baker on Kato Street sells fresh bread every morning.';
+  const better = 'Le boulanger de la rue Kato vend du pain frais chaque matin.';
+  await typeSource(page, text);
+  const machine = await waitOutput(page);
+  assert.notEqual(machine, better);
+  const button = page.locator('#suggest-btn');
+  await button.click();
+  const field = page.locator('#suggest-text');
+  assert.equal(await field.inputValue(), machine, 'the form starts from the machine translation');
+  await field.fill(better);
+  await page.locator('#suggest-send').click();
+  await page.waitForFunction(() => /Saved to the translation memory/.test(document.getElementById('suggest-status').textContent));
+  await shot(page, '07c-correction-saved');
+  // Stored for real: the API gives it, marked as the memory's, and so does the page.
+  const stored = (await api('/v1/translate', { text, source: 'eng_Latn', target: 'fra_Latn' })).translations[0];
+  assert.equal(stored.text, better);
+  assert.equal(stored.sentences[0].origin, 'memory');
+  await typeSource(page, '');
+  await page.waitForFunction(() => document.getElementById('output').textContent === '');
+  await typeSource(page, text);
+  await page.waitForFunction((want) => document.getElementById('output').textContent === want, better);
+  await page.waitForFunction(() => /1 sentence from your translation memory/.test(document.getElementById('memory-note').textContent));
+  // A close sentence is offered the memory's translation as a match.
+  await typeSource(page, 'The baker on Kato Street sells fresh bread every evening.');
+  await page.waitForFunction(() => /Close match in the memory \(\d+%\)/.test(document.getElementById('memory-note').textContent));
+  assert.match(await page.locator('#memory-note').textContent(), /Le boulanger de la rue Kato/);
+  // An unchanged or empty suggestion is not sent.
+  await page.locator('#suggest-btn').click();
+  await page.locator('#suggest-send').click();
+  assert.match(await page.locator('#suggest-status').textContent(), /Change the translation first/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('pickers find what the API accepts: aliases, endonyms and BCP-47 tags', async () => {
   const page = await openPage('/');
   await pick(page, 'target', 'zh-TW', 'zho_Hant');

@@ -487,6 +487,7 @@ async fn a_stream_yields_each_sentence_in_order_and_pieces_that_join_into_the_wh
                 translation,
                 piece,
                 quality,
+                ..
             } => {
                 assert!(quality.score <= 0.0, "{quality:?}");
                 assert!(

@@ -8,6 +8,7 @@ use translator::documents::{Document, DocumentError, UnitKind};
 use translator::markup::HtmlPlan;
 use translator::{Pool, PoolError, Priority, Submission, TranslateOptions};
 
+use super::memory::lookup::LoadedMemory;
 use super::quality::DocumentQuality;
 
 /// Characters per submission: small enough for the queue's bounds, large enough for full batches.
@@ -164,6 +165,7 @@ pub fn chunks(indices: &[usize], texts: &[String], max_chars: usize) -> Vec<Vec<
 
 /// Translates `document` into `target`; `source` `None` detects the language from its text. A
 /// document with no letters comes back as it was.
+#[allow(clippy::too_many_arguments)]
 pub async fn translate_document(
     pool: &Pool,
     document: &Document,
@@ -172,6 +174,7 @@ pub async fn translate_document(
     options: &TranslateOptions,
     priority: Priority,
     deadline: Option<std::time::Instant>,
+    memory: Option<&LoadedMemory>,
 ) -> Result<TranslatedDocument, DocumentFailure> {
     let plan = DocumentPlan::new(document);
     let source = match source {
@@ -187,8 +190,16 @@ pub async fn translate_document(
     let translated: Vec<String> = match source {
         None => texts.to_vec(),
         Some(source) => {
-            let translations =
-                translate_texts(pool, texts, source.language, target, options, priority, deadline).await?;
+            let translations = translate_texts(
+                pool,
+                texts,
+                (source.language, target),
+                options,
+                priority,
+                deadline,
+                memory,
+            )
+            .await?;
             let mut translated = Vec::with_capacity(translations.len());
             for (i, translation) in translations.into_iter().enumerate() {
                 quality.add_text(i, &translation.sentence_quality);
@@ -207,16 +218,16 @@ pub async fn translate_document(
     })
 }
 
-/// Translates `texts` in submissions of about [`SUBMISSION_CHARS`], a few in flight; results in
+/// Translates `texts` (the sentences `memory` holds answered from it) in submissions of about [`SUBMISSION_CHARS`], a few in flight; results in
 /// order.
 async fn translate_texts(
     pool: &Pool,
     texts: &[String],
-    source: LangCode,
-    target: LangCode,
+    (source, target): (LangCode, LangCode),
     options: &TranslateOptions,
     priority: Priority,
     deadline: Option<std::time::Instant>,
+    memory: Option<&LoadedMemory>,
 ) -> Result<Vec<translator::TextTranslation>, PoolError> {
     let all: Vec<usize> = (0..texts.len()).collect();
     let chunks: Vec<Vec<String>> = chunks(&all, texts, SUBMISSION_CHARS)
@@ -225,7 +236,9 @@ async fn translate_texts(
         .collect();
     let answers: Vec<Vec<translator::TextTranslation>> = stream::iter(chunks)
         .map(|chunk| {
+            let known = memory.map(|m| m.known(pool.translator(), &chunk, source, target));
             let mut submission = Submission::new(chunk, source, target)
+                .known(known.unwrap_or_default())
                 .options(options.clone())
                 .priority(priority);
             if let Some(deadline) = deadline {

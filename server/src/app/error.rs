@@ -74,6 +74,9 @@ pub enum Error {
     /// A feature this server has switched off.
     #[error("{0}")]
     Disabled(String),
+    /// The key may do other things, not this one.
+    #[error("{0}")]
+    Forbidden(String),
     /// No such thing (a job, a stored file), or not this key's.
     #[error("no such resource: {0}")]
     NotFound(String),

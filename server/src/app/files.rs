@@ -106,6 +106,7 @@ pub async fn translate_file(core: &Core, upload: FileUpload) -> Result<StoredTra
             &options,
             Priority::Bulk,
             Some(deadline),
+            None,
         ))
     });
     let translated = translating

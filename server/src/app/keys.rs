@@ -59,6 +59,8 @@ pub struct KeyUsage {
 /// The known keys.
 pub struct Keys {
     limits: HashMap<KeyDigest, KeyLimits>,
+    /// Keys with the reviewer role (`role=reviewer`): they approve the community's corrections.
+    reviewers: Vec<KeyDigest>,
     usage: Mutex<HashMap<KeyDigest, Usage>>,
 }
 
@@ -67,6 +69,7 @@ impl Keys {
     /// says otherwise; `None` when there are no keys (keys off).
     pub fn load(listed: &[String], file: Option<&Path>, defaults: KeyLimits) -> Result<Option<Keys>, String> {
         let mut limits = HashMap::new();
+        let mut reviewers = Vec::new();
         for key in listed.iter().map(|k| k.trim()).filter(|k| !k.is_empty()) {
             limits.insert(digest(key), defaults);
         }
@@ -78,13 +81,17 @@ impl Keys {
                 if line.is_empty() {
                     continue;
                 }
-                let (key, own) = parse_line(line, defaults)
+                let (key, own, reviewer) = parse_line(line, defaults)
                     .map_err(|e| format!("API keys file {}, line {}: {e}", path.display(), number + 1))?;
                 limits.insert(digest(&key), own);
+                if reviewer {
+                    reviewers.push(digest(&key));
+                }
             }
         }
         Ok((!limits.is_empty()).then(|| Keys {
             limits,
+            reviewers,
             usage: Mutex::new(HashMap::new()),
         }))
     }
@@ -137,6 +144,13 @@ impl Keys {
         Ok(())
     }
 
+    /// Whether `key`, a known key, has the reviewer role.
+    pub fn is_reviewer(&self, key: Option<&str>) -> Result<bool, Error> {
+        let key = key.map(str::trim).filter(|k| !k.is_empty()).ok_or(Error::MissingKey)?;
+        let key = self.known(key)?;
+        Ok(self.reviewers.contains(&key))
+    }
+
     /// Checks a key without counting a request (for usage queries).
     pub fn usage(&self, key: Option<&str>) -> Result<KeyUsage, Error> {
         let key = key.map(str::trim).filter(|k| !k.is_empty()).ok_or(Error::MissingKey)?;
@@ -151,10 +165,12 @@ impl Keys {
     }
 }
 
-fn parse_line(line: &str, defaults: KeyLimits) -> Result<(String, KeyLimits), String> {
+/// A keys file line: the key, its limits, and whether it has the reviewer role.
+fn parse_line(line: &str, defaults: KeyLimits) -> Result<(String, KeyLimits, bool), String> {
     let mut words = line.split_whitespace();
     let key = words.next().unwrap_or_default().to_string();
     let mut limits = defaults;
+    let mut reviewer = false;
     for word in words {
         let (name, value) = word
             .split_once('=')
@@ -166,14 +182,16 @@ fn parse_line(line: &str, defaults: KeyLimits) -> Result<(String, KeyLimits), St
         match name {
             "requests_per_minute" => limits.requests_per_minute = u32::try_from(number(value)?).unwrap_or(u32::MAX),
             "chars_per_day" => limits.chars_per_day = number(value)?,
+            "role" if value == "reviewer" => reviewer = true,
+            "role" => return Err(format!("role: {value:?} is no role; the one role is reviewer")),
             other => {
                 return Err(format!(
-                    "unknown limit {other:?}; use requests_per_minute or chars_per_day"
+                    "unknown setting {other:?}; use requests_per_minute, chars_per_day or role"
                 ))
             }
         }
     }
-    Ok((key, limits))
+    Ok((key, limits, reviewer))
 }
 
 fn utc_day() -> u64 {

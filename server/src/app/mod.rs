@@ -7,7 +7,8 @@
 //! - [`documents`]: a parsed document translated through a pool.
 //! - [`jobs`]: documents translated in the background, durable in a database.
 //! - [`quality`]: a translated document's quality, summed from its sentences'.
-//! - [`memory`]: the community's translation memory: corrections in, exact matches out.
+//! - [`memory`]: the community's translation memory: corrections in (reviewed or not), exact
+//!   and fuzzy matches out, TMX and TSV in and out.
 //! - [`keys`]: API keys, their rates and quotas, and the owner ids of what keys store.
 //! - [`evaluation`]: a model scored on a test set (chrF++, BLEU, flagged share), for `tolk eval`.
 //! - [`files`]: one uploaded file translated for download; [`downloads`] keeps it for a while.
@@ -53,6 +54,8 @@ pub struct Core {
     pub jobs: Jobs,
     /// When the server started.
     pub started: Instant,
+    /// The translation memory's fuzzy indexes.
+    pub fuzzy: memory::fuzzy::FuzzyCache,
 }
 
 impl Core {
@@ -76,13 +79,20 @@ impl Core {
             &settings.models,
             PoolSettings::from_settings(&settings),
         ));
-        let jobs = Jobs::start(Arc::clone(&models), JobSettings::from_settings(&settings))?;
+        let jobs = Jobs::start(
+            Arc::clone(&models),
+            JobSettings {
+                more_tables: memory::store::create_statements,
+                ..JobSettings::from_settings(&settings)
+            },
+        )?;
         Ok(Core {
             models,
             keys,
             downloads: Downloads::new(),
             jobs,
             started: Instant::now(),
+            fuzzy: memory::fuzzy::FuzzyCache::default(),
             settings,
         })
     }

@@ -4,7 +4,7 @@
 //! the answers back in request order. The HTTP adapters and the stream only translate their
 //! shapes to and from this.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -14,6 +14,8 @@ use translator::markup::HtmlPlan;
 use translator::{Pool, PoolError, Priority, SentenceStream, Submission, TranslateOptions};
 
 use super::error::Error;
+use super::memory::fuzzy::Suggestion;
+use super::memory::Matching;
 use super::registry::Model;
 use super::Core;
 
@@ -61,6 +63,9 @@ pub struct TranslationRequest {
     /// Whose translation memory answers the sentences it holds ([`crate::app::memory`]); `None`
     /// is the memory of a server without keys.
     pub owner: Option<String>,
+    /// Whether the memory's near matches are wanted beside the translations (Tolk's own API
+    /// shows them; the LibreTranslate and DeepL shapes have no place for them).
+    pub matching: Matching,
 }
 
 /// A detected language.
@@ -91,6 +96,8 @@ pub struct TranslatedText {
     /// Each sentence translated, with its quality, in order (empty for a text with nothing to
     /// translate).
     pub sentences: Vec<translator::SentenceQuality>,
+    /// The translation memory's near matches for those sentences, by sentence (docs/memory.md).
+    pub suggestions: HashMap<String, Vec<Suggestion>>,
 }
 
 /// Refuses requests over the server's limits; returns the characters counted.
@@ -172,6 +179,13 @@ pub struct StreamedText {
     pub sentences: Option<SentenceStream>,
 }
 
+impl StreamedText {
+    /// The translation memory's near matches for one of its sentences.
+    pub fn suggestions(&self, sentence: &str) -> &[Suggestion] {
+        self.answer.suggestions.get(sentence).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// Starts a streamed translation of plain texts: each text is detected (for `auto`) and submitted
 /// on its own, so that sentences of all texts share engine calls, and all are submitted before
 /// anything is answered, so that a full queue is refused at once. Dropping the streams withdraws
@@ -189,19 +203,21 @@ pub async fn stream(core: &Core, request: TranslationRequest) -> Result<Vec<Stre
     let mut texts = Vec::with_capacity(request.texts.len());
     for text in request.texts {
         let (source, detected) = source_of(&model, request.source, &text).await;
+        let mut suggestions = HashMap::new();
         let sentences = match source {
             Some(source) => {
-                let known = core
-                    .known_sentences(
+                let matches = core
+                    .memory_matches(
                         request.owner.as_deref(),
                         &model,
-                        source,
-                        request.target,
+                        (source, request.target),
                         std::slice::from_ref(&text),
+                        request.matching,
                     )
                     .await?;
+                suggestions = matches.fuzzy;
                 let submission = Submission::new(vec![text.clone()], source, request.target)
-                    .known(known)
+                    .known(matches.exact)
                     .options(request.options.clone())
                     .priority(request.priority)
                     .deadline(deadline);
@@ -214,6 +230,7 @@ pub async fn stream(core: &Core, request: TranslationRequest) -> Result<Vec<Stre
             answer: TranslatedText {
                 source,
                 detected,
+                suggestions,
                 ..TranslatedText::default()
             },
             sentences,
@@ -239,7 +256,7 @@ enum Plan {
 }
 
 /// Translates every text of `request`; see the module documentation.
-pub async fn translate(core: &Core, request: TranslationRequest) -> Result<Vec<TranslatedText>, Error> {
+pub async fn translate(core: &Core, mut request: TranslationRequest) -> Result<Vec<TranslatedText>, Error> {
     check_limits(core, &request.texts)?;
     request.options.validate()?;
     let model = core.models.model(request.model.as_deref())?;
@@ -251,17 +268,15 @@ pub async fn translate(core: &Core, request: TranslationRequest) -> Result<Vec<T
         Vec::new()
     };
     let mut answers = Vec::with_capacity(request.texts.len());
-    for text in request.texts {
+    for text in std::mem::take(&mut request.texts) {
         let mut plan_texts = Vec::new();
         let html = (request.format == TextFormat::Html).then(|| HtmlPlan::new(&text, &mut plan_texts));
         let sample = html.as_ref().map_or_else(|| text.clone(), HtmlPlan::plain_text);
         let (source, detected) = source_of(&model, request.source, &sample).await;
         answers.push(TranslatedText {
-            text: String::new(),
-            alternatives: Vec::new(),
             source,
             detected,
-            sentences: Vec::new(),
+            ..TranslatedText::default()
         });
         let Some(source) = source else {
             plans.push(Plan::Verbatim(text));
@@ -285,17 +300,7 @@ pub async fn translate(core: &Core, request: TranslationRequest) -> Result<Vec<T
     }
 
     let started = Instant::now();
-    let results = run_units(
-        core,
-        request.owner.as_deref(),
-        &model,
-        &units,
-        &request.options,
-        request.target,
-        request.priority,
-        deadline(core),
-    )
-    .await?;
+    let (results, suggestions) = run_units(core, &request, &model, &units, deadline(core)).await?;
     let log_content = core.settings.log_content;
     for (plan, answer) in plans.into_iter().zip(answers.iter_mut()) {
         match plan {
@@ -312,6 +317,13 @@ pub async fn translate(core: &Core, request: TranslationRequest) -> Result<Vec<T
                     .iter()
                     .flat_map(|t| t.sentence_quality.iter().cloned())
                     .collect();
+            }
+        }
+        if !suggestions.is_empty() {
+            for sentence in &answer.sentences {
+                if let Some(found) = suggestions.get(&sentence.source) {
+                    answer.suggestions.insert(sentence.source.clone(), found.clone());
+                }
             }
         }
     }
@@ -363,18 +375,15 @@ pub fn deadline(core: &Core) -> Instant {
 }
 
 /// Sends the units to the pool, one submission per source language, all at once; results in
-/// unit order.
-#[allow(clippy::too_many_arguments)]
+/// unit order, and the translation memory's near matches by sentence.
 async fn run_units(
     core: &Core,
-    owner: Option<&str>,
+    request: &TranslationRequest,
     model: &Arc<Model>,
     units: &[Unit],
-    options: &TranslateOptions,
-    target: LangCode,
-    priority: Priority,
     deadline: Instant,
-) -> Result<Vec<translator::TextTranslation>, Error> {
+) -> Result<(Vec<translator::TextTranslation>, HashMap<String, Vec<Suggestion>>), Error> {
+    let target = request.target;
     let mut groups: BTreeMap<&str, (LangCode, Vec<usize>)> = BTreeMap::new();
     for (i, unit) in units.iter().enumerate() {
         groups
@@ -384,13 +393,23 @@ async fn run_units(
             .push(i);
     }
     let mut tickets = Vec::with_capacity(groups.len());
+    let mut suggestions = HashMap::new();
     for (source, members) in groups.values() {
         let texts: Vec<String> = members.iter().map(|&i| units[i].text.clone()).collect();
-        let known = core.known_sentences(owner, model, *source, target, &texts).await?;
+        let matches = core
+            .memory_matches(
+                request.owner.as_deref(),
+                model,
+                (*source, target),
+                &texts,
+                request.matching,
+            )
+            .await?;
+        suggestions.extend(matches.fuzzy);
         let submission = Submission::new(texts, *source, target)
-            .known(known)
-            .options(options.clone())
-            .priority(priority)
+            .known(matches.exact)
+            .options(request.options.clone())
+            .priority(request.priority)
             .deadline(deadline);
         // A refusal drops the tickets already taken, which withdraws their sentences.
         tickets.push(start_on_pool(model, submission, Pool::submit).await?);
@@ -402,5 +421,5 @@ async fn run_units(
             results[i] = translation;
         }
     }
-    Ok(results)
+    Ok((results, suggestions))
 }

@@ -17,6 +17,7 @@ use translator::{Pool, PoolConfig, Priority, QueueLimits, TranslateOptions};
 
 use super::Failure;
 use tolk_server::app::documents::translate_document;
+use tolk_server::app::memory::lookup::LoadedMemory;
 use tolk_server::app::quality::DocumentQuality;
 
 /// The report's file name inside the output folder.
@@ -58,12 +59,17 @@ pub struct Args {
     /// Do not decode flagged sentences a second time (docs/quality.md).
     #[arg(long)]
     no_retry: bool,
-    /// Config file whose `[quality]` table sets the quality thresholds (as for `tolk serve`).
-    #[arg(long, env = "TOLK_CONFIG")]
-    config: Option<PathBuf>,
     /// Translate everything again, ignoring what an earlier run finished.
     #[arg(long)]
     force: bool,
+    /// A translation memory whose sentences are used as they are (docs/memory.md): a .tmx or
+    /// .tsv file, or the name of a memory in the server's database (`tolk memory list`).
+    #[arg(long)]
+    memory: Option<String>,
+    /// The config file (`--config`, as for `tolk serve`: its `[quality]` table sets the quality
+    /// thresholds) and the database `--memory NAME` is read from.
+    #[command(flatten)]
+    database: super::memory::DatabaseArgs,
 }
 
 /// What happened to one file for one target language.
@@ -145,6 +151,9 @@ pub struct Totals {
     /// Flagged sentences of this run's files decoded a second time.
     #[serde(default)]
     pub sentences_retried: usize,
+    /// Sentences answered from the translation memory (`--memory`).
+    #[serde(default)]
+    pub sentences_from_memory: u64,
 }
 
 struct Work {
@@ -187,7 +196,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
         _ => BatchRunReport::default(),
     };
 
-    let (model_dir, translator) = super::open_translator(&args.model, args.threads, args.config.as_deref())?;
+    let memory = match &args.memory {
+        Some(name_or_file) => Some(super::memory::load_for_batch(name_or_file, &args.database)?),
+        None => None,
+    };
+    let (model_dir, translator) = super::open_translator(&args.model, args.threads, args.database.config.as_deref())?;
     for target in &targets {
         if !translator.languages().contains(target) {
             return Err(Failure::usage(format!("--to: the model has no {target}")));
@@ -232,7 +245,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let progress = Progress::new(work.len());
     runtime.block_on(async {
         let mut results = stream::iter(work.iter())
-            .map(|item| process(item, &args.output, &previous, &pool, source, &options))
+            .map(|item| process(item, &args.output, &previous, &pool, source, &options, memory.as_ref()))
             .buffer_unordered(DOCUMENTS_IN_FLIGHT);
         while let Some(file) = results.next().await {
             let metrics = pool.metrics();
@@ -255,7 +268,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     write_report(&report_path, &report)?;
     let totals = &report.totals;
     eprintln!(
-        "{} translated, {} already done, {} failed, {} skipped; {} characters in {:.1} s ({:.0} chars/s), {} sentences translated, {} repeats reused; quality: {} uncertain, {} poor, {} retried; report: {}",
+        "{} translated, {} already done, {} failed, {} skipped; {} characters in {:.1} s ({:.0} chars/s), {} sentences translated, {} repeats reused, {} from the memory; quality: {} uncertain, {} poor, {} retried; report: {}",
         totals.done,
         totals.already_done,
         totals.failed,
@@ -265,6 +278,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         totals.chars_per_second,
         totals.sentences_translated,
         totals.sentences_reused,
+        totals.sentences_from_memory,
         totals.sentences_uncertain,
         totals.sentences_poor,
         totals.sentences_retried,
@@ -291,6 +305,7 @@ async fn process(
     pool: &Pool,
     source: Option<LangCode>,
     options: &TranslateOptions,
+    memory: Option<&LoadedMemory>,
 ) -> FileReport {
     let started = Instant::now();
     let mut report = FileReport {
@@ -358,7 +373,7 @@ async fn process(
         };
     }
     if streamed {
-        match stream_text(pool, &item.input, &destination, source, item.target, options).await {
+        match stream_text(pool, &item.input, &destination, (source, item.target), options, memory).await {
             Ok((chars, language, quality)) => {
                 report.status = "done".to_string();
                 report.chars = chars;
@@ -380,7 +395,18 @@ async fn process(
         }
     };
     drop(bytes);
-    match translate_document(pool, &document, source, item.target, options, Priority::Bulk, None).await {
+    match translate_document(
+        pool,
+        &document,
+        source,
+        item.target,
+        options,
+        Priority::Bulk,
+        None,
+        memory,
+    )
+    .await
+    {
         Ok(translated) => {
             report.texts = translated.texts;
             report.chars = translated.chars;
@@ -431,6 +457,7 @@ fn summarize(report: &mut BatchRunReport, pool: &Pool, started: Instant) {
         sentences_uncertain: this_run_quality(|q| q.uncertain),
         sentences_poor: this_run_quality(|q| q.poor),
         sentences_retried: this_run_quality(|q| q.retried),
+        sentences_from_memory: metrics.known_sentences,
     };
 }
 
@@ -506,9 +533,9 @@ async fn stream_text(
     pool: &Pool,
     input: &Path,
     destination: &Path,
-    source: Option<LangCode>,
-    target: LangCode,
+    (source, target): (Option<LangCode>, LangCode),
     options: &TranslateOptions,
+    memory: Option<&LoadedMemory>,
 ) -> Result<
     (
         usize,
@@ -592,7 +619,10 @@ async fn stream_text(
                 match language {
                     None => Ok((chunk, Vec::new())),
                     Some(language) => {
-                        let submission = translator::Submission::new(vec![chunk], language.language, target)
+                        let chunk = vec![chunk];
+                        let known = memory.map(|m| m.known(pool.translator(), &chunk, language.language, target));
+                        let submission = translator::Submission::new(chunk, language.language, target)
+                            .known(known.unwrap_or_default())
                             .options(options.clone())
                             .priority(Priority::Bulk);
                         let answer = pool.submit(submission)?.wait().await?.pop().unwrap_or_default();

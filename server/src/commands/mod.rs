@@ -4,6 +4,7 @@ pub mod batch;
 pub mod detect;
 pub mod eval;
 pub mod languages;
+pub mod memory;
 pub mod models;
 pub mod serve;
 pub mod translate;

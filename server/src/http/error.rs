@@ -47,6 +47,8 @@ pub enum Code {
     QuotaExceeded,
     /// A feature switched off on this server.
     Disabled,
+    /// The key may not do this (review corrections without the reviewer role).
+    Forbidden,
     /// Nothing here.
     NotFound,
     /// The path exists, the method does not.
@@ -87,6 +89,7 @@ impl Code {
             Code::RateLimited => ("rate_limited", S::TOO_MANY_REQUESTS),
             Code::QuotaExceeded => ("quota_exceeded", S::TOO_MANY_REQUESTS),
             Code::Disabled => ("disabled", S::FORBIDDEN),
+            Code::Forbidden => ("forbidden", S::FORBIDDEN),
             Code::NotFound => ("not_found", S::NOT_FOUND),
             Code::MethodNotAllowed => ("method_not_allowed", S::METHOD_NOT_ALLOWED),
             Code::NotFinished => ("not_finished", S::CONFLICT),
@@ -126,6 +129,7 @@ impl Code {
             Error::RateLimited { .. } => Code::RateLimited,
             Error::QuotaExceeded => Code::QuotaExceeded,
             Error::Disabled(_) => Code::Disabled,
+            Error::Forbidden(_) => Code::Forbidden,
             Error::NotFound(_) => Code::NotFound,
             Error::NotFinished(_) => Code::NotFinished,
             Error::Busy { .. } => Code::Busy,
@@ -488,6 +492,7 @@ mod tests {
             Code::RateLimited,
             Code::QuotaExceeded,
             Code::Disabled,
+            Code::Forbidden,
             Code::NotFound,
             Code::MethodNotAllowed,
             Code::NotFinished,

@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 
 use super::body::{self, Parsed, TextInput};
 use super::error::{LibreError, LibreErrorBody};
+use crate::app::memory::{Correction, Matching};
 use crate::app::translation::{self, TextFormat, TranslationRequest};
 use crate::app::{fields, files, Core, Error};
 
@@ -228,6 +229,7 @@ pub async fn translate(
         priority: Priority::Interactive,
         texts: call.texts,
         owner: core.owner_of(call.api_key.as_deref()),
+        matching: Matching::Exact,
     };
     let chars = translation::check_limits(&core, &translation.texts)?;
     core.admit(call.api_key.as_deref(), chars)?;
@@ -359,12 +361,83 @@ pub async fn languages(core: web::Data<Core>) -> Result<HttpResponse, LibreError
     Ok(HttpResponse::Ok().json(languages))
 }
 
-/// Suggest a better translation (LibreTranslate): this server takes none yet, and says so as
-/// LibreTranslate does when suggestions are off.
+/// `POST /suggest`, as JSON or a form.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LibreSuggestBody {
+    /// The original text.
+    #[schema(required = true, nullable = false)]
+    pub q: Option<String>,
+    /// The suggested translation.
+    #[schema(required = true, nullable = false)]
+    pub s: Option<String>,
+    /// The original text's language code.
+    #[schema(required = true, nullable = false)]
+    pub source: Option<String>,
+    /// The suggestion's language code.
+    #[schema(required = true, nullable = false)]
+    pub target: Option<String>,
+    /// API key, when keys are on.
+    pub api_key: Option<String>,
+}
+
+/// `POST /suggest`'s answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LibreSuggestResponse {
+    /// Always true: a refusal is an error.
+    pub success: bool,
+}
+
+/// Suggest a better translation (LibreTranslate): with `--suggestions`, it goes into the key's
+/// translation memory (or waits for a reviewer) and is used from then on, as a correction
+/// through `/v1/corrections` is; otherwise 403, as LibreTranslate answers when suggestions are
+/// off.
 #[utoipa::path(post, path = "/suggest", tag = "libretranslate",
-    responses((status = 403, description = "Suggestions are disabled", body = LibreErrorBody)))]
-pub async fn suggest() -> Result<HttpResponse, LibreError> {
-    Err(Error::Disabled("Suggestions are disabled on this server.".to_string()).into())
+    request_body(content(
+        (LibreSuggestBody = "application/json"),
+        (LibreSuggestBody = "application/x-www-form-urlencoded"),
+    )),
+    responses(
+        (status = 200, description = "Taken", body = LibreSuggestResponse),
+        (status = 400, description = "A missing field, an unknown language", body = LibreErrorBody),
+        (status = 401, description = "Keys are on and none was given", body = LibreErrorBody),
+        (status = 403, description = "Suggestions are disabled, or an invalid API key", body = LibreErrorBody),
+        (status = 413, description = "A text over 5,000 characters", body = LibreErrorBody),
+        (status = 415, description = "Unsupported content type", body = LibreErrorBody),
+        (status = 429, description = "Too many requests", body = LibreErrorBody),
+        (status = 503, description = "The model is loading", body = LibreErrorBody),
+    ))]
+pub async fn suggest(
+    core: web::Data<Core>,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, LibreError> {
+    if !core.settings.suggestions {
+        return Err(Error::Disabled("Suggestions are disabled on this server.".to_string()).into());
+    }
+    let encoding = body::encoding(&request)?;
+    let bytes = body::read(payload, core.settings.max_body_bytes).await?;
+    let (encoding, bytes) = body::with_query(&request, encoding, bytes)?;
+    let call = match body::parse::<LibreSuggestBody, LibreSuggestBody>(encoding, &bytes)? {
+        Parsed::Json(call) | Parsed::Form(call) => call,
+    };
+    let required = |field: &str, value: Option<String>| {
+        value
+            .filter(|v| !v.trim().is_empty())
+            .ok_or_else(|| Error::Missing(format!("Invalid request: missing {field} parameter")))
+    };
+    let (text, suggestion) = (required("q", call.q)?, required("s", call.s)?);
+    let (source, target) = (required("source", call.source)?, required("target", call.target)?);
+    let owner = core.owner(call.api_key.as_deref())?;
+    let correction = Correction {
+        source: fields::parse_target("source", Some(&source))?,
+        target: fields::parse_target("target", Some(&target))?,
+        text,
+        machine: None,
+        correction: suggestion,
+        memory: None,
+    };
+    core.add_correction(owner, correction).await?;
+    Ok(HttpResponse::Ok().json(LibreSuggestResponse { success: true }))
 }
 
 /// The web frontend's settings (LibreTranslate).
@@ -379,7 +452,7 @@ pub struct FrontendSettings {
     pub api_keys: bool,
     /// Whether a key is required.
     pub key_required: bool,
-    /// Whether suggestions are accepted (never here).
+    /// Whether suggestions are accepted (`--suggestions`).
     pub suggestions: bool,
     /// Whether files can be translated.
     pub files_translation: bool,
@@ -417,7 +490,7 @@ pub async fn frontend_settings(core: web::Data<Core>) -> HttpResponse {
         frontend_timeout: 500,
         api_keys: keys,
         key_required: keys,
-        suggestions: false,
+        suggestions: core.settings.suggestions,
         files_translation: true,
         supported_files_format: files::file_extensions(),
         language: FrontendLanguages {

@@ -7,6 +7,7 @@
 
 mod auth;
 mod body;
+mod corrections;
 mod deepl;
 mod docs;
 pub mod error;
@@ -135,9 +136,20 @@ pub fn app(
                 .route(web::delete().to(jobs::delete)),
         )
         .service(get("/v1/jobs/{id}/result", jobs::result))
-        .service(post("/v1/corrections", memory::correct))
+        .service(
+            resource("/v1/corrections", "GET, POST")
+                .route(web::get().to(corrections::pending))
+                .route(web::post().to(corrections::correct)),
+        )
+        .service(post("/v1/corrections/{id}/approve", corrections::approve))
+        .service(post("/v1/corrections/{id}/reject", corrections::reject))
         .service(get("/v1/memories", memory::list))
-        .service(get("/v1/memories/{id}/entries", memory::entries))
+        .service(
+            resource("/v1/memories/{id}/entries", "GET, POST")
+                .route(web::get().to(memory::entries))
+                .route(web::post().to(memory::import)),
+        )
+        .service(resource("/v1/memories/{id}/entries/{entry}", "DELETE").route(web::delete().to(memory::delete_entry)))
         .service(resource("/v1/memories/{id}", "DELETE").route(web::delete().to(memory::delete)))
         .service(get("/", docs::page))
         .service(get("/app/{file}", docs::page_asset))

@@ -5,7 +5,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{deepl, files, jobs, libre, memory, operations, stream, v1};
+use super::{corrections, deepl, files, jobs, libre, memory, operations, stream, v1};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,7 +21,8 @@ use super::{deepl, files, jobs, libre, memory, operations, stream, v1};
         v1::translate, stream::translate_stream, v1::detect, v1::languages, v1::resolve_language, v1::models,
         operations::healthz, operations::readyz, operations::metrics, v1::settings,
         jobs::create, jobs::get, jobs::result, jobs::delete,
-        memory::correct, memory::list, memory::entries, memory::delete,
+        corrections::correct, corrections::pending, corrections::approve, corrections::reject,
+        memory::list, memory::entries, memory::import, memory::delete, memory::delete_entry,
         libre::translate, libre::detect, libre::languages, files::translate_file, files::download_file,
         libre::frontend_settings, libre::suggest,
         deepl::translate, deepl::languages, deepl::usage,

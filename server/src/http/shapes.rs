@@ -9,6 +9,8 @@ use utoipa::ToSchema;
 
 use super::body::TextInput;
 use crate::app::fields;
+use crate::app::memory::fuzzy::Suggestion;
+use crate::app::memory::Matching;
 use crate::app::translation::{Detected, TextFormat, TranslatedText, TranslationRequest};
 use crate::app::Error;
 
@@ -130,6 +132,7 @@ impl TranslateBody {
             model: self.model,
             priority: Priority::Interactive,
             owner: None,
+            matching: Matching::WithSuggestions,
         })
     }
 }
@@ -293,6 +296,10 @@ pub struct SentenceBody {
     /// memory (docs/memory.md).
     #[schema(example = "model")]
     pub origin: &'static str,
+    /// Near matches from the key's translation memory (at least the server's similarity, 75% by
+    /// default), best first; absent when there are none (docs/memory.md).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<Suggestion>,
 }
 
 impl From<TranslatedText> for TranslationItem {
@@ -307,6 +314,7 @@ impl From<TranslatedText> for TranslationItem {
                     text: s.text.clone(),
                     quality: QualityBody::of(&s.quality),
                     origin: s.origin.as_str(),
+                    suggestions: t.suggestions.get(&s.source).cloned().unwrap_or_default(),
                 })
                 .collect(),
             text: t.text,

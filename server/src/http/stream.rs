@@ -16,6 +16,7 @@ use super::auth::bearer_key;
 use super::body;
 use super::error::{ApiError, ErrorBody};
 use super::shapes::{QualityBody, TranslateBody, TranslateResponse, TranslationItem};
+use crate::app::memory::fuzzy::Suggestion;
 use crate::app::translation::{self, StreamedText, TranslatedText};
 use crate::app::{Core, Error};
 
@@ -36,6 +37,12 @@ pub struct SentenceEvent {
     pub piece: String,
     /// How far the translation can be trusted (docs/quality.md).
     pub quality: QualityBody,
+    /// `model`, or `memory` for a correction from the key's translation memory.
+    #[schema(example = "model")]
+    pub origin: &'static str,
+    /// Near matches from the key's translation memory, best first; absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<Suggestion>,
 }
 
 /// `event: text_end`: one text finished.
@@ -130,18 +137,24 @@ impl Events {
                 translation,
                 piece,
                 quality,
+                origin,
                 ..
-            })) => Some(event(
-                "sentence",
-                &SentenceEvent {
-                    text: self.index,
-                    index,
-                    source,
-                    translation,
-                    piece,
-                    quality: QualityBody::of(&quality),
-                },
-            )),
+            })) => {
+                let suggestions = current.suggestions(&source).to_vec();
+                Some(event(
+                    "sentence",
+                    &SentenceEvent {
+                        text: self.index,
+                        index,
+                        source,
+                        translation,
+                        piece,
+                        quality: QualityBody::of(&quality),
+                        origin: origin.as_str(),
+                        suggestions,
+                    },
+                ))
+            }
             Some(Ok(StreamItem::TextEnd { piece, translation, .. })) => {
                 let mut pending = self.texts.pop_front()?;
                 pending.answer.text = translation.text;

@@ -26,6 +26,8 @@ pub enum StreamItem {
         piece: String,
         /// How far the translation can be trusted.
         quality: crate::quality::Quality,
+        /// Where the translation came from (the model, or the caller's known translations).
+        origin: crate::Origin,
     },
     /// A text is complete.
     TextEnd {
@@ -133,6 +135,7 @@ impl SentenceStream {
         let quality = hypotheses
             .first()
             .map_or_else(crate::quality::Quality::unchecked, |h| h.quality.clone());
+        let origin = hypotheses.first().map(|h| h.origin).unwrap_or_default();
         let mut renderer = plan.layout.renderer_at(self.ticket.target.script(), self.rendered);
         let piece = renderer.next_sentence(&translation);
         self.rendered = renderer.position();
@@ -146,6 +149,7 @@ impl SentenceStream {
             translation,
             piece,
             quality,
+            origin,
         })
     }
 

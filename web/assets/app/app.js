@@ -359,6 +359,7 @@
 
   function setOutput(text) {
     out.textContent = text;
+    document.dispatchEvent(new CustomEvent('tolk:reset'));
     const note = $('quality-note');
     note.hidden = true;
     note.replaceChildren();
@@ -437,6 +438,10 @@
       setOutput(t.text);
       markQuality(t);
       showDetected(t.detected);
+      // The corrections panel (corrections.js) offers to correct what was translated.
+      document.dispatchEvent(new CustomEvent('tolk:translated', {
+        detail: { text, source: (t.source && t.source.code) || body.source, target: body.target, result: t },
+      }));
       announce('Translation ready');
     }
   }

@@ -30,7 +30,7 @@ use blocking::off_runtime;
 pub use document::{DocumentProgress, DocumentTicket};
 pub use error::JobError;
 pub use state::{JobState, UnitState};
-use store::{now_ms, Dialect, JobRow, NewUnit, Store};
+use store::{now_ms, Dialect, JobRow, MoreTables, NewUnit, Store};
 
 /// Most files in one job.
 const MAX_FILES: usize = 10_000;
@@ -48,6 +48,8 @@ pub struct JobSettings {
     pub lease: Duration,
     /// How long finished jobs are kept.
     pub retention: Duration,
+    /// The tables of the services that keep their data in the job database.
+    pub more_tables: MoreTables,
 }
 
 impl JobSettings {
@@ -58,6 +60,7 @@ impl JobSettings {
             workers: settings.job_workers,
             lease: settings.job_lease,
             retention: settings.job_retention,
+            more_tables: store::no_more_tables,
         }
     }
 }
@@ -171,7 +174,7 @@ impl Jobs {
                     }
                 };
                 runtime.block_on(async move {
-                    let store = match Store::open(&settings.database_url).await {
+                    let store = match Store::open(&settings.database_url, settings.more_tables).await {
                         Ok(store) => store,
                         Err(e) => {
                             let _ = ready_tx.send(Err(format!("cannot open the job database: {e}")));

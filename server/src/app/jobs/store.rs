@@ -120,6 +120,15 @@ pub struct Store {
     dialect: Dialect,
 }
 
+/// The `CREATE` statements of another service that keeps its data in the job database (the
+/// translation memory), so that the same deletion guarantees hold; given the id column's type.
+pub type MoreTables = fn(id_column: &str) -> Vec<String>;
+
+/// No tables but the jobs'.
+pub fn no_more_tables(_: &str) -> Vec<String> {
+    Vec::new()
+}
+
 /// Milliseconds since the epoch.
 pub fn now_ms() -> i64 {
     SystemTime::now()
@@ -128,8 +137,9 @@ pub fn now_ms() -> i64 {
 }
 
 impl Store {
-    /// Connects (creating an SQLite file if needed) and creates the tables.
-    pub async fn open(url: &str) -> Result<Store, StoreError> {
+    /// Connects (creating an SQLite file if needed) and creates the tables, the jobs' and
+    /// `more_tables`.
+    pub async fn open(url: &str, more_tables: MoreTables) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let dialect = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Dialect::Postgres
@@ -157,7 +167,7 @@ impl Store {
             Dialect::Postgres => options.max_connections(8).connect(url).await?,
         };
         let store = Store { pool, dialect };
-        store.create_tables().await?;
+        store.create_tables(more_tables).await?;
         Ok(store)
     }
 
@@ -183,7 +193,7 @@ impl Store {
         Ok(())
     }
 
-    async fn create_tables(&self) -> Result<(), StoreError> {
+    async fn create_tables(&self, more_tables: MoreTables) -> Result<(), StoreError> {
         let (blob, id) = match self.dialect {
             Dialect::Sqlite => ("BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT"),
             Dialect::Postgres => ("BYTEA", "BIGSERIAL PRIMARY KEY"),
@@ -215,22 +225,12 @@ impl Store {
             "CREATE TABLE IF NOT EXISTS tolk_job_quality (unit_id BIGINT NOT NULL, idx BIGINT NOT NULL, \
              quality TEXT NOT NULL, PRIMARY KEY (unit_id, idx))"
                 .to_string(),
-            // The translation memory's entries (app::memory), one per sentence pair, in the same
-            // database so that the same deletion guarantees hold.
-            format!(
-                "CREATE TABLE IF NOT EXISTS tolk_memory_entries (id {id}, owner TEXT NOT NULL, memory TEXT NOT NULL, \
-                 source_lang TEXT NOT NULL, target_lang TEXT NOT NULL, match_key TEXT NOT NULL, source TEXT NOT NULL, \
-                 target TEXT NOT NULL, machine TEXT, created_at BIGINT NOT NULL)"
-            ),
-            "CREATE UNIQUE INDEX IF NOT EXISTS tolk_memory_entries_by_key ON tolk_memory_entries \
-             (owner, source_lang, target_lang, match_key, memory)"
-                .to_string(),
             // Its own table, so that databases made before it need no migration.
             "CREATE TABLE IF NOT EXISTS tolk_job_documents (job_id TEXT PRIMARY KEY, secret_sha256 TEXT NOT NULL, \
              chars BIGINT NOT NULL)"
                 .to_string(),
         ];
-        for statement in statements {
+        for statement in statements.into_iter().chain(more_tables(id)) {
             sqlx::query(&statement).execute(&self.pool).await?;
         }
         Ok(())
@@ -714,9 +714,12 @@ mod tests {
     }
 
     async fn store(dir: &tempfile::TempDir) -> Store {
-        Store::open(&format!("sqlite://{}?mode=rwc", dir.path().join("jobs.db").display()))
-            .await
-            .unwrap()
+        Store::open(
+            &format!("sqlite://{}?mode=rwc", dir.path().join("jobs.db").display()),
+            no_more_tables,
+        )
+        .await
+        .unwrap()
     }
 
     async fn state(store: &Store, id: &str) -> JobState {

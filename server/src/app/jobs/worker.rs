@@ -13,6 +13,7 @@ use translator::{PoolError, Priority, Submission, TranslateOptions, TranslatorEr
 use super::blocking::off_runtime;
 use super::store::{ClaimedUnit, Store, StoreError};
 use crate::app::documents::{chunks, DocumentPlan};
+use crate::app::memory::lookup::exact_known;
 use crate::app::quality::DocumentQuality;
 use crate::app::registry::{Model, ModelRegistry};
 
@@ -188,8 +189,25 @@ async fn translate_unit(
     };
     if let Some(source) = source {
         let missing: Vec<usize> = (0..texts.len()).filter(|&i| translated[i].is_none()).collect();
+        // The job's owner's translation memory answers the sentences it holds, as in the API.
+        let job_owner: String = store
+            .job(&unit.job_id)
+            .await?
+            .and_then(|job| job.owner)
+            .unwrap_or_default();
         for chunk in chunks(&missing, texts, CHUNK_CHARS) {
-            let submission = Submission::new(chunk.iter().map(|&i| texts[i].clone()).collect(), source, target)
+            let chunk_texts: Vec<String> = chunk.iter().map(|&i| texts[i].clone()).collect();
+            let known = exact_known(
+                store,
+                model.pool.translator(),
+                &job_owner,
+                None,
+                (source, target),
+                &chunk_texts,
+            )
+            .await?;
+            let submission = Submission::new(chunk_texts, source, target)
+                .known(known)
                 .options(TranslateOptions::default())
                 .priority(Priority::Bulk);
             let translating = async {

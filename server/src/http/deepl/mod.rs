@@ -14,6 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::auth::deepl_key;
 use super::body::{self, Parsed, TextInput};
 use super::error::DeeplError;
+use crate::app::memory::Matching;
 use crate::app::translation::{self, TextFormat, TranslationRequest};
 use crate::app::{fields, Core, Error};
 
@@ -295,6 +296,7 @@ pub async fn translate(
         priority: Priority::Interactive,
         texts: call.texts,
         owner: None,
+        matching: Matching::Exact,
     };
     let lengths: Vec<usize> = translation.texts.iter().map(|t| t.chars().count()).collect();
     let chars = translation::check_limits(&core, &translation.texts)?;

@@ -1,0 +1,405 @@
+//! The community's translation memory (issue 21): corrections come in (at once, or after a
+//! reviewer approved them), are stored sentence by sentence in the job database, owned by the
+//! key that sent them (no owner when keys are off), and come back for the same sentence in
+//! every translation that key asks for, whichever API shape, job or batch: exactly (the same
+//! text once white space is collapsed and letters are lower-cased) in place of the model's
+//! translation, and fuzzily (at least the server's similarity, 75% by default) as suggestions
+//! beside it. Memories are imported and exported as TMX 1.4b and TSV, and deleted with their
+//! text gone from disk.
+//!
+//! - [`store`]: the tables and their queries.
+//! - [`lookup`]: texts cut into sentences and matched exactly.
+//! - [`fuzzy`]: near matches from an in-memory index per owner and pair.
+//! - [`exchange`]: TMX and TSV.
+//! - [`review`]: corrections waiting for a reviewer.
+//! - [`checks`]: names, texts and imports within bounds.
+
+pub mod checks;
+pub mod exchange;
+pub mod fuzzy;
+pub mod lookup;
+pub mod review;
+pub mod store;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use langs::LangCode;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::jobs::JobError;
+use super::registry::Model;
+use super::{Core, Error};
+use exchange::ExchangeFormat;
+use fuzzy::{FuzzyIndex, Suggestion};
+use lookup::SentenceKeys;
+use store::{EntryRow, NewEntry};
+
+pub use checks::{check_import, check_name, DEFAULT_MEMORY, MAX_IMPORT_ENTRIES, MAX_TEXT_CHARS};
+use checks::{check_text, existing_name};
+
+/// Fuzzy matches offered per sentence.
+const SUGGESTIONS_PER_SENTENCE: usize = 3;
+
+/// A translation someone corrected.
+#[derive(Debug, Clone)]
+pub struct Correction {
+    /// The source text (one sentence or several).
+    pub text: String,
+    /// Its language.
+    pub source: LangCode,
+    /// The language of the translation.
+    pub target: LangCode,
+    /// The machine translation it corrects, when known.
+    pub machine: Option<String>,
+    /// The right translation.
+    pub correction: String,
+    /// The memory to keep it in ([`DEFAULT_MEMORY`] when absent).
+    pub memory: Option<String>,
+}
+
+/// What a correction became.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CorrectionOutcome {
+    /// The memory it is (or will be) in.
+    pub memory: String,
+    /// `stored`, or `pending` while it waits for a reviewer.
+    #[schema(example = "stored")]
+    pub state: &'static str,
+    /// Entries stored or replaced: one per sentence when source and correction have as many
+    /// sentences, else one for the whole text; 0 while pending.
+    pub entries: usize,
+    /// The waiting correction's id, for the reviewer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+}
+
+/// One memory of an owner.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MemorySummary {
+    /// Its name.
+    pub name: String,
+    /// Its entries.
+    pub entries: i64,
+}
+
+/// What a memory holds for the sentences of some texts.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryMatches {
+    /// Translations replacing the model's, by sentence as the pool cuts it.
+    pub exact: HashMap<String, String>,
+    /// Near matches offered beside the model's translation, by sentence.
+    pub fuzzy: HashMap<String, Vec<Suggestion>>,
+}
+
+/// Whether fuzzy matches are wanted besides exact ones (they cost an index, and only some API
+/// shapes show them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Matching {
+    /// Exact matches only.
+    Exact,
+    /// Exact matches, and suggestions for the other sentences.
+    WithSuggestions,
+}
+
+pub use store::match_key;
+
+fn owner_column(owner: Option<&str>) -> String {
+    owner.unwrap_or_default().to_string()
+}
+
+/// The sentence pairs of a correction: sentence by sentence where the source and the correction
+/// have as many sentences as `model` cuts them, else the whole text as one.
+fn correction_entries(
+    model: &Model,
+    (source, target): (LangCode, LangCode),
+    text: &str,
+    correction: &str,
+    machine: Option<&str>,
+) -> Vec<NewEntry> {
+    let cut = |text: &str, from: LangCode, to: LangCode| -> Vec<String> {
+        model
+            .pool
+            .translator()
+            .prepare(&translator::TextRequest {
+                text,
+                source: from,
+                target: to,
+            })
+            .map(|p| p.layout.sentences().map(str::to_string).collect())
+            .unwrap_or_default()
+    };
+    let (sources, targets) = (cut(text, source, target), cut(correction, target, source));
+    let pairs: Vec<(String, String)> = if sources.len() == targets.len() && !sources.is_empty() {
+        sources.into_iter().zip(targets).collect()
+    } else {
+        vec![(text.trim().to_string(), correction.trim().to_string())]
+    };
+    let whole = pairs.len() == 1;
+    pairs
+        .into_iter()
+        .map(|(source_text, target_text)| NewEntry {
+            source_lang: source.to_string(),
+            target_lang: target.to_string(),
+            source: source_text,
+            target: target_text,
+            machine: machine.filter(|_| whole).map(str::to_string),
+        })
+        .collect()
+}
+
+fn store_error(error: impl Into<JobError>) -> JobError {
+    error.into()
+}
+
+impl Core {
+    /// Takes a correction into `owner`'s memory: stored at once, or kept for a reviewer when the
+    /// server reviews corrections.
+    pub async fn add_correction(
+        &self,
+        owner: Option<String>,
+        correction: Correction,
+    ) -> Result<CorrectionOutcome, Error> {
+        check_text("text", &correction.text)?;
+        check_text("correction", &correction.correction)?;
+        if let Some(machine) = &correction.machine {
+            if machine.chars().count() > MAX_TEXT_CHARS {
+                return Err(Error::TooLarge(format!(
+                    "translation: a correction holds at most {MAX_TEXT_CHARS} characters"
+                )));
+            }
+        }
+        let memory = check_name(correction.memory.as_deref())?;
+        let model = self.models.model(None)?;
+        for language in [correction.source, correction.target] {
+            if !model.pool.translator().languages().contains(&language) {
+                return Err(Error::LanguageNotInModel(language.to_string()));
+            }
+        }
+        if correction.source == correction.target {
+            return Err(Error::Invalid(format!(
+                "target: the correction's source and target are both {}",
+                correction.source
+            )));
+        }
+        let owner = owner_column(owner.as_deref());
+        if self.settings.corrections_review {
+            return self.queue_for_review(owner, memory, correction).await;
+        }
+        let entries = correction_entries(
+            &model,
+            (correction.source, correction.target),
+            &correction.text,
+            &correction.correction,
+            correction.machine.as_deref(),
+        );
+        let name = memory.clone();
+        let stored = self
+            .jobs
+            .on_runtime(move |s| {
+                Box::pin(async move { store::insert(&s, &owner, &name, &entries).await.map_err(store_error) })
+            })
+            .await?;
+        Ok(CorrectionOutcome {
+            memory,
+            state: "stored",
+            entries: stored,
+            id: None,
+        })
+    }
+
+    /// What `owner`'s memories hold for the sentences of `texts` (as the pool cuts them): exact
+    /// matches, and with [`Matching::WithSuggestions`] near matches for the other sentences.
+    /// Empty, without cutting anything, when the owner has no entry for the pair.
+    pub async fn memory_matches(
+        &self,
+        owner: Option<&str>,
+        model: &Arc<Model>,
+        (source, target): (LangCode, LangCode),
+        texts: &[String],
+        matching: Matching,
+    ) -> Result<MemoryMatches, Error> {
+        let owner = owner_column(owner);
+        let version = {
+            let owner = owner.clone();
+            self.jobs
+                .on_runtime(move |s| {
+                    Box::pin(async move {
+                        store::version(&s, &owner, source.as_str(), target.as_str())
+                            .await
+                            .map_err(store_error)
+                    })
+                })
+                .await?
+        };
+        let Some(version) = version else {
+            return Ok(MemoryMatches::default());
+        };
+        let keys = Arc::new(SentenceKeys::cut(model.pool.translator(), texts, source, target));
+        let found = {
+            let (owner, wanted) = (owner.clone(), keys.keys());
+            self.jobs
+                .on_runtime(move |s| {
+                    Box::pin(async move {
+                        store::exact(&s, &owner, None, source.as_str(), target.as_str(), &wanted)
+                            .await
+                            .map_err(store_error)
+                    })
+                })
+                .await?
+        };
+        let exact = keys.known(&found);
+        if matching == Matching::Exact || exact.len() == keys.keys().len() {
+            return Ok(MemoryMatches {
+                exact,
+                fuzzy: HashMap::new(),
+            });
+        }
+        let index = self.fuzzy_index(&owner, (source, target), version).await?;
+        let threshold = self.settings.memory_similarity;
+        let fuzzy = tokio::task::spawn_blocking(move || {
+            let mut fuzzy = HashMap::new();
+            for (key, sentence) in keys.sentences() {
+                if found.contains_key(key) {
+                    continue;
+                }
+                let suggestions = index.lookup(sentence, threshold, SUGGESTIONS_PER_SENTENCE);
+                if !suggestions.is_empty() {
+                    fuzzy.insert(sentence.to_string(), suggestions);
+                }
+            }
+            fuzzy
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("fuzzy matching failed: {e}")))?;
+        Ok(MemoryMatches { exact, fuzzy })
+    }
+
+    /// The fuzzy index of `owner`'s entries for a pair at `version`: cached, or read and built.
+    async fn fuzzy_index(
+        &self,
+        owner: &str,
+        (source, target): (LangCode, LangCode),
+        version: i64,
+    ) -> Result<Arc<FuzzyIndex>, Error> {
+        let pair = (owner.to_string(), source.to_string(), target.to_string());
+        if let Some(index) = self.fuzzy.get(&pair, version) {
+            return Ok(index);
+        }
+        let rows = {
+            let pair = pair.clone();
+            self.jobs
+                .on_runtime(move |s| {
+                    Box::pin(async move {
+                        store::pair_entries(&s, &pair.0, &pair.1, &pair.2)
+                            .await
+                            .map_err(store_error)
+                    })
+                })
+                .await?
+        };
+        let index = tokio::task::spawn_blocking(move || Arc::new(FuzzyIndex::new(rows)))
+            .await
+            .map_err(|e| Error::Internal(format!("building the fuzzy index failed: {e}")))?;
+        self.fuzzy.put(pair, version, Arc::clone(&index));
+        Ok(index)
+    }
+
+    /// `owner`'s memories with their sizes, by name.
+    pub async fn memories(&self, owner: Option<&str>) -> Result<Vec<MemorySummary>, Error> {
+        let owner = owner_column(owner);
+        let rows = self
+            .jobs
+            .on_runtime(move |s| Box::pin(async move { store::memories(&s, &owner).await.map_err(store_error) }))
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(name, entries)| MemorySummary { name, entries })
+            .collect())
+    }
+
+    /// The entries of one of `owner`'s memories, in the order stored.
+    pub async fn memory_entries(&self, owner: Option<&str>, name: &str) -> Result<Vec<EntryRow>, Error> {
+        let (owner, name) = (owner_column(owner), existing_name(name)?);
+        let missing = name.clone();
+        let rows = self
+            .jobs
+            .on_runtime(move |s| {
+                Box::pin(async move { store::memory_entries(&s, &owner, &name).await.map_err(store_error) })
+            })
+            .await?;
+        if rows.is_empty() {
+            return Err(Error::NotFound(format!("memory {missing}")));
+        }
+        Ok(rows)
+    }
+
+    /// One of `owner`'s memories written as `format`.
+    pub async fn export_memory(
+        &self,
+        owner: Option<&str>,
+        name: &str,
+        format: ExchangeFormat,
+    ) -> Result<String, Error> {
+        let rows = self.memory_entries(owner, name).await?;
+        Ok(exchange::write(&rows, format))
+    }
+
+    /// Adds a TMX or TSV file's entries to `owner`'s memory `name` (a sentence already there is
+    /// replaced), all or, when the file is broken, none; returns how many.
+    pub async fn import_memory(
+        &self,
+        owner: Option<&str>,
+        name: &str,
+        format: ExchangeFormat,
+        bytes: Vec<u8>,
+    ) -> Result<usize, Error> {
+        let (owner, name) = (owner_column(owner), check_name(Some(name))?);
+        let entries = tokio::task::spawn_blocking(move || exchange::read(&bytes, format))
+            .await
+            .map_err(|e| Error::Internal(format!("reading the memory failed: {e}")))?
+            .map_err(Error::Invalid)?;
+        check_import(&entries)?;
+        Ok(self
+            .jobs
+            .on_runtime(move |s| {
+                Box::pin(async move { store::insert(&s, &owner, &name, &entries).await.map_err(store_error) })
+            })
+            .await?)
+    }
+
+    /// Deletes one of `owner`'s memories with every entry (`entry: None`) or one entry of it,
+    /// the text gone from the disk too (the job database's secure delete).
+    pub async fn delete_memory(&self, owner: Option<&str>, name: &str, entry: Option<i64>) -> Result<(), Error> {
+        let (owner, name) = (owner_column(owner), existing_name(name)?);
+        let missing = match entry {
+            None => format!("memory {name}"),
+            Some(id) => format!("entry {id} of memory {name}"),
+        };
+        let deleted = self
+            .jobs
+            .on_runtime(move |s| {
+                Box::pin(async move { store::delete(&s, &owner, &name, entry).await.map_err(store_error) })
+            })
+            .await?;
+        if deleted == 0 {
+            return Err(Error::NotFound(missing));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_match_whatever_their_spacing_and_case() {
+        assert_eq!(match_key("  Hello,\tWORLD \n again "), "hello, world again");
+        assert_eq!(match_key("Ndi Muganda."), match_key("ndi  muganda."));
+        assert_ne!(match_key("Ndi Muganda."), match_key("Ndi Muganda"));
+        // Scripts without case keep their letters.
+        assert_eq!(match_key("你好 世界"), "你好 世界");
+    }
+}
