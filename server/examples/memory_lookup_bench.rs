@@ -84,14 +84,13 @@ fn main() {
         })
         .collect();
     let mut random = Lcg(7);
-    let mut sentence = |random: &mut Lcg| -> String {
-        // The first half of one sentence and the second half of another.
-        let (a, b) = (
-            &english[random.next(english.len())],
-            &english[random.next(english.len())],
-        );
-        let mut words: Vec<&str> = a[..a.len() / 2].iter().map(String::as_str).collect();
-        words.extend(b[b.len() / 2..].iter().map(String::as_str));
+    let sentence = |random: &mut Lcg| -> String {
+        // The first third of one sentence, the middle of another and the end of a third.
+        let mut pick = || &english[random.next(english.len())];
+        let (a, b, c) = (pick(), pick(), pick());
+        let mut words: Vec<&str> = a[..a.len() / 3].iter().map(String::as_str).collect();
+        words.extend(b[b.len() / 3..2 * b.len() / 3].iter().map(String::as_str));
+        words.extend(c[2 * c.len() / 3..].iter().map(String::as_str));
         let mut text = words.join(" ");
         text.push('.');
         text
@@ -99,7 +98,13 @@ fn main() {
     let mut tsv = String::new();
     let mut stored = Vec::with_capacity(entries);
     let mut seen = std::collections::HashSet::new();
+    let mut attempts = 0;
     while stored.len() < entries {
+        attempts += 1;
+        assert!(
+            attempts < entries * 20,
+            "too few distinct sentences to make {entries} entries"
+        );
         let s = sentence(&mut random);
         if s.split_whitespace().count() >= 5 && seen.insert(s.to_lowercase()) {
             tsv.push_str(&format!("eng_Latn\tfra_Latn\t{s}\tTraduction {}.\n", stored.len()));
@@ -138,7 +143,7 @@ fn main() {
     let mut baseline = Vec::new();
     let mut exact = Vec::new();
     let mut fuzzy = Vec::new();
-    let (mut exact_hits, mut fuzzy_hits) = (0, 0);
+    let (mut exact_hits, mut fuzzy_hits, mut eligible, mut eligible_hits) = (0, 0, 0, 0);
     for round in 0..ROUNDS {
         let known = &stored[random.next(stored.len())];
         // A near sentence: one word of the stored one changed.
@@ -154,9 +159,29 @@ fn main() {
         let (t, _, offered) = time((eng, fra), &near, Matching::WithSuggestions);
         fuzzy.push(t);
         fuzzy_hits += offered;
+        // Whether the stored sentence is at least 75% similar (the default), measured apart.
+        let similar = strsim::normalized_levenshtein(&known.to_lowercase(), &near.to_lowercase()) >= 0.75;
+        eligible += usize::from(similar);
+        eligible_hits += usize::from(similar && offered > 0);
         if round == 0 {
             println!("example near sentence: {near:?} (stored: {known:?})");
         }
+    }
+    // Right after a write the index is stale: it is served while its successor is built.
+    let mut after_write = Vec::new();
+    let mut without_write = Vec::new();
+    for round in 0..20 {
+        let known = &stored[random.next(stored.len())];
+        let (t, _, _) = time((eng, fra), &format!("{known} Yes"), Matching::WithSuggestions);
+        without_write.push(t);
+        let line = format!("eng_Latn\tfra_Latn\tA new correction number {round}.\tUne correction.\n");
+        runtime
+            .block_on(core.import_memory(None, "bench", ExchangeFormat::Tsv, line.into_bytes()))
+            .expect("a write");
+        let known = &stored[random.next(stored.len())];
+        let near = format!("{known} Yes");
+        let (t, _, _) = time((eng, fra), &near, Matching::WithSuggestions);
+        after_write.push(t);
     }
     println!("{store}, {imported} entries, {ROUNDS} lookups each, one sentence per request:");
     println!(
@@ -168,6 +193,8 @@ fn main() {
         ("no entries for the pair (baseline)", &mut baseline, None),
         ("exact match", &mut exact, Some(exact_hits)),
         ("fuzzy match (one word changed)", &mut fuzzy, Some(fuzzy_hits)),
+        ("fuzzy, a word added (20)", &mut without_write, None),
+        ("fuzzy, first lookup after a write (20)", &mut after_write, None),
     ] {
         let median = percentile(times, 0.5);
         println!(
@@ -177,4 +204,7 @@ fn main() {
             hits.map_or(String::new(), |h| format!(", found for {h} of {ROUNDS}"))
         );
     }
+    println!(
+        "  near sentences at least 75% like their stored one: {eligible}; offered it or a closer one: {eligible_hits}"
+    );
 }

@@ -55,7 +55,7 @@ pub struct Core {
     /// When the server started.
     pub started: Instant,
     /// The translation memory's fuzzy indexes.
-    pub fuzzy: memory::fuzzy::FuzzyCache,
+    pub fuzzy: Arc<memory::fuzzy::FuzzyCache>,
 }
 
 impl Core {
@@ -92,7 +92,7 @@ impl Core {
             downloads: Downloads::new(),
             jobs,
             started: Instant::now(),
-            fuzzy: memory::fuzzy::FuzzyCache::default(),
+            fuzzy: Arc::default(),
             settings,
         })
     }

@@ -220,7 +220,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
             check_import(&entries).map_err(|e| Failure::usage(format!("{}: {e}", file.display())))?;
             let stored = runtime
                 .block_on(store::insert(&database, &owner, &name, &entries))
-                .map_err(failed)?;
+                .map_err(failed)?
+                .entries;
             eprintln!("imported {stored} entries into {name}");
         }
         Action::Delete { name, entry } => {

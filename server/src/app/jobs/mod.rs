@@ -215,6 +215,16 @@ impl Jobs {
         Ok(Jobs { store, runtime, wake })
     }
 
+    /// Starts work on the job runtime that nobody waits for (the translation memory's index
+    /// rebuilt in the background); it has the database.
+    pub(crate) fn spawn_on_runtime(
+        &self,
+        work: impl FnOnce(Store) -> futures_util::future::BoxFuture<'static, ()> + Send + 'static,
+    ) {
+        let store = self.store.clone();
+        self.runtime.spawn(async move { work(store).await });
+    }
+
     /// Runs a database call on the job runtime (the job database's connections live there; other
     /// services that keep data in it, the translation memory, go through here too).
     pub(crate) async fn on_runtime<T: Send + 'static>(

@@ -32,9 +32,9 @@ use super::jobs::JobError;
 use super::registry::Model;
 use super::{Core, Error};
 use exchange::ExchangeFormat;
-use fuzzy::{FuzzyIndex, Suggestion};
+use fuzzy::{FuzzyCache, FuzzyIndex, Lookup, PairKey, Suggestion};
 use lookup::SentenceKeys;
-use store::{EntryRow, NewEntry};
+use store::{EntryRow, NewEntry, Written};
 
 pub use checks::{check_import, check_name, DEFAULT_MEMORY, MAX_IMPORT_ENTRIES, MAX_TEXT_CHARS};
 use checks::{check_text, existing_name};
@@ -153,6 +153,21 @@ fn store_error(error: impl Into<JobError>) -> JobError {
     error.into()
 }
 
+/// Reads a pair's entries, builds their fuzzy index (off the runtime's threads) and caches it.
+async fn build_index(
+    store: &crate::app::jobs::store::Store,
+    cache: &FuzzyCache,
+    pair: PairKey,
+    version: i64,
+) -> Result<Arc<FuzzyIndex>, JobError> {
+    let rows = store::pair_entries(store, &pair.0, &pair.1, &pair.2).await?;
+    let index = tokio::task::spawn_blocking(move || Arc::new(FuzzyIndex::new(rows)))
+        .await
+        .map_err(|e| JobError::Internal(format!("building the fuzzy index failed: {e}")))?;
+    cache.put(pair, version, Arc::clone(&index));
+    Ok(index)
+}
+
 impl Core {
     /// Takes a correction into `owner`'s memory: stored at once, or kept for a reviewer when the
     /// server reviews corrections.
@@ -194,19 +209,42 @@ impl Core {
             &correction.correction,
             correction.machine.as_deref(),
         );
-        let name = memory.clone();
-        let stored = self
-            .jobs
-            .on_runtime(move |s| {
-                Box::pin(async move { store::insert(&s, &owner, &name, &entries).await.map_err(store_error) })
-            })
-            .await?;
+        let written = self.store_entries(owner, memory.clone(), entries).await?;
         Ok(CorrectionOutcome {
             memory,
             state: "stored",
-            entries: stored,
+            entries: written.entries,
             id: None,
         })
+    }
+
+    /// Stores entries in `owner`'s memory `name`, and adds them to this server's fuzzy indexes.
+    async fn store_entries(&self, owner: String, name: String, entries: Vec<NewEntry>) -> Result<Written, Error> {
+        let (written, owner, name, entries) = self
+            .jobs
+            .on_runtime(move |s| {
+                Box::pin(async move {
+                    let written = store::insert(&s, &owner, &name, &entries).await.map_err(store_error)?;
+                    Ok((written, owner, name, entries))
+                })
+            })
+            .await?;
+        self.note_written(&owner, &name, &entries, &written);
+        Ok(written)
+    }
+
+    /// Tells the fuzzy indexes what this server just wrote, so that its own corrections are
+    /// offered at once, without a rebuild.
+    fn note_written(&self, owner: &str, memory: &str, entries: &[NewEntry], written: &Written) {
+        for (source_lang, target_lang, version) in &written.versions {
+            let pairs: Vec<(String, String)> = entries
+                .iter()
+                .filter(|e| e.source_lang == *source_lang && e.target_lang == *target_lang)
+                .map(|e| (e.source.clone(), e.target.clone()))
+                .collect();
+            let pair = (owner.to_string(), source_lang.clone(), target_lang.clone());
+            self.fuzzy.extend(&pair, *version, memory, &pairs);
+        }
     }
 
     /// What `owner`'s memories hold for the sentences of `texts` (as the pool cuts them): exact
@@ -276,7 +314,8 @@ impl Core {
         Ok(MemoryMatches { exact, fuzzy })
     }
 
-    /// The fuzzy index of `owner`'s entries for a pair at `version`: cached, or read and built.
+    /// The fuzzy index of `owner`'s entries for a pair at `version`: cached; an earlier one while
+    /// its successor is built in the background; or, the first time, read and built now.
     async fn fuzzy_index(
         &self,
         owner: &str,
@@ -284,26 +323,29 @@ impl Core {
         version: i64,
     ) -> Result<Arc<FuzzyIndex>, Error> {
         let pair = (owner.to_string(), source.to_string(), target.to_string());
-        if let Some(index) = self.fuzzy.get(&pair, version) {
-            return Ok(index);
+        match self.fuzzy.get(&pair, version) {
+            Lookup::Fresh(index) => return Ok(index),
+            Lookup::Stale { index, rebuild } => {
+                if rebuild {
+                    let cache = Arc::clone(&self.fuzzy);
+                    self.jobs.spawn_on_runtime(move |s| {
+                        Box::pin(async move {
+                            if let Err(error) = build_index(&s, &cache, pair.clone(), version).await {
+                                tracing::error!(%error, "cannot rebuild a translation memory index");
+                                cache.abandon(&pair);
+                            }
+                        })
+                    });
+                }
+                return Ok(index);
+            }
+            Lookup::Missing => {}
         }
-        let rows = {
-            let pair = pair.clone();
-            self.jobs
-                .on_runtime(move |s| {
-                    Box::pin(async move {
-                        store::pair_entries(&s, &pair.0, &pair.1, &pair.2)
-                            .await
-                            .map_err(store_error)
-                    })
-                })
-                .await?
-        };
-        let index = tokio::task::spawn_blocking(move || Arc::new(FuzzyIndex::new(rows)))
-            .await
-            .map_err(|e| Error::Internal(format!("building the fuzzy index failed: {e}")))?;
-        self.fuzzy.put(pair, version, Arc::clone(&index));
-        Ok(index)
+        let cache = Arc::clone(&self.fuzzy);
+        Ok(self
+            .jobs
+            .on_runtime(move |s| Box::pin(async move { build_index(&s, &cache, pair, version).await }))
+            .await?)
     }
 
     /// `owner`'s memories with their sizes, by name.
@@ -361,12 +403,7 @@ impl Core {
             .map_err(|e| Error::Internal(format!("reading the memory failed: {e}")))?
             .map_err(Error::Invalid)?;
         check_import(&entries)?;
-        Ok(self
-            .jobs
-            .on_runtime(move |s| {
-                Box::pin(async move { store::insert(&s, &owner, &name, &entries).await.map_err(store_error) })
-            })
-            .await?)
+        Ok(self.store_entries(owner, name, entries).await?.entries)
     }
 
     /// Deletes one of `owner`'s memories with every entry (`entry: None`) or one entry of it,

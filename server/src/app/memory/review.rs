@@ -146,14 +146,15 @@ impl Core {
                 })
             })
             .await?;
-        let (row, entries) = decided.ok_or_else(|| Error::NotFound(format!("correction {id}")))?;
+        let (row, entries, written) = decided.ok_or_else(|| Error::NotFound(format!("correction {id}")))?;
+        self.note_written(&row.owner, &row.memory, &entries, &written);
         Ok(CorrectionOutcome {
             memory: row.memory,
             state: match decision {
                 Decision::Approve => "stored",
                 Decision::Reject => "rejected",
             },
-            entries,
+            entries: written.entries,
             id: Some(id),
         })
     }

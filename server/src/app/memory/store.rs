@@ -9,8 +9,10 @@ use std::collections::HashMap;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use crate::app::jobs::store::{now_ms, Store, StoreError};
+use crate::app::jobs::store::{now_ms, Dialect, Store, StoreError};
 
+/// Entries imported at once after which PostgreSQL's statistics are refreshed.
+const ANALYZE_AFTER: usize = 1_000;
 /// Match keys looked up per query: SQLite allows 32,766 parameters, PostgreSQL 65,535.
 const KEYS_PER_QUERY: usize = 500;
 
@@ -107,13 +109,27 @@ pub struct PendingRow {
     pub created_at: i64,
 }
 
+/// What a write did: entries stored, and the version each language pair written now has.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Entries stored or replaced.
+    pub entries: usize,
+    /// Source and target language codes, and the pair's new version.
+    pub versions: Vec<(String, String, i64)>,
+}
+
 /// Stores `entries` in `owner`'s `memory` in one transaction (a sentence already there for the
-/// pair is replaced) and raises the versions of the pairs written; returns how many were stored.
-pub async fn insert(store: &Store, owner: &str, memory: &str, entries: &[NewEntry]) -> Result<usize, StoreError> {
+/// pair is replaced) and raises the versions of the pairs written.
+pub async fn insert(store: &Store, owner: &str, memory: &str, entries: &[NewEntry]) -> Result<Written, StoreError> {
     let mut tx = store.pool().begin().await?;
-    insert_in(&mut tx, owner, memory, entries).await?;
+    let written = insert_in(&mut tx, owner, memory, entries).await?;
     tx.commit().await?;
-    Ok(entries.len())
+    if store.dialect() == Dialect::Postgres && entries.len() >= ANALYZE_AFTER {
+        // Fresh statistics at once, not at autovacuum's next round: without them PostgreSQL
+        // scans the whole table for a lookup of several sentences after a large import.
+        sqlx::query("ANALYZE tolk_memory_entries").execute(store.pool()).await?;
+    }
+    Ok(written)
 }
 
 async fn insert_in(
@@ -121,7 +137,7 @@ async fn insert_in(
     owner: &str,
     memory: &str,
     entries: &[NewEntry],
-) -> Result<(), StoreError> {
+) -> Result<Written, StoreError> {
     let now = now_ms();
     let mut pairs: Vec<(&str, &str)> = Vec::new();
     for entry in entries {
@@ -148,18 +164,28 @@ async fn insert_in(
             pairs.push(pair);
         }
     }
+    let mut versions = Vec::with_capacity(pairs.len());
     for (source_lang, target_lang) in pairs {
-        sqlx::query(
+        let row = sqlx::query(
             "INSERT INTO tolk_memory_versions (owner, source_lang, target_lang, version) VALUES ($1, $2, $3, 1) \
-             ON CONFLICT (owner, source_lang, target_lang) DO UPDATE SET version = tolk_memory_versions.version + 1",
+             ON CONFLICT (owner, source_lang, target_lang) DO UPDATE SET version = tolk_memory_versions.version + 1 \
+             RETURNING version",
         )
         .bind(owner)
         .bind(source_lang)
         .bind(target_lang)
-        .execute(&mut **tx)
+        .fetch_one(&mut **tx)
         .await?;
+        versions.push((
+            source_lang.to_string(),
+            target_lang.to_string(),
+            row.try_get("version")?,
+        ));
     }
-    Ok(())
+    Ok(Written {
+        entries: entries.len(),
+        versions,
+    })
 }
 
 /// The version of `owner`'s entries for a pair; `None` when it never had any.
@@ -325,6 +351,8 @@ pub async fn add_pending(store: &Store, pending: &PendingRow) -> Result<i64, Sto
     Ok(row.try_get("id")?)
 }
 
+const PENDING_COLUMNS: &str = "id, owner, memory, source_lang, target_lang, source, machine, correction, created_at";
+
 fn pending_row(row: &AnyRow) -> Result<PendingRow, StoreError> {
     Ok(PendingRow {
         id: row.try_get("id")?,
@@ -341,8 +369,7 @@ fn pending_row(row: &AnyRow) -> Result<PendingRow, StoreError> {
 
 /// Corrections waiting for review, oldest first: everyone's (`owner: None`) or one owner's.
 pub async fn pending(store: &Store, owner: Option<&str>) -> Result<Vec<PendingRow>, StoreError> {
-    let base = "SELECT id, owner, memory, source_lang, target_lang, source, machine, correction, created_at \
-                FROM tolk_memory_pending";
+    let base = format!("SELECT {PENDING_COLUMNS} FROM tolk_memory_pending");
     let rows = match owner {
         None => {
             sqlx::query(&format!("{base} ORDER BY id"))
@@ -366,24 +393,22 @@ pub async fn decide(
     store: &Store,
     id: i64,
     entries: impl FnOnce(&PendingRow) -> Option<Vec<NewEntry>>,
-) -> Result<Option<(PendingRow, usize)>, StoreError> {
+) -> Result<Option<(PendingRow, Vec<NewEntry>, Written)>, StoreError> {
     let mut tx = store.pool().begin().await?;
-    let row = sqlx::query(
-        "SELECT id, owner, memory, source_lang, target_lang, source, machine, correction, created_at \
-         FROM tolk_memory_pending WHERE id = $1",
-    )
+    let row = sqlx::query(&format!(
+        "SELECT {PENDING_COLUMNS} FROM tolk_memory_pending WHERE id = $1"
+    ))
     .bind(id)
     .fetch_optional(&mut *tx)
     .await?;
     let Some(row) = row.as_ref().map(pending_row).transpose()? else {
         return Ok(None);
     };
-    let stored = match entries(&row) {
-        Some(entries) => {
-            insert_in(&mut tx, &row.owner, &row.memory, &entries).await?;
-            entries.len()
-        }
-        None => 0,
+    let entries = entries(&row).unwrap_or_default();
+    let written = if entries.is_empty() {
+        Written::default()
+    } else {
+        insert_in(&mut tx, &row.owner, &row.memory, &entries).await?
     };
     sqlx::query("DELETE FROM tolk_memory_pending WHERE id = $1")
         .bind(id)
@@ -391,5 +416,5 @@ pub async fn decide(
         .await?;
     tx.commit().await?;
     store.forget_deleted().await?;
-    Ok(Some((row, stored)))
+    Ok(Some((row, entries, written)))
 }
