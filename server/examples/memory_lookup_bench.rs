@@ -193,8 +193,8 @@ fn main() {
         ("no entries for the pair (baseline)", &mut baseline, None),
         ("exact match", &mut exact, Some(exact_hits)),
         ("fuzzy match (one word changed)", &mut fuzzy, Some(fuzzy_hits)),
-        ("fuzzy, a word added (20)", &mut without_write, None),
-        ("fuzzy, first lookup after a write (20)", &mut after_write, None),
+        ("two sentences, one stored (20)", &mut without_write, None),
+        ("the same right after a write (20)", &mut after_write, None),
     ] {
         let median = percentile(times, 0.5);
         println!(

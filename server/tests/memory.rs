@@ -276,6 +276,20 @@ fn near_sentences_get_the_memory_as_a_suggestion_with_its_similarity() {
         ["translatedText"]
     );
 
+    // A correction stored now is offered at the next request (the index knows it at once), and
+    // a deleted memory is offered no more.
+    let body2 = json!({"text": "The market opens at seven on Sundays.", "source": "eng_Latn", "target": "fra_Latn",
+        "correction": "Le marché ouvre à sept heures le dimanche.", "memory": "market"});
+    assert_eq!(correct(&server, &body2, None).status, 201);
+    let item = translate(&server, "The market opens at eight on Sundays.", None);
+    assert_eq!(item["sentences"][0]["suggestions"][0]["memory"], "market", "{item}");
+    assert_eq!(server.request("DELETE", "/v1/memories/market", &[]).status, 204);
+    let item = translate(&server, "The market opens at eight on Sundays.", None);
+    assert!(item["sentences"][0].get("suggestions").is_none(), "{item}");
+    assert!(translate(&server, near, None)["sentences"][0]
+        .get("suggestions")
+        .is_some());
+
     // A server asking for more similarity offers nothing this far.
     let strict = App::start(&["--memory-similarity", "95"]);
     assert_eq!(correct(&strict, &body, None).status, 201);
@@ -364,7 +378,7 @@ fn every_entry_point_feeds_every_api_shape_and_jobs() {
     }
 
     // A job: the document's sentences that the memory holds are the memory's.
-    let document = format!("{}\n\n{} {}\n", sources[0], sources[1], sources[3]);
+    let document = format!("{}\n\n{} {}\n\n{}\n", sources[0], sources[1], sources[3], sources[2]);
     let reply = server.post_multipart(
         "/v1/jobs",
         &[
@@ -380,7 +394,10 @@ fn every_entry_point_feeds_every_api_shape_and_jobs() {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.bytes)).unwrap();
     let mut translated = String::new();
     std::io::Read::read_to_string(&mut archive.by_name("fra_Latn/notes.txt").unwrap(), &mut translated).unwrap();
-    assert_eq!(translated, format!("{}\n\n{} {}\n", wanted[0], wanted[1], wanted[3]));
+    assert_eq!(
+        translated,
+        format!("{}\n\n{} {}\n\n{}\n", wanted[0], wanted[1], wanted[3], wanted[2])
+    );
 }
 
 fn tolk(args: &[&str]) -> std::process::Output {

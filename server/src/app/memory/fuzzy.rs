@@ -318,6 +318,20 @@ impl FuzzyCache {
         state.entries += grown;
     }
 
+    /// Drops every index of `owner`, after a deletion: deleted text must not be offered again,
+    /// nor stay in this server's memory.
+    pub fn forget_owner(&self, owner: &str) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let dropped: usize = state
+            .indexes
+            .iter()
+            .filter(|(pair, _)| pair.0 == owner)
+            .map(|(_, cached)| cached.index.len())
+            .sum();
+        state.indexes.retain(|pair, _| pair.0 != owner);
+        state.entries -= dropped;
+    }
+
     /// A background rebuild of `pair` ended without an index.
     pub fn abandon(&self, pair: &PairKey) {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
@@ -485,6 +499,12 @@ mod tests {
         // An abandoned rebuild may be tried again.
         cache.abandon(&pair("a"));
         assert!(matches!(cache.get(&pair("a"), 5), Lookup::Stale { rebuild: true, .. }));
+        // A deletion forgets the owner's indexes, and only the owner's.
+        cache.put(pair("b"), 1, Arc::new(FuzzyIndex::new(vec![row(1, "x", "y")])));
+        cache.forget_owner("a");
+        assert!(matches!(cache.get(&pair("a"), 5), Lookup::Missing));
+        assert!(matches!(cache.get(&pair("b"), 1), Lookup::Fresh(_)));
+        assert_eq!(cache.state.lock().unwrap().entries, 1);
     }
 
     #[test]

@@ -414,12 +414,15 @@ impl Core {
             None => format!("memory {name}"),
             Some(id) => format!("entry {id} of memory {name}"),
         };
+        let column = owner.clone();
         let deleted = self
             .jobs
             .on_runtime(move |s| {
                 Box::pin(async move { store::delete(&s, &owner, &name, entry).await.map_err(store_error) })
             })
             .await?;
+        // Rebuilt from what is left at the next lookup, not served meanwhile.
+        self.fuzzy.forget_owner(&column);
         if deleted == 0 {
             return Err(Error::NotFound(missing));
         }
