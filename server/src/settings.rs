@@ -119,6 +119,12 @@ pub struct ServeArgs {
     /// [default: 75].
     #[arg(long, env = "TOLK_MEMORY_SIMILARITY")]
     pub memory_similarity: Option<u8>,
+    /// Most entries of one glossary, all its language pairs together [default: 100000].
+    #[arg(long, env = "TOLK_GLOSSARY_MAX_ENTRIES")]
+    pub glossary_max_entries: Option<usize>,
+    /// Most characters of one glossary term [default: 256].
+    #[arg(long, env = "TOLK_GLOSSARY_MAX_TERM_CHARS")]
+    pub glossary_max_term_chars: Option<usize>,
     /// Tests only: engine calls with a sentence containing MARKER fail (`MARKER:panic` panics).
     #[arg(long, hide = true)]
     pub test_engine_fault: Option<String>,
@@ -159,6 +165,8 @@ struct FileSettings {
     suggestions: Option<bool>,
     corrections_review: Option<bool>,
     memory_similarity: Option<u8>,
+    glossary_max_entries: Option<usize>,
+    glossary_max_term_chars: Option<usize>,
     quality: Option<QualityThresholds>,
 }
 
@@ -282,6 +290,10 @@ pub struct Settings {
     pub corrections_review: bool,
     /// Least similarity of a fuzzy match, 0 to 1.
     pub memory_similarity: f64,
+    /// Most entries of one glossary.
+    pub glossary_max_entries: usize,
+    /// Most characters of one glossary term.
+    pub glossary_max_term_chars: usize,
 }
 
 /// `tolk serve`'s arguments on their own, for [`Settings::from_args`].
@@ -418,6 +430,14 @@ impl Settings {
                     ))
                 }
             },
+            glossary_max_entries: args
+                .glossary_max_entries
+                .or(file.glossary_max_entries)
+                .unwrap_or(100_000),
+            glossary_max_term_chars: args
+                .glossary_max_term_chars
+                .or(file.glossary_max_term_chars)
+                .unwrap_or(256),
         };
         settings.quality.validate().map_err(|e| format!("config file: {e}"))?;
         for (name, value) in [
@@ -430,6 +450,8 @@ impl Settings {
             ("queue-sentences", settings.queue_sentences),
             ("job-workers", settings.job_workers),
             ("max-job-bytes", settings.max_job_bytes),
+            ("glossary-max-entries", settings.glossary_max_entries),
+            ("glossary-max-term-chars", settings.glossary_max_term_chars),
         ] {
             if value == 0 {
                 return Err(format!("--{name} must be at least 1"));

@@ -524,6 +524,35 @@ def deepl_ignored_options(server, langs):
     return "formality, split_sentences, preserve_formatting, context, model_type"
 
 
+def deepl_glossaries(server, langs):
+    """The client's glossary methods, unchanged, against Tolk's /v2/glossaries."""
+    dl = deepl_client(server)
+    pairs = dl.get_glossary_languages()
+    expect(any(p.source_lang == "en" and p.target_lang == "lg" for p in pairs),
+           f"get_glossary_languages lacks en->lg among {len(pairs)} pairs")
+    entries = {"nurse": "omusawo", "health centre": "eddwaliro"}
+    made = dl.create_glossary("Clinic", "EN", "LG", entries)
+    expect(made.entry_count == 2 and made.ready, f"create_glossary answered {made}")
+    expect(made.source_lang == "EN" and made.target_lang == "LG", f"languages {made.source_lang}->{made.target_lang}")
+    from_csv = dl.create_glossary_from_csv("Clinic CSV", "EN", "LG", 'nurse,omusawo\n"health, centre",eddwaliro\n')
+    expect(from_csv.entry_count == 2, f"create_glossary_from_csv answered {from_csv}")
+    got = dl.get_glossary(made.glossary_id)
+    expect(got.glossary_id == made.glossary_id and got.name == "Clinic", f"get_glossary answered {got}")
+    listed = [g.glossary_id for g in dl.list_glossaries()]
+    expect(made.glossary_id in listed and from_csv.glossary_id in listed, f"list_glossaries answered {listed}")
+    expect(dl.get_glossary_entries(made) == entries, f"get_glossary_entries answered {dl.get_glossary_entries(made)}")
+    result = dl.translate_text("Ask the nurse at the health centre.", source_lang="EN", target_lang="LG", glossary=made)
+    expect("omusawo" in result.text and "eddwaliro" in result.text, f"translate_text with the glossary: {result.text!r}")
+    dl.delete_glossary(made)
+    dl.delete_glossary(from_csv.glossary_id)
+    try:
+        dl.get_glossary(made.glossary_id)
+        raise CheckFailed("get_glossary of a deleted glossary did not raise")
+    except deepl.GlossaryNotFoundException:
+        pass
+    return f"{len(pairs)} pairs; made from a dict and from CSV, read, listed, used, deleted"
+
+
 def deepl_bad_language(server, langs):
     dl = deepl_client(server)
     try:
@@ -756,6 +785,7 @@ def main():
         ("deepl translate_text tag_handling=html", deepl_html),
         ("deepl translate_text with options Tolk ignores", deepl_ignored_options),
         ("deepl unknown target_lang -> DeepLException 400", deepl_bad_language),
+        ("deepl glossaries: create (dict, CSV), get, list, entries, translate, delete", deepl_glossaries),
         ("deepl get_source_languages", deepl_source_languages),
         ("deepl get_target_languages", deepl_target_languages),
         ("GET /v2/languages?type=target (query string)", deepl_target_languages_query),

@@ -9,6 +9,7 @@
 //! - [`quality`]: a translated document's quality, summed from its sentences'.
 //! - [`memory`]: the community's translation memory: corrections in (reviewed or not), exact
 //!   and fuzzy matches out, TMX and TSV in and out.
+//! - [`glossary`]: glossaries: a community's terms kept through translation.
 //! - [`keys`]: API keys, their rates and quotas, and the owner ids of what keys store.
 //! - [`evaluation`]: a model scored on a test set (chrF++, BLEU, flagged share), for `tolk eval`.
 //! - [`files`]: one uploaded file translated for download; [`downloads`] keeps it for a while.
@@ -19,6 +20,7 @@ pub mod error;
 pub mod evaluation;
 pub mod fields;
 pub mod files;
+pub mod glossary;
 pub mod handoff;
 pub mod jobs;
 pub mod keys;
@@ -39,6 +41,14 @@ use downloads::Downloads;
 use jobs::{JobSettings, JobView, Jobs};
 use keys::{KeyLimits, Keys};
 use registry::{ModelRegistry, PoolSettings};
+
+/// The tables of the services that keep their data in the job database: the translation
+/// memory's and the glossaries'.
+pub fn service_tables(id_column: &str) -> Vec<String> {
+    let mut statements = memory::store::create_statements(id_column);
+    statements.extend(glossary::store::create_statements());
+    statements
+}
 
 /// One server's application: its settings, models, keys, jobs and downloads.
 pub struct Core {
@@ -82,7 +92,7 @@ impl Core {
         let jobs = Jobs::start(
             Arc::clone(&models),
             JobSettings {
-                more_tables: memory::store::create_statements,
+                more_tables: service_tables,
                 ..JobSettings::from_settings(&settings)
             },
         )?;

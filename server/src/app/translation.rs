@@ -14,6 +14,8 @@ use translator::markup::HtmlPlan;
 use translator::{Pool, PoolError, Priority, SentenceStream, Submission, TranslateOptions};
 
 use super::error::Error;
+use super::glossary::terms::{self, Terms};
+use super::glossary::GlossaryChoice;
 use super::memory::fuzzy::Suggestion;
 use super::memory::Matching;
 use super::registry::Model;
@@ -66,6 +68,9 @@ pub struct TranslationRequest {
     /// Whether the memory's near matches are wanted beside the translations (Tolk's own API
     /// shows them; the LibreTranslate and DeepL shapes have no place for them).
     pub matching: Matching,
+    /// The glossary whose terms the translations use ([`crate::app::glossary`]); plain text with a
+    /// given source language only.
+    pub glossary: Option<GlossaryChoice>,
 }
 
 /// A detected language.
@@ -98,6 +103,8 @@ pub struct TranslatedText {
     pub sentences: Vec<translator::SentenceQuality>,
     /// The translation memory's near matches for those sentences, by sentence (docs/memory.md).
     pub suggestions: HashMap<String, Vec<Suggestion>>,
+    /// The glossary entries (source and target terms) whose source term occurred, each once.
+    pub glossary_terms: Vec<(String, String)>,
 }
 
 /// Refuses requests over the server's limits; returns the characters counted.
@@ -198,6 +205,12 @@ pub async fn stream(core: &Core, request: TranslationRequest) -> Result<Vec<Stre
     }
     check_limits(core, &request.texts)?;
     request.options.validate()?;
+    if request.glossary.is_some() {
+        // Refused rather than ignored: a translation without the terms asked for is wrong.
+        return Err(Error::InvalidOption(
+            "invalid option glossary: the stream does not apply glossaries yet; use /v1/translate".to_string(),
+        ));
+    }
     let model = core.models.model(request.model.as_deref())?;
     let deadline = deadline(core);
     let mut texts = Vec::with_capacity(request.texts.len());
@@ -245,6 +258,16 @@ struct Unit {
     text: String,
 }
 
+/// One line of a text a glossary applies to.
+enum Part {
+    /// Layout (line breaks, blank lines, spacing at a line's ends), kept as it is.
+    Layout(String),
+    /// A line without glossary terms: one plain unit.
+    Plain(usize),
+    /// A line with terms, as HTML with the target terms in kept spans: the units `first..end`.
+    Marked { plan: HtmlPlan, first: usize, end: usize },
+}
+
 /// A request item cut into units.
 enum Plan {
     /// Nothing to translate; answered as is.
@@ -253,6 +276,57 @@ enum Plan {
     Text { unit: usize },
     /// HTML: the plan's texts are the units `first..end`.
     Html { plan: HtmlPlan, first: usize, end: usize },
+    /// Plain text with glossary terms, line by line.
+    Glossary(Vec<Part>),
+}
+
+/// Cuts `text` into lines for the glossary's `terms`, adding their units; `None` when no term
+/// occurs (the text is then translated as usual). Lines are marked one by one so that the text's
+/// layout survives the HTML round trip; `used` gains the entries found.
+fn glossary_parts(
+    terms: &Terms,
+    text: &str,
+    source: LangCode,
+    units: &mut Vec<Unit>,
+    used: &mut Vec<usize>,
+) -> Option<Vec<Part>> {
+    let marked: Vec<Option<(String, Vec<usize>)>> = text.split_inclusive('\n').map(|line| terms.mark(line)).collect();
+    if marked.iter().all(Option::is_none) {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for (line, marked) in text.split_inclusive('\n').zip(marked) {
+        let content = line.trim();
+        if content.is_empty() {
+            parts.push(Part::Layout(line.to_string()));
+            continue;
+        }
+        let start = line.find(content).unwrap_or(0);
+        parts.push(Part::Layout(line[..start].to_string()));
+        let first = units.len();
+        match marked.and_then(|_| terms.mark(content)) {
+            Some((html, found)) => {
+                used.extend(found);
+                let mut texts = Vec::new();
+                let plan = HtmlPlan::new(&html, &mut texts);
+                units.extend(texts.into_iter().map(|text| Unit { source, text }));
+                parts.push(Part::Marked {
+                    plan,
+                    first,
+                    end: units.len(),
+                });
+            }
+            None => {
+                units.push(Unit {
+                    source,
+                    text: content.to_string(),
+                });
+                parts.push(Part::Plain(first));
+            }
+        }
+        parts.push(Part::Layout(line[start + content.len()..].to_string()));
+    }
+    Some(parts)
 }
 
 /// Translates every text of `request`; see the module documentation.
@@ -260,6 +334,26 @@ pub async fn translate(core: &Core, mut request: TranslationRequest) -> Result<V
     check_limits(core, &request.texts)?;
     request.options.validate()?;
     let model = core.models.model(request.model.as_deref())?;
+    let terms = match request.glossary.take() {
+        None => None,
+        Some(choice) => {
+            if request.format == TextFormat::Html {
+                return Err(Error::InvalidOption(
+                    "invalid option format = html with a glossary: glossaries apply to plain text in this version"
+                        .to_string(),
+                ));
+            }
+            let SourceChoice::Given(source) = request.source else {
+                return Err(Error::Missing(
+                    "source: a glossary needs the source language (it is not detected)".to_string(),
+                ));
+            };
+            Some(
+                core.glossary_terms(request.owner.as_deref(), choice, (source, request.target))
+                    .await?,
+            )
+        }
+    };
     let mut units: Vec<Unit> = Vec::new();
     let mut plans = Vec::with_capacity(request.texts.len());
     let sources: Vec<String> = if core.settings.log_content {
@@ -283,6 +377,15 @@ pub async fn translate(core: &Core, mut request: TranslationRequest) -> Result<V
             continue;
         };
         let first = units.len();
+        if let (Some(terms), None) = (&terms, &html) {
+            let mut used = Vec::new();
+            if let Some(parts) = glossary_parts(terms, &text, source, &mut units, &mut used) {
+                let answer = answers.last_mut().expect("an answer per text");
+                answer.glossary_terms = terms.entries(&used);
+                plans.push(Plan::Glossary(parts));
+                continue;
+            }
+        }
         plans.push(match html {
             None => {
                 units.push(Unit { source, text });
@@ -317,6 +420,27 @@ pub async fn translate(core: &Core, mut request: TranslationRequest) -> Result<V
                     .iter()
                     .flat_map(|t| t.sentence_quality.iter().cloned())
                     .collect();
+            }
+            Plan::Glossary(parts) => {
+                for part in parts {
+                    match part {
+                        Part::Layout(layout) => answer.text.push_str(&layout),
+                        Part::Plain(unit) => {
+                            answer.text.push_str(&results[unit].text);
+                            answer.sentences.extend(results[unit].sentence_quality.iter().cloned());
+                        }
+                        Part::Marked { plan, first, end } => {
+                            answer
+                                .text
+                                .push_str(&terms::unmark(&plan.render(|i| results[first + i].text.as_str())));
+                            answer.sentences.extend(
+                                results[first..end]
+                                    .iter()
+                                    .flat_map(|t| t.sentence_quality.iter().cloned()),
+                            );
+                        }
+                    }
+                }
             }
         }
         if !suggestions.is_empty() {

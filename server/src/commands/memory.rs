@@ -122,7 +122,7 @@ impl DatabaseArgs {
             }
         }
         runtime
-            .block_on(Store::open(&url, store::create_statements))
+            .block_on(Store::open(&url, tolk_server::app::service_tables))
             .map_err(|e| Failure::runtime(format!("cannot open the database: {e}")))
     }
 

@@ -230,6 +230,7 @@ pub async fn translate(
         texts: call.texts,
         owner: core.owner_of(call.api_key.as_deref()),
         matching: Matching::Exact,
+        glossary: None,
     };
     let chars = translation::check_limits(&core, &translation.texts)?;
     core.admit(call.api_key.as_deref(), chars)?;

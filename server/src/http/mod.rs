@@ -12,6 +12,7 @@ mod deepl;
 mod docs;
 pub mod error;
 mod files;
+mod glossaries;
 mod jobs;
 mod libre;
 mod memory;
@@ -143,6 +144,18 @@ pub fn app(
         )
         .service(post("/v1/corrections/{id}/approve", corrections::approve))
         .service(post("/v1/corrections/{id}/reject", corrections::reject))
+        .service(
+            resource("/v1/glossaries", "GET, POST")
+                .route(web::get().to(glossaries::list))
+                .route(web::post().to(glossaries::create)),
+        )
+        .service(
+            resource("/v1/glossaries/{id}", "GET, PUT, DELETE")
+                .route(web::get().to(glossaries::get))
+                .route(web::put().to(glossaries::replace))
+                .route(web::delete().to(glossaries::delete)),
+        )
+        .service(get("/v1/glossaries/{id}/entries", glossaries::entries))
         .service(get("/v1/memories", memory::list))
         .service(
             resource("/v1/memories/{id}/entries", "GET, POST")
@@ -166,6 +179,18 @@ pub fn app(
         .service(post("/v2/translate", deepl::translate))
         .service(get_or_post("/v2/languages", deepl::languages))
         .service(get_or_post("/v2/usage", deepl::usage))
+        .service(
+            resource("/v2/glossaries", "GET, POST")
+                .route(web::get().to(deepl::glossaries::list))
+                .route(web::post().to(deepl::glossaries::create)),
+        )
+        .service(
+            resource("/v2/glossaries/{id}", "GET, DELETE")
+                .route(web::get().to(deepl::glossaries::get))
+                .route(web::delete().to(deepl::glossaries::delete)),
+        )
+        .service(get("/v2/glossaries/{id}/entries", deepl::glossaries::entries))
+        .service(get("/v2/glossary-language-pairs", deepl::glossaries::pairs))
         .service(post("/v2/document", deepl::documents::upload))
         .service(post("/v2/document/{id}", deepl::documents::status))
         .service(post("/v2/document/{id}/result", deepl::documents::result))

@@ -5,7 +5,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{corrections, deepl, files, jobs, libre, memory, operations, stream, v1};
+use super::{corrections, deepl, files, glossaries, jobs, libre, memory, operations, stream, v1};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,10 +23,13 @@ use super::{corrections, deepl, files, jobs, libre, memory, operations, stream, 
         jobs::create, jobs::get, jobs::result, jobs::delete,
         corrections::correct, corrections::pending, corrections::approve, corrections::reject,
         memory::list, memory::entries, memory::import, memory::delete, memory::delete_entry,
+        glossaries::create, glossaries::list, glossaries::get, glossaries::entries, glossaries::replace, glossaries::delete,
         libre::translate, libre::detect, libre::languages, files::translate_file, files::download_file,
         libre::frontend_settings, libre::suggest,
         deepl::translate, deepl::languages, deepl::usage,
         deepl::documents::upload, deepl::documents::status, deepl::documents::result,
+        deepl::glossaries::create, deepl::glossaries::list, deepl::glossaries::get, deepl::glossaries::entries,
+        deepl::glossaries::delete, deepl::glossaries::pairs,
     ),
     components(schemas(stream::SentenceEvent, stream::TextEndEvent, deepl::LanguageType)),
     modifiers(&Security),
@@ -34,6 +37,7 @@ use super::{corrections, deepl, files, jobs, libre, memory, operations, stream, 
         (name = "tolk", description = "Tolk's own API"),
         (name = "jobs", description = "Documents translated in the background"),
         (name = "memory", description = "Corrections and the translation memory they make"),
+        (name = "glossaries", description = "A community's terms, kept through translation"),
         (name = "operations", description = "Health, readiness, metrics"),
         (name = "libretranslate", description = "LibreTranslate-compatible API"),
         (name = "deepl", description = "DeepL-compatible API (v2)"),

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use super::body::TextInput;
 use crate::app::fields;
+use crate::app::glossary::GlossaryChoice;
 use crate::app::memory::fuzzy::Suggestion;
 use crate::app::memory::Matching;
 use crate::app::translation::{Detected, TextFormat, TranslatedText, TranslationRequest};
@@ -115,6 +116,34 @@ pub struct TranslateBody {
     pub options: OptionsBody,
     /// Which model translates (see `/v1/models`); the server's default when absent.
     pub model: Option<String>,
+    /// A glossary whose terms the translation keeps (docs/glossaries.md): a stored glossary's id,
+    /// or `{"entries": [{"source", "target"}]}` for this request. Plain text with a given source.
+    pub glossary: Option<GlossaryRefBody>,
+}
+
+/// A glossary for one translation.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum GlossaryRefBody {
+    /// A stored glossary's id (`/v1/glossaries`).
+    Stored(String),
+    /// Entries for this request.
+    Inline {
+        /// Source and target terms.
+        entries: Vec<TermBody>,
+    },
+}
+
+/// A source term and its target term.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TermBody {
+    /// The source term.
+    #[schema(example = "health centre")]
+    pub source: String,
+    /// What it is in the translation.
+    #[schema(example = "eddwaliro")]
+    pub target: String,
 }
 
 impl TranslateBody {
@@ -133,6 +162,12 @@ impl TranslateBody {
             priority: Priority::Interactive,
             owner: None,
             matching: Matching::WithSuggestions,
+            glossary: self.glossary.map(|g| match g {
+                GlossaryRefBody::Stored(id) => GlossaryChoice::Stored(id),
+                GlossaryRefBody::Inline { entries } => {
+                    GlossaryChoice::Inline(entries.into_iter().map(|t| (t.source, t.target)).collect())
+                }
+            }),
         })
     }
 }
@@ -232,6 +267,10 @@ pub struct TranslationItem {
     /// Each sentence translated, with its quality, in order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sentences: Vec<SentenceBody>,
+    /// The glossary's entries whose source term occurred, each once; their target terms are in
+    /// the translation.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub glossary_terms: Vec<TermBody>,
 }
 
 /// How far a translation can be trusted.
@@ -316,6 +355,11 @@ impl From<TranslatedText> for TranslationItem {
                     origin: s.origin.as_str(),
                     suggestions: t.suggestions.get(&s.source).cloned().unwrap_or_default(),
                 })
+                .collect(),
+            glossary_terms: t
+                .glossary_terms
+                .into_iter()
+                .map(|(source, target)| TermBody { source, target })
                 .collect(),
             text: t.text,
             alternatives: t.alternatives,

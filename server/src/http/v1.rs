@@ -21,6 +21,7 @@ use crate::app::{files, translation, Core};
         (status = 400, description = "Broken JSON, unknown language, bad option, empty list", body = ErrorBody),
         (status = 401, description = "Keys are on and none was given", body = ErrorBody),
         (status = 403, description = "Unknown API key", body = ErrorBody),
+        (status = 404, description = "No such glossary (`glossary` given as an id)", body = ErrorBody),
         (status = 413, description = "Over the body, text count or character limit", body = ErrorBody),
         (status = 415, description = "Not JSON", body = ErrorBody),
         (status = 429, description = "The key's rate or quota is used up", body = ErrorBody),

@@ -541,7 +541,8 @@ async fn retention(store: Store, keep: Duration) {
 }
 
 /// A random id: 128 bits from the system's randomness source, hex.
-fn new_id() -> String {
+/// A random id of 32 hex digits (128 bits).
+pub(crate) fn new_id() -> String {
     use std::hash::{BuildHasher, Hasher};
     // RandomState is seeded from the OS; two of them give 128 unpredictable bits without a
     // dependency.

@@ -84,7 +84,7 @@ pub struct FuzzyIndex {
 }
 
 /// Whether `c` is in a script written without spaces between words, where a word is no unit.
-fn unspaced(c: char) -> bool {
+pub(crate) fn unspaced(c: char) -> bool {
     matches!(c as u32,
         0x0E00..=0x0EFF      // Thai, Lao
         | 0x0F00..=0x0FFF    // Tibetan

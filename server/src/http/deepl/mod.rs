@@ -4,6 +4,7 @@
 //! document API is in [`documents`].
 
 pub mod documents;
+pub mod glossaries;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use langs::LangCode;
@@ -14,6 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::auth::deepl_key;
 use super::body::{self, Parsed, TextInput};
 use super::error::DeeplError;
+use crate::app::glossary::GlossaryChoice;
 use crate::app::memory::Matching;
 use crate::app::translation::{self, TextFormat, TranslationRequest};
 use crate::app::{fields, Core, Error};
@@ -165,13 +167,14 @@ fn check_formality(value: Option<&str>, target: Option<&str>) -> Result<(), Erro
     }
 }
 
-/// Refuses `glossary_id`: this server has no glossaries yet, so any id names one it does not
-/// have, and translating without the terms asked for would be wrong silently.
+/// Refuses `glossary_id` where it is not applied (documents): translating without the terms
+/// asked for would be wrong silently. Text translation applies it (`/v2/translate`).
 fn check_glossary(value: Option<&str>) -> Result<(), Error> {
     match value.map(str::trim) {
         None | Some("") => Ok(()),
         Some(_) => Err(Error::InvalidOption(
-            "Value for 'glossary_id' not supported: this server has no glossaries.".to_string(),
+            "Value for 'glossary_id' not supported for documents: glossaries apply to text translation in this version."
+                .to_string(),
         )),
     }
 }
@@ -229,6 +232,7 @@ fn deepl_code(code: LangCode) -> String {
         (status = 200, description = "Translations", body = DeeplTranslateResponse),
         (status = 400, description = "Bad request", body = DeeplErrorBody),
         (status = 403, description = "Missing or invalid key", body = DeeplErrorBody),
+        (status = 404, description = "No such glossary (glossary_id)", body = DeeplErrorBody),
         (status = 413, description = "Over a limit", body = DeeplErrorBody),
         (status = 415, description = "Unsupported content type", body = DeeplErrorBody),
         (status = 429, description = "Too many requests", body = DeeplErrorBody),
@@ -276,7 +280,6 @@ pub async fn translate(
     }
     check_split_sentences(call.split_sentences.as_deref())?;
     check_formality(call.formality.as_deref(), call.target.as_deref())?;
-    check_glossary(call.glossary_id.as_deref())?;
     let model_type = ModelType::parse(call.model_type.as_deref())?;
     let format = match call.tags.as_deref().map(str::trim) {
         None | Some("") => TextFormat::Text,
@@ -297,6 +300,10 @@ pub async fn translate(
         texts: call.texts,
         owner: None,
         matching: Matching::Exact,
+        glossary: call
+            .glossary_id
+            .filter(|id| !id.trim().is_empty())
+            .map(|id| GlossaryChoice::Stored(id.trim().to_string())),
     };
     let lengths: Vec<usize> = translation.texts.iter().map(|t| t.chars().count()).collect();
     let chars = translation::check_limits(&core, &translation.texts)?;

@@ -1,0 +1,354 @@
+//! Glossaries (issue 20, first part): a community's terms, stored per key in the job database
+//! with a name and one dictionary per language pair, and used in translations: where a source
+//! term occurs (whole words, any case, longest first), its target term is in the output, byte for
+//! byte; nowhere else (see [`terms`]).
+//!
+//! - [`store`]: the tables and their queries.
+//! - [`entries`]: TSV and CSV entries read and checked.
+//! - [`terms`]: terms found in a text and kept through its translation.
+
+pub mod entries;
+pub mod store;
+pub mod terms;
+
+use std::sync::Arc;
+
+use langs::LangCode;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::jobs::JobError;
+use super::{Core, Error};
+use entries::{EntriesFormat, GlossaryLimits};
+use store::{Dictionary, GlossaryRow};
+use terms::Terms;
+
+/// Longest glossary name, in characters.
+const MAX_NAME_CHARS: usize = 256;
+
+/// One dictionary as a caller sends it: its pair and its entries.
+#[derive(Debug, Clone)]
+pub struct DictionaryInput {
+    /// The source language.
+    pub source: LangCode,
+    /// The target language.
+    pub target: LangCode,
+    /// The entries: given as pairs, or as TSV or CSV text.
+    pub entries: EntriesInput,
+}
+
+/// Entries as a caller sends them.
+#[derive(Debug, Clone)]
+pub enum EntriesInput {
+    /// Source and target terms.
+    Pairs(Vec<(String, String)>),
+    /// Text in a format.
+    Text(String, EntriesFormat),
+}
+
+/// A dictionary of a glossary, as answers show it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DictionaryView {
+    /// The source language's code.
+    pub source: String,
+    /// The target language's code.
+    pub target: String,
+    /// Its entries.
+    pub entry_count: i64,
+}
+
+/// A glossary, as answers show it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct GlossaryView {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// When it was made, in milliseconds since the epoch.
+    pub created_at: i64,
+    /// One per language pair.
+    pub dictionaries: Vec<DictionaryView>,
+}
+
+impl From<GlossaryRow> for GlossaryView {
+    fn from(row: GlossaryRow) -> Self {
+        GlossaryView {
+            id: row.id,
+            name: row.name,
+            created_at: row.created_at,
+            dictionaries: row
+                .dictionaries
+                .into_iter()
+                .map(|(source, target, entry_count)| DictionaryView {
+                    source,
+                    target,
+                    entry_count,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Which glossary a translation uses.
+#[derive(Debug, Clone)]
+pub enum GlossaryChoice {
+    /// A stored one of the caller's, by id.
+    Stored(String),
+    /// Entries sent with the request, for its language pair.
+    Inline(Vec<(String, String)>),
+}
+
+fn owner_column(owner: Option<&str>) -> String {
+    owner.unwrap_or_default().to_string()
+}
+
+fn store_error(error: impl Into<JobError>) -> JobError {
+    error.into()
+}
+
+/// A new glossary id, in the form DeepL's ids have.
+fn new_id() -> String {
+    let hex = crate::app::jobs::new_id();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+impl Core {
+    /// This server's glossary limits.
+    pub fn glossary_limits(&self) -> GlossaryLimits {
+        GlossaryLimits {
+            max_entries: self.settings.glossary_max_entries,
+            max_term_chars: self.settings.glossary_max_term_chars,
+        }
+    }
+
+    /// Checks a glossary as sent: a name, at least one dictionary, pairs the model serves once
+    /// each, entries within the limits.
+    fn check_glossary(&self, name: &str, input: Vec<DictionaryInput>) -> Result<(String, Vec<Dictionary>), Error> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::Missing("name: a glossary needs a name".to_string()));
+        }
+        if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+            return Err(Error::Invalid(format!(
+                "name: at most {MAX_NAME_CHARS} characters, without control characters"
+            )));
+        }
+        if input.is_empty() {
+            return Err(Error::Missing(
+                "dictionaries: a glossary needs at least one".to_string(),
+            ));
+        }
+        let model = self.models.model(None)?;
+        let limits = self.glossary_limits();
+        let mut dictionaries: Vec<Dictionary> = Vec::with_capacity(input.len());
+        let mut total = 0;
+        for (i, dictionary) in input.into_iter().enumerate() {
+            let (source, target) = (dictionary.source, dictionary.target);
+            let at = |problem: String| format!("dictionaries[{i}] ({source} → {target}): {problem}");
+            for language in [source, target] {
+                if !model.pool.translator().languages().contains(&language) {
+                    return Err(Error::LanguageNotInModel(at(format!("the model has no {language}"))));
+                }
+            }
+            if source == target {
+                return Err(Error::Invalid(at(
+                    "the source and target languages are the same".to_string()
+                )));
+            }
+            if dictionaries
+                .iter()
+                .any(|d| d.source_lang == source.as_str() && d.target_lang == target.as_str())
+            {
+                return Err(Error::Invalid(at("a second dictionary for the same pair".to_string())));
+            }
+            let entries = match dictionary.entries {
+                EntriesInput::Text(text, format) => entries::parse(&text, format, (source, target), &limits),
+                EntriesInput::Pairs(pairs) => {
+                    let text: String = pairs.iter().map(|(s, t)| format!("{s}\t{t}\n")).collect();
+                    if pairs
+                        .iter()
+                        .any(|(s, t)| s.contains(['\t', '\n', '\r']) || t.contains(['\t', '\n', '\r']))
+                    {
+                        Err("a term holds a tab or a line break".to_string())
+                    } else {
+                        entries::parse(&text, EntriesFormat::Tsv, (source, target), &limits)
+                    }
+                }
+            }
+            .map_err(|e| Error::Invalid(at(e)))?;
+            total += entries.len();
+            if total > limits.max_entries {
+                return Err(Error::TooLarge(format!(
+                    "{total} entries; a glossary on this server holds at most {}",
+                    limits.max_entries
+                )));
+            }
+            dictionaries.push(Dictionary {
+                source_lang: source.to_string(),
+                target_lang: target.to_string(),
+                entries,
+            });
+        }
+        Ok((name.to_string(), dictionaries))
+    }
+
+    /// Stores a new glossary of `owner`'s; all of it, or nothing when any part is wrong.
+    pub async fn create_glossary(
+        &self,
+        owner: Option<&str>,
+        name: &str,
+        dictionaries: Vec<DictionaryInput>,
+    ) -> Result<GlossaryView, Error> {
+        let (name, dictionaries) = self.check_glossary(name, dictionaries)?;
+        let (owner, id) = (owner_column(owner), new_id());
+        let view = self
+            .jobs
+            .on_runtime(move |s| {
+                Box::pin(async move {
+                    store::put(&s, &owner, &id, &name, &dictionaries, false)
+                        .await
+                        .map_err(store_error)?;
+                    store::get(&s, &owner, &id).await.map_err(store_error)
+                })
+            })
+            .await?;
+        view.map(GlossaryView::from)
+            .ok_or_else(|| Error::Internal("a glossary just stored is missing".to_string()))
+    }
+
+    /// Replaces the name and every dictionary of one of `owner`'s glossaries.
+    pub async fn replace_glossary(
+        &self,
+        owner: Option<&str>,
+        id: &str,
+        name: &str,
+        dictionaries: Vec<DictionaryInput>,
+    ) -> Result<GlossaryView, Error> {
+        self.glossary(owner, id).await?;
+        let (name, dictionaries) = self.check_glossary(name, dictionaries)?;
+        let (owner, id) = (owner_column(owner), id.to_string());
+        let view = self
+            .jobs
+            .on_runtime(move |s| {
+                Box::pin(async move {
+                    store::put(&s, &owner, &id, &name, &dictionaries, true)
+                        .await
+                        .map_err(store_error)?;
+                    store::get(&s, &owner, &id).await.map_err(store_error)
+                })
+            })
+            .await?;
+        view.map(GlossaryView::from)
+            .ok_or_else(|| Error::NotFound("glossary".to_string()))
+    }
+
+    /// One of `owner`'s glossaries; another key's is no glossary (404), as an unknown one.
+    pub async fn glossary(&self, owner: Option<&str>, id: &str) -> Result<GlossaryView, Error> {
+        let (owner, wanted) = (owner_column(owner), id.to_string());
+        let row = self
+            .jobs
+            .on_runtime(move |s| Box::pin(async move { store::get(&s, &owner, &wanted).await.map_err(store_error) }))
+            .await?;
+        row.map(GlossaryView::from)
+            .ok_or_else(|| Error::NotFound(format!("glossary {id}")))
+    }
+
+    /// `owner`'s glossaries, oldest first.
+    pub async fn glossaries(&self, owner: Option<&str>) -> Result<Vec<GlossaryView>, Error> {
+        let owner = owner_column(owner);
+        let rows = self
+            .jobs
+            .on_runtime(move |s| Box::pin(async move { store::list(&s, &owner).await.map_err(store_error) }))
+            .await?;
+        Ok(rows.into_iter().map(GlossaryView::from).collect())
+    }
+
+    /// The entries of one dictionary of one of `owner`'s glossaries; the only one when the pair
+    /// is not given.
+    pub async fn glossary_entries(
+        &self,
+        owner: Option<&str>,
+        id: &str,
+        pair: Option<(LangCode, LangCode)>,
+    ) -> Result<(DictionaryView, Vec<(String, String)>), Error> {
+        let glossary = self.glossary(owner, id).await?;
+        let dictionary = match pair {
+            Some((source, target)) => glossary
+                .dictionaries
+                .iter()
+                .find(|d| d.source == source.as_str() && d.target == target.as_str())
+                .ok_or_else(|| Error::NotFound(format!("glossary {id} has no dictionary {source} → {target}")))?,
+            None if glossary.dictionaries.len() == 1 => &glossary.dictionaries[0],
+            None => {
+                return Err(Error::Missing(
+                    "source_lang and target_lang: this glossary has several dictionaries; name one".to_string(),
+                ))
+            }
+        }
+        .clone();
+        let (wanted, source, target) = (id.to_string(), dictionary.source.clone(), dictionary.target.clone());
+        let entries = self
+            .jobs
+            .on_runtime(move |s| {
+                Box::pin(async move { store::entries(&s, &wanted, &source, &target).await.map_err(store_error) })
+            })
+            .await?;
+        Ok((dictionary, entries))
+    }
+
+    /// Deletes one of `owner`'s glossaries and its entries, the text gone from disk too.
+    pub async fn delete_glossary(&self, owner: Option<&str>, id: &str) -> Result<(), Error> {
+        let (owner, wanted) = (owner_column(owner), id.to_string());
+        let deleted = self
+            .jobs
+            .on_runtime(move |s| Box::pin(async move { store::delete(&s, &owner, &wanted).await.map_err(store_error) }))
+            .await?;
+        if deleted {
+            Ok(())
+        } else {
+            Err(Error::NotFound(format!("glossary {id}")))
+        }
+    }
+
+    /// The terms a translation from `source` into `target` uses: the stored glossary's dictionary
+    /// for that pair (a glossary without it is refused), or the inline entries.
+    pub async fn glossary_terms(
+        &self,
+        owner: Option<&str>,
+        choice: GlossaryChoice,
+        (source, target): (LangCode, LangCode),
+    ) -> Result<Arc<Terms>, Error> {
+        let entries = match choice {
+            GlossaryChoice::Inline(pairs) => {
+                let limits = self.glossary_limits();
+                let text: String = pairs.iter().map(|(s, t)| format!("{s}\t{t}\n")).collect();
+                entries::parse(&text, EntriesFormat::Tsv, (source, target), &limits)
+                    .map_err(|e| Error::Invalid(format!("glossary: {e}")))?
+            }
+            GlossaryChoice::Stored(id) => {
+                // A glossary without this pair is a mistake to say, not one to ignore.
+                self.glossary_entries(owner, &id, Some((source, target)))
+                    .await
+                    .map_err(|e| match e {
+                        Error::NotFound(message) if message.contains("dictionary") => {
+                            Error::Invalid(format!("glossary: {message}; it cannot be used for this translation"))
+                        }
+                        other => other,
+                    })?
+                    .1
+            }
+        };
+        let terms = tokio::task::spawn_blocking(move || Terms::new(&entries))
+            .await
+            .map_err(|e| Error::Internal(format!("building the glossary failed: {e}")))?
+            .map_err(Error::Invalid)?;
+        Ok(Arc::new(terms))
+    }
+}

@@ -1,0 +1,354 @@
+//! Glossaries, first part: made, listed, read, replaced and deleted through Tolk's API and
+//! DeepL's v2 shape, owned by their key, in SQLite and PostgreSQL; their target terms are in
+//! every translation whose source has their source terms, and nowhere else; bad glossaries are
+//! refused naming the line or field, and store nothing.
+
+mod common;
+
+use common::{App, Client, Postgres};
+use serde_json::{json, Value};
+
+fn translate(server: &impl Client, body: &Value) -> Value {
+    let reply = server.post_json("/v1/translate", body);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    reply.json()["translations"].clone()
+}
+
+fn clinic() -> Value {
+    json!({"name": "Clinic terms", "dictionaries": [
+        {"source": "eng_Latn", "target": "lug_Latn", "entries": [
+            {"source": "health centre", "target": "eddwaliro"},
+            {"source": "Kampala", "target": "Kampala"},
+            {"source": "nurse", "target": "omusawo"}]},
+        {"source": "eng_Latn", "target": "fra_Latn", "entries": "health centre\tcentre de santé\nnurse\tinfirmière\n"}
+    ]})
+}
+
+#[test]
+fn a_glossary_is_made_read_used_replaced_and_deleted() {
+    glossary_round_trip(&App::start(&[]));
+}
+
+#[test]
+fn glossaries_work_the_same_in_postgres() {
+    let postgres = Postgres::start();
+    glossary_round_trip(&App::start(&["--database-url", &postgres.url()]));
+}
+
+fn glossary_round_trip(server: &App) {
+    let reply = server.post_json("/v1/glossaries", &clinic());
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let made = reply.json();
+    let id = made["id"].as_str().unwrap().to_string();
+    assert_eq!(reply.header("location"), Some(format!("/v1/glossaries/{id}").as_str()));
+    assert_eq!(made["name"], "Clinic terms");
+    assert_eq!(
+        made["dictionaries"],
+        json!([{"source": "eng_Latn", "target": "fra_Latn", "entry_count": 2},
+               {"source": "eng_Latn", "target": "lug_Latn", "entry_count": 3}])
+    );
+    assert_eq!(server.get(&format!("/v1/glossaries/{id}")).json(), made);
+    assert_eq!(server.get("/v1/glossaries").json()["glossaries"], json!([made]));
+    let entries = server.get(&format!("/v1/glossaries/{id}/entries?source=eng_Latn&target=lug_Latn"));
+    assert!(entries.content_type.starts_with("text/tab-separated-values"));
+    assert_eq!(
+        entries.body,
+        "health centre\teddwaliro\nKampala\tKampala\nnurse\tomusawo\n"
+    );
+    assert_eq!(
+        server.get(&format!("/v1/glossaries/{id}/entries")).status,
+        400,
+        "several dictionaries need a pair"
+    );
+
+    // Used: each target term is in the translation where its source term was, byte for byte.
+    let texts = json!([
+        "The nurse works at the Health Centre in Kampala.",
+        "Where is the market?",
+        "My nurse said:\n\nthe health centre opens at nine.",
+    ]);
+    let got = translate(
+        server,
+        &json!({"text": texts, "source": "eng_Latn", "target": "lug_Latn", "glossary": id}),
+    );
+    let text = |i: usize| got[i]["text"].as_str().unwrap().to_string();
+    for term in ["omusawo", "eddwaliro", "Kampala"] {
+        assert!(text(0).contains(term), "{term} in {:?}", text(0));
+    }
+    let terms: Vec<&str> = got[0]["glossary_terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["target"].as_str().unwrap())
+        .collect();
+    assert_eq!(terms, ["omusawo", "eddwaliro", "Kampala"]);
+    // No term forced where its source term is absent: the same as without the glossary.
+    let plain = translate(
+        server,
+        &json!({"text": "Where is the market?", "source": "eng_Latn", "target": "lug_Latn"}),
+    );
+    assert_eq!(got[1]["text"], plain[0]["text"]);
+    assert!(got[1].get("glossary_terms").is_none());
+    // Layout kept around the marked lines.
+    assert!(
+        text(2).contains("omusawo") && text(2).contains("eddwaliro"),
+        "{}",
+        text(2)
+    );
+    assert_eq!(text(2).matches('\n').count(), 2, "{:?}", text(2));
+    // The other dictionary serves the other pair; a pair the glossary lacks is refused.
+    let french = translate(
+        server,
+        &json!({"text": "Ask the nurse.", "source": "en", "target": "fr", "glossary": id}),
+    );
+    assert!(french[0]["text"].as_str().unwrap().contains("infirmière"), "{french}");
+    let reply = server.post_json(
+        "/v1/translate",
+        &json!({"text": "x", "source": "en", "target": "de", "glossary": id}),
+    );
+    assert_eq!(reply.status, 400, "{}", reply.body);
+    assert!(reply.body.contains("eng_Latn → deu_Latn"), "{}", reply.body);
+    // Inline entries for one request.
+    let inline = translate(
+        server,
+        &json!({"text": "Call the nurse.", "source": "en", "target": "lug", "glossary": {"entries": [{"source": "nurse", "target": "NAALWALIRO"}]}}),
+    );
+    assert!(inline[0]["text"].as_str().unwrap().contains("NAALWALIRO"), "{inline}");
+
+    // Replaced whole, then deleted.
+    let replacement = json!({"name": "Clinic terms v2", "dictionaries": [{"source": "eng_Latn", "target": "lug_Latn", "entries": "nurse\tmusawo\n", "entries_format": "tsv"}]});
+    let reply = server.send(
+        "PUT",
+        &format!("/v1/glossaries/{id}"),
+        &[("Content-Type", "application/json")],
+        Some(replacement.to_string().as_bytes()),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(
+        reply.json()["dictionaries"],
+        json!([{"source": "eng_Latn", "target": "lug_Latn", "entry_count": 1}])
+    );
+    assert_eq!(
+        server.request("DELETE", &format!("/v1/glossaries/{id}"), &[]).status,
+        204
+    );
+    assert_eq!(server.get(&format!("/v1/glossaries/{id}")).status, 404);
+    assert_eq!(
+        server.request("DELETE", &format!("/v1/glossaries/{id}"), &[]).status,
+        404
+    );
+    let reply = server.post_json(
+        "/v1/translate",
+        &json!({"text": "x", "source": "en", "target": "lg", "glossary": id}),
+    );
+    assert_eq!(reply.status, 404, "{}", reply.body);
+}
+
+#[test]
+fn deepl_v2_glossaries_and_glossary_id_on_translate() {
+    let server = App::start(&["--api-keys", "team-a,team-b"]);
+    let auth_a = [("Authorization", "DeepL-Auth-Key team-a")];
+    let form = "name=Clinic&source_lang=EN&target_lang=DE&entries_format=csv&entries=nurse%2CKrankenpfleger%0A%22health+centre%22%2CGesundheitszentrum%0A";
+    let reply = server.post(
+        "/v2/glossaries",
+        "application/x-www-form-urlencoded",
+        form.as_bytes(),
+        &auth_a,
+    );
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let made = reply.json();
+    let id = made["glossary_id"].as_str().unwrap().to_string();
+    assert_eq!(
+        (
+            made["source_lang"].as_str(),
+            made["target_lang"].as_str(),
+            made["entry_count"].as_i64()
+        ),
+        (Some("en"), Some("de"), Some(2))
+    );
+    assert_eq!(made["ready"], true);
+    assert!(made["creation_time"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(
+        server.get_with("/v2/glossaries", &auth_a).json()["glossaries"],
+        json!([made])
+    );
+    let entries = server.get_with(&format!("/v2/glossaries/{id}/entries"), &auth_a);
+    assert_eq!(
+        entries.body,
+        "nurse\tKrankenpfleger\nhealth centre\tGesundheitszentrum\n"
+    );
+    let pairs = server.get_with("/v2/glossary-language-pairs", &auth_a).json();
+    let count = pairs["supported_languages"].as_array().unwrap().len();
+    assert!(count > 200 * 199, "every pair of the model's languages: {count}");
+
+    let reply = server.post(
+        "/v2/translate",
+        "application/json",
+        json!({"text": ["Ask the nurse at the health centre."], "source_lang": "EN", "target_lang": "DE", "glossary_id": id}).to_string().as_bytes(),
+        &auth_a,
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let text = reply.json()["translations"][0]["text"].as_str().unwrap().to_string();
+    assert!(
+        text.contains("Krankenpfleger") && text.contains("Gesundheitszentrum"),
+        "{text}"
+    );
+    // DeepL needs the source language with a glossary.
+    let reply = server.post(
+        "/v2/translate",
+        "application/json",
+        json!({"text": ["x"], "target_lang": "DE", "glossary_id": id})
+            .to_string()
+            .as_bytes(),
+        &auth_a,
+    );
+    assert_eq!(reply.status, 400, "{}", reply.body);
+    // Another key's glossary is no glossary.
+    let auth_b = [("Authorization", "DeepL-Auth-Key team-b")];
+    assert_eq!(server.get_with(&format!("/v2/glossaries/{id}"), &auth_b).status, 404);
+    assert_eq!(
+        server.get_with("/v2/glossaries", &auth_b).json(),
+        json!({"glossaries": []})
+    );
+    let reply = server.post(
+        "/v2/translate",
+        "application/json",
+        json!({"text": ["x"], "source_lang": "EN", "target_lang": "DE", "glossary_id": id})
+            .to_string()
+            .as_bytes(),
+        &auth_b,
+    );
+    assert_eq!(reply.status, 404, "{}", reply.body);
+    assert_eq!(
+        server
+            .request("DELETE", &format!("/v2/glossaries/{id}"), &auth_b)
+            .status,
+        404
+    );
+    assert_eq!(
+        server
+            .request("DELETE", &format!("/v2/glossaries/{id}"), &auth_a)
+            .status,
+        204
+    );
+    assert_eq!(server.get_with(&format!("/v2/glossaries/{id}"), &auth_a).status, 404);
+}
+
+#[test]
+fn bad_glossaries_are_refused_naming_the_line_or_field_and_store_nothing() {
+    let server = App::start(&["--glossary-max-entries", "3", "--glossary-max-term-chars", "30"]);
+    let with_entries = |entries: Value, format: Option<&str>| {
+        let mut dictionary = json!({"source": "eng_Latn", "target": "lug_Latn", "entries": entries});
+        if let Some(format) = format {
+            dictionary["entries_format"] = json!(format);
+        }
+        json!({"name": "g", "dictionaries": [dictionary]})
+    };
+    for (body, status, named) in [
+        (with_entries(json!("a\tb\nc\n"), None), 400, "line 2"),
+        (
+            with_entries(json!("nurse\tx\nNurse\ty\n"), None),
+            400,
+            "already on line 1",
+        ),
+        (with_entries(json!("a\t \n"), None), 400, "empty target term"),
+        (with_entries(json!("\"a,b\n"), Some("csv")), 400, "line 1"),
+        (with_entries(json!("a,b,en,fr\n"), Some("csv")), 400, "target language"),
+        (with_entries(json!("a\tb\n"), Some("xlsx")), 400, "entries_format"),
+        (
+            with_entries(json!([{"source": "x".repeat(31), "target": "y"}]), None),
+            400,
+            "31 characters",
+        ),
+        (with_entries(json!("a\tb\nc\td\ne\tf\ng\th\n"), None), 400, "4 entries"),
+        (with_entries(json!([]), None), 400, "no entries"),
+        (
+            json!({"name": "g", "dictionaries": [{"source": "eng_Latn", "target": "Klingon", "entries": "a\tb"}]}),
+            400,
+            "target",
+        ),
+        (
+            json!({"name": "g", "dictionaries": [{"source": "eng_Latn", "target": "eng_Latn", "entries": "a\tb"}]}),
+            400,
+            "same",
+        ),
+        (
+            json!({"name": " ", "dictionaries": [{"source": "eng_Latn", "target": "lug_Latn", "entries": "a\tb"}]}),
+            400,
+            "name",
+        ),
+        (json!({"name": "g", "dictionaries": []}), 400, "dictionaries"),
+        (json!({"name": "g"}), 400, "dictionaries"),
+    ] {
+        let reply = server.post_json("/v1/glossaries", &body);
+        assert_eq!(reply.status, status, "{body}: {}", reply.body);
+        assert!(reply.body.contains(named), "{body}: {}", reply.body);
+    }
+    let broken = server.post("/v1/glossaries", "application/json", b"{not json", &[]);
+    assert_eq!(broken.status, 400);
+    // A file upload with a bad line is refused the same way.
+    let reply = server.post_multipart(
+        "/v1/glossaries",
+        &[
+            ("name", None, b"g"),
+            ("source", None, b"en"),
+            ("target", None, b"lg"),
+            ("file", Some("terms.csv"), b"a,b\nc\n"),
+        ],
+    );
+    assert_eq!(reply.status, 400, "{}", reply.body);
+    assert!(reply.body.contains("line 2"), "{}", reply.body);
+    let reply = server.post_multipart(
+        "/v1/glossaries",
+        &[
+            ("name", None, b"g"),
+            ("source", None, b"en"),
+            ("target", None, b"lg"),
+            ("file", Some("terms.csv"), b"a,b\n"),
+        ],
+    );
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    assert_eq!(
+        server.get("/v1/glossaries").json()["glossaries"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // HTML, an automatic source and the stream are refused with a glossary, saying why.
+    let id = reply.json()["id"].as_str().unwrap().to_string();
+    let stream = server.post_json(
+        "/v1/translate/stream",
+        &json!({"text": "a", "source": "en", "target": "lg", "glossary": id}),
+    );
+    assert_eq!(stream.status, 400, "{}", stream.body);
+    assert!(stream.body.contains("glossary"), "{}", stream.body);
+    let reply = server.post_json(
+        "/v1/translate",
+        &json!({"text": "<p>a</p>", "format": "html", "source": "en", "target": "lg", "glossary": id}),
+    );
+    assert_eq!(reply.status, 400, "{}", reply.body);
+    let reply = server.post_json("/v1/translate", &json!({"text": "a", "target": "lg", "glossary": id}));
+    assert_eq!(reply.status, 400, "{}", reply.body);
+    assert!(reply.body.contains("source"), "{}", reply.body);
+}
+
+#[test]
+fn a_deleted_glossary_leaves_no_text_on_disk() {
+    let data = tempfile::tempdir().unwrap();
+    let server = App::start(&["--data-dir", &data.path().display().to_string()]);
+    let marker = "Nakasero-4471-marker";
+    let body = json!({"name": "g", "dictionaries": [{"source": "eng_Latn", "target": "lug_Latn", "entries": format!("{marker}\tx\n")}]});
+    let reply = server.post_json("/v1/glossaries", &body);
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    assert!(
+        !common::on_disk(data.path(), marker).is_empty(),
+        "the glossary is stored"
+    );
+    let id = reply.json()["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        server.request("DELETE", &format!("/v1/glossaries/{id}"), &[]).status,
+        204
+    );
+    assert_eq!(common::on_disk(data.path(), marker), Vec::<String>::new());
+}
