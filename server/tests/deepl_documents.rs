@@ -177,7 +177,7 @@ fn bad_document_requests_get_deepls_errors() {
                 ("glossary_id", None, b"g1"),
             ],
             400,
-            "Value for 'glossary_id' not supported: this server has no glossaries.",
+            "Value for 'glossary_id' not supported for documents: glossaries apply to text translation in this version.",
         ),
     ];
     for (parts, status, message) in cases {

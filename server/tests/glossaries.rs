@@ -352,3 +352,104 @@ fn a_deleted_glossary_leaves_no_text_on_disk() {
     );
     assert_eq!(common::on_disk(data.path(), marker), Vec::<String>::new());
 }
+
+/// Three terms in each of 21 target languages, 12 scripts, 5 of them right to left or without
+/// spaces between words: written for this test (hospital, water, school).
+const TERMS: [(&str, [&str; 3]); 21] = [
+    ("fra_Latn", ["hôpital", "eau", "école"]),
+    ("arb_Arab", ["مستشفى", "ماء", "مدرسة"]),
+    ("heb_Hebr", ["בית חולים", "מים", "בית ספר"]),
+    ("urd_Arab", ["ہسپتال", "پانی", "اسکول"]),
+    ("pes_Arab", ["بیمارستان", "آب", "مدرسه"]),
+    ("zho_Hans", ["医院", "水", "学校"]),
+    ("jpn_Jpan", ["病院", "水", "学校"]),
+    ("kor_Hang", ["병원", "물", "학교"]),
+    ("hin_Deva", ["अस्पताल", "पानी", "स्कूल"]),
+    ("ben_Beng", ["হাসপাতাল", "পানি", "স্কুল"]),
+    ("amh_Ethi", ["ሆስፒታል", "ውሃ", "ትምህርት ቤት"]),
+    ("tha_Thai", ["โรงพยาบาล", "น้ำ", "โรงเรียน"]),
+    ("rus_Cyrl", ["больница", "вода", "школа"]),
+    ("ell_Grek", ["νοσοκομείο", "νερό", "σχολείο"]),
+    ("kat_Geor", ["საავადმყოფო", "წყალი", "სკოლა"]),
+    ("tam_Taml", ["மருத்துவமனை", "தண்ணீர்", "பள்ளி"]),
+    ("lug_Latn", ["eddwaliro", "amazzi", "essomero"]),
+    ("quy_Latn", ["hampina wasi", "yaku", "yachaywasi"]),
+    ("swh_Latn", ["hospitali", "maji", "shule"]),
+    ("zul_Latn", ["isibhedlela", "amanzi", "isikole"]),
+    ("tur_Latn", ["hastane", "su", "okul"]),
+];
+const SOURCE_TERMS: [&str; 3] = ["hospital", "water", "school"];
+/// Sentences with a term's place (`{}`), written for this test.
+const WITH_TERM: [&str; 10] = [
+    "The {} is near the market.",
+    "We walked to the {} this morning.",
+    "My sister works at the {} on Mondays.",
+    "Is the {} open today?",
+    "They built a new {} in our village.",
+    "Please wait for me at the {}.",
+    "The children talked about the {} all evening.",
+    "Nobody knew where the old {} was.",
+    "Our {} needs help from everyone.",
+    "I read a story about a {} in the mountains.",
+];
+/// Sentences without any term.
+const WITHOUT_TERM: [&str; 5] = [
+    "The bus leaves at nine.",
+    "My mother likes green tea.",
+    "We will meet after the rain.",
+    "Where did you put the keys?",
+    "The shop is closed on Sundays.",
+];
+
+#[test]
+fn terms_are_kept_in_315_sentences_over_21_languages_and_forced_nowhere() {
+    let server = App::start(&[]);
+    let (mut occurrences, mut hits, mut untouched, mut unchanged) = (0, 0, 0, 0);
+    for (target, words) in TERMS {
+        let entries: Vec<Value> = SOURCE_TERMS
+            .iter()
+            .zip(words)
+            .map(|(source, target)| json!({"source": source, "target": target}))
+            .collect();
+        // Each sentence has one term, the terms taking turns; the capitalised ones check case.
+        let with: Vec<(String, &str)> = WITH_TERM
+            .iter()
+            .enumerate()
+            .map(|(i, template)| {
+                let term = SOURCE_TERMS[i % 3];
+                let term = if i % 4 == 0 {
+                    term.to_uppercase()
+                } else {
+                    term.to_string()
+                };
+                (template.replace("{}", &term), words[i % 3])
+            })
+            .collect();
+        let texts: Vec<&str> = with.iter().map(|(t, _)| t.as_str()).chain(WITHOUT_TERM).collect();
+        let glossary = translate(
+            &server,
+            &json!({"text": texts, "source": "eng_Latn", "target": target, "glossary": {"entries": entries}}),
+        );
+        let plain = translate(&server, &json!({"text": texts, "source": "eng_Latn", "target": target}));
+        for (i, (_, wanted)) in with.iter().enumerate() {
+            occurrences += 1;
+            let text = glossary[i]["text"].as_str().unwrap();
+            if text.contains(wanted) {
+                hits += 1;
+            } else {
+                eprintln!("{target}: {wanted:?} missing from {text:?}");
+            }
+        }
+        for i in with.len()..texts.len() {
+            untouched += 1;
+            if glossary[i]["text"] == plain[i]["text"] && glossary[i].get("glossary_terms").is_none() {
+                unchanged += 1;
+            }
+        }
+    }
+    eprintln!(
+        "glossary terms: {hits} of {occurrences} kept; {unchanged} of {untouched} sentences without terms translated as without the glossary"
+    );
+    assert_eq!((hits, occurrences), (210, 210));
+    assert_eq!((unchanged, untouched), (105, 105));
+}

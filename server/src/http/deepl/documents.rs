@@ -34,7 +34,7 @@ pub struct DocumentUploadForm {
     pub output_format: Option<String>,
     /// As in `/v2/translate`.
     pub formality: Option<String>,
-    /// Refused: this server has no glossaries yet.
+    /// Refused: glossaries apply to text translation (`/v2/translate`) in this version.
     pub glossary_id: Option<String>,
 }
 

@@ -60,7 +60,7 @@ pub struct DeeplTranslateBody {
     /// `quality_optimized` (beam 4, the default), `prefer_quality_optimized`, or
     /// `latency_optimized` (greedy decoding); answered in `model_type_used`.
     pub model_type: Option<String>,
-    /// Refused: this server has no glossaries yet.
+    /// A glossary of the key's (`/v2/glossaries`) whose terms the translation keeps; needs `source_lang`.
     pub glossary_id: Option<String>,
     /// Accepted and ignored.
     #[schema(value_type = Option<Vec<String>>)]
