@@ -116,7 +116,7 @@ fn glossary_round_trip(server: &App) {
     assert!(inline[0]["text"].as_str().unwrap().contains("NAALWALIRO"), "{inline}");
 
     // Replaced whole, then deleted.
-    let replacement = json!({"name": "Clinic terms v2", "dictionaries": [{"source": "eng_Latn", "target": "lug_Latn", "entries": "nurse\tmusawo\n", "entries_format": "tsv"}]});
+    let replacement = json!({"name": "Clinic terms v2", "dictionaries": [{"source": "eng_Latn", "target": "lug_Latn", "entries": "nurse\tNURSE-LG\n", "entries_format": "tsv"}]});
     let reply = server.send(
         "PUT",
         &format!("/v1/glossaries/{id}"),
@@ -128,6 +128,12 @@ fn glossary_round_trip(server: &App) {
         reply.json()["dictionaries"],
         json!([{"source": "eng_Latn", "target": "lug_Latn", "entry_count": 1}])
     );
+    // The replacement is what translations use from then on (compiled terms are per version).
+    let replaced = translate(
+        server,
+        &json!({"text": "Call the nurse.", "source": "en", "target": "lg", "glossary": id}),
+    );
+    assert!(replaced[0]["text"].as_str().unwrap().contains("NURSE-LG"), "{replaced}");
     assert_eq!(
         server.request("DELETE", &format!("/v1/glossaries/{id}"), &[]).status,
         204

@@ -66,6 +66,8 @@ pub struct Core {
     pub started: Instant,
     /// The translation memory's fuzzy indexes.
     pub fuzzy: Arc<memory::fuzzy::FuzzyCache>,
+    /// Stored glossaries' compiled terms.
+    pub glossary_cache: glossary::cache::TermsCache,
 }
 
 impl Core {
@@ -103,6 +105,7 @@ impl Core {
             jobs,
             started: Instant::now(),
             fuzzy: Arc::default(),
+            glossary_cache: glossary::cache::TermsCache::default(),
             settings,
         })
     }

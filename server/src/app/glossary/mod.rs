@@ -6,7 +6,9 @@
 //! - [`store`]: the tables and their queries.
 //! - [`entries`]: TSV and CSV entries read and checked.
 //! - [`terms`]: terms found in a text and kept through its translation.
+//! - [`cache`]: stored glossaries' compiled terms, per version.
 
+pub mod cache;
 pub mod entries;
 pub mod store;
 pub mod terms;
@@ -311,6 +313,7 @@ impl Core {
             .on_runtime(move |s| Box::pin(async move { store::delete(&s, &owner, &wanted).await.map_err(store_error) }))
             .await?;
         if deleted {
+            self.glossary_cache.forget(id);
             Ok(())
         } else {
             Err(Error::NotFound(format!("glossary {id}")))
@@ -333,22 +336,43 @@ impl Core {
                     .map_err(|e| Error::Invalid(format!("glossary: {e}")))?
             }
             GlossaryChoice::Stored(id) => {
-                // A glossary without this pair is a mistake to say, not one to ignore.
-                self.glossary_entries(owner, &id, Some((source, target)))
-                    .await
-                    .map_err(|e| match e {
-                        Error::NotFound(message) if message.contains("dictionary") => {
-                            Error::Invalid(format!("glossary: {message}; it cannot be used for this translation"))
-                        }
-                        other => other,
-                    })?
-                    .1
+                let (owner_id, wanted) = (owner_column(owner), id.clone());
+                let row = self
+                    .jobs
+                    .on_runtime(move |s| {
+                        Box::pin(async move { store::get(&s, &owner_id, &wanted).await.map_err(store_error) })
+                    })
+                    .await?
+                    .ok_or_else(|| Error::NotFound(format!("glossary {id}")))?;
+                if !row
+                    .dictionaries
+                    .iter()
+                    .any(|(s, t, _)| s == source.as_str() && t == target.as_str())
+                {
+                    // A glossary without this pair is a mistake to say, not one to ignore.
+                    return Err(Error::Invalid(format!(
+                        "glossary: glossary {id} has no dictionary {source} → {target}; it cannot be used for this translation"
+                    )));
+                }
+                let key = (owner_column(owner), id.clone(), source.to_string(), target.to_string());
+                if let Some(terms) = self.glossary_cache.get(&key, row.version) {
+                    return Ok(terms);
+                }
+                let entries = self.glossary_entries(owner, &id, Some((source, target))).await?.1;
+                let terms = build_terms(entries).await?;
+                self.glossary_cache.put(key, row.version, Arc::clone(&terms));
+                return Ok(terms);
             }
         };
-        let terms = tokio::task::spawn_blocking(move || Terms::new(&entries))
-            .await
-            .map_err(|e| Error::Internal(format!("building the glossary failed: {e}")))?
-            .map_err(Error::Invalid)?;
-        Ok(Arc::new(terms))
+        build_terms(entries).await
     }
+}
+
+/// Compiles entries into terms, off the runtime's threads (a large glossary takes milliseconds).
+async fn build_terms(entries: Vec<(String, String)>) -> Result<Arc<Terms>, Error> {
+    let terms = tokio::task::spawn_blocking(move || Terms::new(&entries))
+        .await
+        .map_err(|e| Error::Internal(format!("building the glossary failed: {e}")))?
+        .map_err(Error::Invalid)?;
+    Ok(Arc::new(terms))
 }

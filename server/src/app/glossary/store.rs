@@ -11,7 +11,7 @@ use crate::app::jobs::store::{now_ms, Store, StoreError};
 pub fn create_statements() -> Vec<String> {
     vec![
         "CREATE TABLE IF NOT EXISTS tolk_glossaries (id TEXT PRIMARY KEY, owner TEXT NOT NULL, name TEXT NOT NULL, \
-         created_at BIGINT NOT NULL)"
+         created_at BIGINT NOT NULL, version BIGINT NOT NULL DEFAULT 1)"
             .to_string(),
         "CREATE INDEX IF NOT EXISTS tolk_glossaries_by_owner ON tolk_glossaries (owner, created_at)".to_string(),
         "CREATE TABLE IF NOT EXISTS tolk_glossary_entries (glossary_id TEXT NOT NULL, source_lang TEXT NOT NULL, \
@@ -41,6 +41,8 @@ pub struct GlossaryRow {
     pub name: String,
     /// When it was made, in milliseconds since the epoch.
     pub created_at: i64,
+    /// Raised by every replacement, so that a server's compiled terms know when they are stale.
+    pub version: i64,
     /// Its dictionaries' language pairs and sizes.
     pub dictionaries: Vec<(String, String, i64)>,
 }
@@ -60,7 +62,7 @@ pub async fn put(
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE tolk_glossaries SET name = $1 WHERE id = $2 AND owner = $3")
+        sqlx::query("UPDATE tolk_glossaries SET name = $1, version = version + 1 WHERE id = $2 AND owner = $3")
             .bind(name)
             .bind(id)
             .bind(owner)
@@ -98,8 +100,13 @@ pub async fn put(
     Ok(())
 }
 
-fn glossary_row(row: &AnyRow) -> Result<(String, String, i64), StoreError> {
-    Ok((row.try_get("id")?, row.try_get("name")?, row.try_get("created_at")?))
+fn glossary_row(row: &AnyRow) -> Result<(String, String, i64, i64), StoreError> {
+    Ok((
+        row.try_get("id")?,
+        row.try_get("name")?,
+        row.try_get("created_at")?,
+        row.try_get("version")?,
+    ))
 }
 
 async fn dictionaries(store: &Store, id: &str) -> Result<Vec<(String, String, i64)>, StoreError> {
@@ -123,12 +130,12 @@ async fn dictionaries(store: &Store, id: &str) -> Result<Vec<(String, String, i6
 
 /// One of `owner`'s glossaries; `None` when it has no such glossary.
 pub async fn get(store: &Store, owner: &str, id: &str) -> Result<Option<GlossaryRow>, StoreError> {
-    let row = sqlx::query("SELECT id, name, created_at FROM tolk_glossaries WHERE id = $1 AND owner = $2")
+    let row = sqlx::query("SELECT id, name, created_at, version FROM tolk_glossaries WHERE id = $1 AND owner = $2")
         .bind(id)
         .bind(owner)
         .fetch_optional(store.pool())
         .await?;
-    let Some((id, name, created_at)) = row.as_ref().map(glossary_row).transpose()? else {
+    let Some((id, name, created_at, version)) = row.as_ref().map(glossary_row).transpose()? else {
         return Ok(None);
     };
     let dictionaries = dictionaries(store, &id).await?;
@@ -136,24 +143,28 @@ pub async fn get(store: &Store, owner: &str, id: &str) -> Result<Option<Glossary
         id,
         name,
         created_at,
+        version,
         dictionaries,
     }))
 }
 
 /// `owner`'s glossaries, oldest first.
 pub async fn list(store: &Store, owner: &str) -> Result<Vec<GlossaryRow>, StoreError> {
-    let rows = sqlx::query("SELECT id, name, created_at FROM tolk_glossaries WHERE owner = $1 ORDER BY created_at, id")
-        .bind(owner)
-        .fetch_all(store.pool())
-        .await?;
+    let rows = sqlx::query(
+        "SELECT id, name, created_at, version FROM tolk_glossaries WHERE owner = $1 ORDER BY created_at, id",
+    )
+    .bind(owner)
+    .fetch_all(store.pool())
+    .await?;
     let mut glossaries = Vec::with_capacity(rows.len());
     for row in &rows {
-        let (id, name, created_at) = glossary_row(row)?;
+        let (id, name, created_at, version) = glossary_row(row)?;
         let dictionaries = dictionaries(store, &id).await?;
         glossaries.push(GlossaryRow {
             id,
             name,
             created_at,
+            version,
             dictionaries,
         });
     }
