@@ -27,6 +27,12 @@ pub fn owner_id(key: &str) -> String {
     hex::encode(digest(key.trim()))
 }
 
+/// The owner column of what an owner stores (memories, glossaries): its id, or empty for a server
+/// without keys, whose data everyone shares.
+pub fn owner_column(owner: Option<&str>) -> String {
+    owner.unwrap_or_default().to_string()
+}
+
 /// One key's limits; 0 is unlimited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyLimits {

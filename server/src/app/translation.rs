@@ -290,21 +290,18 @@ fn glossary_parts(
     units: &mut Vec<Unit>,
     used: &mut Vec<usize>,
 ) -> Option<Vec<Part>> {
-    let marked: Vec<Option<(String, Vec<usize>)>> = text.split_inclusive('\n').map(|line| terms.mark(line)).collect();
-    if marked.iter().all(Option::is_none) {
-        return None;
-    }
+    let (units_before, used_before) = (units.len(), used.len());
     let mut parts = Vec::new();
-    for (line, marked) in text.split_inclusive('\n').zip(marked) {
+    for line in text.split_inclusive('\n') {
         let content = line.trim();
         if content.is_empty() {
             parts.push(Part::Layout(line.to_string()));
             continue;
         }
-        let start = line.find(content).unwrap_or(0);
+        let start = line.len() - line.trim_start().len();
         parts.push(Part::Layout(line[..start].to_string()));
         let first = units.len();
-        match marked.and_then(|_| terms.mark(content)) {
+        match terms.mark(content) {
             Some((html, found)) => {
                 used.extend(found);
                 let mut texts = Vec::new();
@@ -325,6 +322,11 @@ fn glossary_parts(
             }
         }
         parts.push(Part::Layout(line[start + content.len()..].to_string()));
+    }
+    if used.len() == used_before {
+        // No term anywhere: the text goes as one plain unit, as without a glossary.
+        units.truncate(units_before);
+        return None;
     }
     Some(parts)
 }

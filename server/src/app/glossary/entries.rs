@@ -128,6 +128,23 @@ pub fn parse(
     Ok(entries)
 }
 
+/// Checks entries given as pairs (JSON) by the same rules as a file, each refusal naming the
+/// entry's place as a line.
+pub fn parse_pairs(
+    pairs: &[(String, String)],
+    languages: (LangCode, LangCode),
+    limits: &GlossaryLimits,
+) -> Result<Vec<(String, String)>, String> {
+    if let Some(at) = pairs
+        .iter()
+        .position(|(s, t)| s.contains(['\t', '\n', '\r']) || t.contains(['\t', '\n', '\r']))
+    {
+        return Err(format!("line {}: a term holds a tab or a line break", at + 1));
+    }
+    let text: String = pairs.iter().map(|(s, t)| format!("{s}\t{t}\n")).collect();
+    parse(&text, EntriesFormat::Tsv, languages, limits)
+}
+
 /// Writes entries as TSV, as DeepL's `GET …/entries` answers.
 pub fn to_tsv(entries: &[(String, String)]) -> String {
     entries.iter().map(|(s, t)| format!("{s}\t{t}\n")).collect()

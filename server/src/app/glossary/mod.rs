@@ -19,7 +19,7 @@ use langs::LangCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::jobs::JobError;
+use super::keys::owner_column;
 use super::{Core, Error};
 use entries::{EntriesFormat, GlossaryLimits};
 use store::{Dictionary, GlossaryRow};
@@ -100,14 +100,6 @@ pub enum GlossaryChoice {
     Inline(Vec<(String, String)>),
 }
 
-fn owner_column(owner: Option<&str>) -> String {
-    owner.unwrap_or_default().to_string()
-}
-
-fn store_error(error: impl Into<JobError>) -> JobError {
-    error.into()
-}
-
 /// A new glossary id, in the form DeepL's ids have.
 fn new_id() -> String {
     let hex = crate::app::jobs::new_id();
@@ -172,17 +164,7 @@ impl Core {
             }
             let entries = match dictionary.entries {
                 EntriesInput::Text(text, format) => entries::parse(&text, format, (source, target), &limits),
-                EntriesInput::Pairs(pairs) => {
-                    let text: String = pairs.iter().map(|(s, t)| format!("{s}\t{t}\n")).collect();
-                    if pairs
-                        .iter()
-                        .any(|(s, t)| s.contains(['\t', '\n', '\r']) || t.contains(['\t', '\n', '\r']))
-                    {
-                        Err("a term holds a tab or a line break".to_string())
-                    } else {
-                        entries::parse(&text, EntriesFormat::Tsv, (source, target), &limits)
-                    }
-                }
+                EntriesInput::Pairs(pairs) => entries::parse_pairs(&pairs, (source, target), &limits),
             }
             .map_err(|e| Error::Invalid(at(e)))?;
             total += entries.len();
@@ -214,10 +196,8 @@ impl Core {
             .jobs
             .on_runtime(move |s| {
                 Box::pin(async move {
-                    store::put(&s, &owner, &id, &name, &dictionaries, false)
-                        .await
-                        .map_err(store_error)?;
-                    store::get(&s, &owner, &id).await.map_err(store_error)
+                    store::put(&s, &owner, &id, &name, &dictionaries, false).await?;
+                    Ok(store::get(&s, &owner, &id).await?)
                 })
             })
             .await?;
@@ -240,10 +220,8 @@ impl Core {
             .jobs
             .on_runtime(move |s| {
                 Box::pin(async move {
-                    store::put(&s, &owner, &id, &name, &dictionaries, true)
-                        .await
-                        .map_err(store_error)?;
-                    store::get(&s, &owner, &id).await.map_err(store_error)
+                    store::put(&s, &owner, &id, &name, &dictionaries, true).await?;
+                    Ok(store::get(&s, &owner, &id).await?)
                 })
             })
             .await?;
@@ -256,7 +234,7 @@ impl Core {
         let (owner, wanted) = (owner_column(owner), id.to_string());
         let row = self
             .jobs
-            .on_runtime(move |s| Box::pin(async move { store::get(&s, &owner, &wanted).await.map_err(store_error) }))
+            .on_runtime(move |s| Box::pin(async move { Ok(store::get(&s, &owner, &wanted).await?) }))
             .await?;
         row.map(GlossaryView::from)
             .ok_or_else(|| Error::NotFound(format!("glossary {id}")))
@@ -267,7 +245,7 @@ impl Core {
         let owner = owner_column(owner);
         let rows = self
             .jobs
-            .on_runtime(move |s| Box::pin(async move { store::list(&s, &owner).await.map_err(store_error) }))
+            .on_runtime(move |s| Box::pin(async move { Ok(store::list(&s, &owner).await?) }))
             .await?;
         Ok(rows.into_iter().map(GlossaryView::from).collect())
     }
@@ -298,9 +276,7 @@ impl Core {
         let (wanted, source, target) = (id.to_string(), dictionary.source.clone(), dictionary.target.clone());
         let entries = self
             .jobs
-            .on_runtime(move |s| {
-                Box::pin(async move { store::entries(&s, &wanted, &source, &target).await.map_err(store_error) })
-            })
+            .on_runtime(move |s| Box::pin(async move { Ok(store::entries(&s, &wanted, &source, &target).await?) }))
             .await?;
         Ok((dictionary, entries))
     }
@@ -310,7 +286,7 @@ impl Core {
         let (owner, wanted) = (owner_column(owner), id.to_string());
         let deleted = self
             .jobs
-            .on_runtime(move |s| Box::pin(async move { store::delete(&s, &owner, &wanted).await.map_err(store_error) }))
+            .on_runtime(move |s| Box::pin(async move { Ok(store::delete(&s, &owner, &wanted).await?) }))
             .await?;
         if deleted {
             self.glossary_cache.forget(id);
@@ -329,19 +305,13 @@ impl Core {
         (source, target): (LangCode, LangCode),
     ) -> Result<Arc<Terms>, Error> {
         let entries = match choice {
-            GlossaryChoice::Inline(pairs) => {
-                let limits = self.glossary_limits();
-                let text: String = pairs.iter().map(|(s, t)| format!("{s}\t{t}\n")).collect();
-                entries::parse(&text, EntriesFormat::Tsv, (source, target), &limits)
-                    .map_err(|e| Error::Invalid(format!("glossary: {e}")))?
-            }
+            GlossaryChoice::Inline(pairs) => entries::parse_pairs(&pairs, (source, target), &self.glossary_limits())
+                .map_err(|e| Error::Invalid(format!("glossary: {e}")))?,
             GlossaryChoice::Stored(id) => {
                 let (owner_id, wanted) = (owner_column(owner), id.clone());
                 let row = self
                     .jobs
-                    .on_runtime(move |s| {
-                        Box::pin(async move { store::get(&s, &owner_id, &wanted).await.map_err(store_error) })
-                    })
+                    .on_runtime(move |s| Box::pin(async move { Ok(store::get(&s, &owner_id, &wanted).await?) }))
                     .await?
                     .ok_or_else(|| Error::NotFound(format!("glossary {id}")))?;
                 if !row
@@ -358,7 +328,14 @@ impl Core {
                 if let Some(terms) = self.glossary_cache.get(&key, row.version) {
                     return Ok(terms);
                 }
-                let entries = self.glossary_entries(owner, &id, Some((source, target))).await?.1;
+                // The row above found the glossary to be the owner's: its entries, without asking again.
+                let (wanted, source_lang, target_lang) = (id.clone(), source.to_string(), target.to_string());
+                let entries = self
+                    .jobs
+                    .on_runtime(move |s| {
+                        Box::pin(async move { Ok(store::entries(&s, &wanted, &source_lang, &target_lang).await?) })
+                    })
+                    .await?;
                 let terms = build_terms(entries).await?;
                 self.glossary_cache.put(key, row.version, Arc::clone(&terms));
                 return Ok(terms);

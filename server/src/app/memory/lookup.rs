@@ -11,6 +11,15 @@ use translator::{TextRequest, Translator};
 use super::store::{self, match_key};
 use crate::app::jobs::store::{Store, StoreError};
 
+/// The sentences of `text` as `translator`'s pool cuts them; none for a text it would refuse
+/// (the pool refuses it with its own error).
+pub fn sentences(translator: &Translator, text: &str, source: LangCode, target: LangCode) -> Vec<String> {
+    translator
+        .prepare(&TextRequest { text, source, target })
+        .map(|prepared| prepared.layout.sentences().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
 /// The sentences of texts, by match key.
 #[derive(Debug, Default)]
 pub struct SentenceKeys {
@@ -23,17 +32,24 @@ impl SentenceKeys {
     pub fn cut(translator: &Translator, texts: &[String], source: LangCode, target: LangCode) -> SentenceKeys {
         let mut by_key: HashMap<String, Vec<String>> = HashMap::new();
         for text in texts {
-            let Ok(prepared) = translator.prepare(&TextRequest { text, source, target }) else {
-                continue;
-            };
-            for sentence in prepared.layout.sentences() {
-                let sentences = by_key.entry(match_key(sentence)).or_default();
-                if !sentences.iter().any(|s| s == sentence) {
-                    sentences.push(sentence.to_string());
+            for sentence in sentences(translator, text, source, target) {
+                let same = by_key.entry(match_key(&sentence)).or_default();
+                if !same.contains(&sentence) {
+                    same.push(sentence);
                 }
             }
         }
         SentenceKeys { by_key }
+    }
+
+    /// Distinct match keys.
+    pub fn len(&self) -> usize {
+        self.by_key.len()
+    }
+
+    /// Whether no sentence was cut.
+    pub fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
     }
 
     /// The match keys.

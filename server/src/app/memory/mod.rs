@@ -29,6 +29,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::jobs::JobError;
+use super::keys::owner_column;
 use super::registry::Model;
 use super::{Core, Error};
 use exchange::ExchangeFormat;
@@ -105,10 +106,6 @@ pub enum Matching {
 
 pub use store::match_key;
 
-fn owner_column(owner: Option<&str>) -> String {
-    owner.unwrap_or_default().to_string()
-}
-
 /// The sentence pairs of a correction: sentence by sentence where the source and the correction
 /// have as many sentences as `model` cuts them, else the whole text as one.
 fn correction_entries(
@@ -118,19 +115,11 @@ fn correction_entries(
     correction: &str,
     machine: Option<&str>,
 ) -> Vec<NewEntry> {
-    let cut = |text: &str, from: LangCode, to: LangCode| -> Vec<String> {
-        model
-            .pool
-            .translator()
-            .prepare(&translator::TextRequest {
-                text,
-                source: from,
-                target: to,
-            })
-            .map(|p| p.layout.sentences().map(str::to_string).collect())
-            .unwrap_or_default()
-    };
-    let (sources, targets) = (cut(text, source, target), cut(correction, target, source));
+    let translator = model.pool.translator();
+    let (sources, targets) = (
+        lookup::sentences(translator, text, source, target),
+        lookup::sentences(translator, correction, target, source),
+    );
     let pairs: Vec<(String, String)> = if sources.len() == targets.len() && !sources.is_empty() {
         sources.into_iter().zip(targets).collect()
     } else {
@@ -147,10 +136,6 @@ fn correction_entries(
             machine: machine.filter(|_| whole).map(str::to_string),
         })
         .collect()
-}
-
-fn store_error(error: impl Into<JobError>) -> JobError {
-    error.into()
 }
 
 /// Reads a pair's entries, builds their fuzzy index (off the runtime's threads) and caches it.
@@ -224,7 +209,7 @@ impl Core {
             .jobs
             .on_runtime(move |s| {
                 Box::pin(async move {
-                    let written = store::insert(&s, &owner, &name, &entries).await.map_err(store_error)?;
+                    let written = store::insert(&s, &owner, &name, &entries).await?;
                     Ok((written, owner, name, entries))
                 })
             })
@@ -263,11 +248,7 @@ impl Core {
             let owner = owner.clone();
             self.jobs
                 .on_runtime(move |s| {
-                    Box::pin(async move {
-                        store::version(&s, &owner, source.as_str(), target.as_str())
-                            .await
-                            .map_err(store_error)
-                    })
+                    Box::pin(async move { Ok(store::version(&s, &owner, source.as_str(), target.as_str()).await?) })
                 })
                 .await?
         };
@@ -280,15 +261,13 @@ impl Core {
             self.jobs
                 .on_runtime(move |s| {
                     Box::pin(async move {
-                        store::exact(&s, &owner, None, source.as_str(), target.as_str(), &wanted)
-                            .await
-                            .map_err(store_error)
+                        Ok(store::exact(&s, &owner, None, source.as_str(), target.as_str(), &wanted).await?)
                     })
                 })
                 .await?
         };
         let exact = keys.known(&found);
-        if matching == Matching::Exact || exact.len() == keys.keys().len() {
+        if matching == Matching::Exact || exact.len() == keys.len() {
             return Ok(MemoryMatches {
                 exact,
                 fuzzy: HashMap::new(),
@@ -353,7 +332,7 @@ impl Core {
         let owner = owner_column(owner);
         let rows = self
             .jobs
-            .on_runtime(move |s| Box::pin(async move { store::memories(&s, &owner).await.map_err(store_error) }))
+            .on_runtime(move |s| Box::pin(async move { Ok(store::memories(&s, &owner).await?) }))
             .await?;
         Ok(rows
             .into_iter()
@@ -367,9 +346,7 @@ impl Core {
         let missing = name.clone();
         let rows = self
             .jobs
-            .on_runtime(move |s| {
-                Box::pin(async move { store::memory_entries(&s, &owner, &name).await.map_err(store_error) })
-            })
+            .on_runtime(move |s| Box::pin(async move { Ok(store::memory_entries(&s, &owner, &name).await?) }))
             .await?;
         if rows.is_empty() {
             return Err(Error::NotFound(format!("memory {missing}")));
@@ -417,9 +394,7 @@ impl Core {
         let column = owner.clone();
         let deleted = self
             .jobs
-            .on_runtime(move |s| {
-                Box::pin(async move { store::delete(&s, &owner, &name, entry).await.map_err(store_error) })
-            })
+            .on_runtime(move |s| Box::pin(async move { Ok(store::delete(&s, &owner, &name, entry).await?) }))
             .await?;
         // Rebuilt from what is left at the next lookup, not served meanwhile.
         self.fuzzy.forget_owner(&column);

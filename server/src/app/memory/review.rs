@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::store::{self, PendingRow};
-use super::{correction_entries, store_error, Correction, CorrectionOutcome};
+use super::{correction_entries, Correction, CorrectionOutcome};
 use crate::app::{Core, Error};
 
 /// A correction waiting for review.
@@ -86,7 +86,7 @@ impl Core {
         };
         let id = self
             .jobs
-            .on_runtime(move |s| Box::pin(async move { store::add_pending(&s, &row).await.map_err(store_error) }))
+            .on_runtime(move |s| Box::pin(async move { Ok(store::add_pending(&s, &row).await?) }))
             .await?;
         Ok(CorrectionOutcome {
             memory,
@@ -105,9 +105,7 @@ impl Core {
             .on_runtime(move |s| {
                 Box::pin(async move {
                     let owner = owner.unwrap_or_default();
-                    store::pending(&s, (!everyone).then_some(owner.as_str()))
-                        .await
-                        .map_err(store_error)
+                    Ok(store::pending(&s, (!everyone).then_some(owner.as_str())).await?)
                 })
             })
             .await?;
@@ -132,7 +130,7 @@ impl Core {
             .jobs
             .on_runtime(move |s| {
                 Box::pin(async move {
-                    store::decide(&s, id, |row| {
+                    let decided = store::decide(&s, id, |row| {
                         let languages = (
                             LangCode::parse(&row.source_lang).ok()?,
                             LangCode::parse(&row.target_lang).ok()?,
@@ -141,8 +139,8 @@ impl Core {
                             correction_entries(&model, languages, &row.source, &row.correction, row.machine.as_deref())
                         })
                     })
-                    .await
-                    .map_err(store_error)
+                    .await?;
+                    Ok(decided)
                 })
             })
             .await?;
