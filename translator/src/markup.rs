@@ -2,7 +2,7 @@
 //! stretch of flowing text) is one text, and each inline span that needs it is one more,
 //! translated alone so that its tags can be placed in the run's translation ([`crate::html`]).
 
-use crate::html::{HtmlDocument, RunTranslation};
+use crate::html::{Dialect, HtmlDocument, RunTranslation};
 
 /// The texts an HTML fragment needs translated, and how to put their translations back.
 #[derive(Debug, Clone)]
@@ -15,7 +15,12 @@ pub struct HtmlPlan {
 impl HtmlPlan {
     /// Parses `html` and appends the texts to translate to `texts`.
     pub fn new(html: &str, texts: &mut Vec<String>) -> HtmlPlan {
-        let document = HtmlDocument::parse(html);
+        HtmlPlan::new_as(html, &Dialect::Html, texts)
+    }
+
+    /// As [`HtmlPlan::new`], for markup of the given dialect.
+    pub fn new_as(html: &str, dialect: &Dialect, texts: &mut Vec<String>) -> HtmlPlan {
+        let document = HtmlDocument::parse_as(html, dialect);
         let mut add = |text: &str| {
             texts.push(text.to_string());
             texts.len() - 1

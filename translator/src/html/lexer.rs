@@ -48,7 +48,8 @@ pub(super) struct Token {
 /// Cuts the source into tokens covering every byte, in order, so that what is not translated can
 /// be written back byte for byte. Every cut falls on an ASCII byte (`<`, `>`, a quote) or the end,
 /// so every range is on char boundaries.
-pub(super) fn lex(src: &str) -> Vec<Token> {
+/// `raw_text` is HTML's reading of `<script>`, `<style>` and the like; XML has no such elements.
+pub(super) fn lex(src: &str, raw_text: bool) -> Vec<Token> {
     let bytes = src.as_bytes();
     let n = bytes.len();
     let mut tokens = Vec::new();
@@ -74,7 +75,7 @@ pub(super) fn lex(src: &str) -> Vec<Token> {
             continue;
         };
         text(&mut tokens, text_start..i, Kind::Text);
-        let raw = kind == Kind::Start && RAW_TEXT.contains(&name.as_str());
+        let raw = raw_text && kind == Kind::Start && RAW_TEXT.contains(&name.as_str());
         let close = match name.as_str() {
             _ if !raw => end,
             "plaintext" => n,
@@ -244,13 +245,13 @@ mod tests {
 
     /// Each token's kind and bytes.
     fn tokens(src: &str) -> Vec<(Kind, &str)> {
-        lex(src).into_iter().map(|t| (t.kind, &src[t.range])).collect()
+        lex(src, true).into_iter().map(|t| (t.kind, &src[t.range])).collect()
     }
 
     #[test]
     fn tokens_tile_the_source() {
         let src = "<!DOCTYPE html><p class=x>Hi &amp; <b>you</b><!-- c --></p><?pi?></ x>a < b<br/>";
-        let all = lex(src);
+        let all = lex(src, true);
         let mut at = 0;
         for token in &all {
             assert_eq!(token.range.start, at, "{all:?}");
@@ -261,7 +262,7 @@ mod tests {
             tokens("<P Id=1>x</P >"),
             [(Kind::Start, "<P Id=1>"), (Kind::Text, "x"), (Kind::End, "</P >")]
         );
-        assert_eq!(lex("<P>")[0].name, "p");
+        assert_eq!(lex("<P>", true)[0].name, "p");
     }
 
     #[test]

@@ -17,12 +17,14 @@
 //! `alt` and `title` are not translated), entities outside translated text, comments, doctypes,
 //! and the whole of `<script>`, `<style>`, `<textarea>`, `<pre>`, `<svg>`, `<math>`, inline
 //! `<code>`, `<kbd>`, `<samp>`, `<var>` and any element marked `translate="no"` or with class
-//! `notranslate` (a `translate="yes"` inside one is not honoured). Nothing here fails: malformed
+//! `notranslate` or Tolk's own `<notranslate>` element (a `translate="yes"` inside one is not
+//! honoured). XML ([`Dialect::Xml`]) is read by the same code with DeepL's rules. Nothing here fails: malformed
 //! markup is kept as it is as far as possible.
 //!
 //! Translated text is written back with only `&`, `<` and `>` escaped, so an entity inside it such
 //! as `&nbsp;` comes back as its character.
 
+mod dialect;
 mod lexer;
 mod parser;
 mod placement;
@@ -30,6 +32,7 @@ mod run;
 #[cfg(test)]
 mod tests;
 
+pub use dialect::{Dialect, XmlRules};
 pub use run::{InlineSpan, Run};
 
 use parser::Piece;
@@ -58,7 +61,12 @@ impl HtmlDocument {
     /// Never fails: malformed markup (unclosed tags, stray `<`, unknown entities) is kept verbatim
     /// as far as possible.
     pub fn parse(html: &str) -> HtmlDocument {
-        let (pieces, runs) = parser::parse(html);
+        HtmlDocument::parse_as(html, &Dialect::Html)
+    }
+
+    /// As [`HtmlDocument::parse`], for markup of the given dialect.
+    pub fn parse_as(html: &str, dialect: &Dialect) -> HtmlDocument {
+        let (pieces, runs) = parser::parse(html, dialect);
         HtmlDocument {
             source: html.to_string(),
             pieces,

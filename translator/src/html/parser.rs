@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use super::dialect::Dialect;
 use super::lexer::{attributes, lex, Kind, Token};
 use super::run::{slice, InlineSpan, Markup, Run};
 use crate::entities::decode_entities;
@@ -19,6 +20,8 @@ const KEEP_INLINE: &[&str] = &["code", "kbd", "samp", "var"];
 const VOID_INLINE: &[&str] = &["img", "wbr"];
 /// Elements kept whole, whatever they contain.
 const KEEP_BLOCK: &[&str] = &["pre", "listing", "svg", "math"];
+/// Tolk's own element for text to keep as it is, in HTML as in plain text.
+const NOTRANSLATE: &str = "notranslate";
 /// Elements that have no close tag.
 pub(super) const VOID: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param", "source", "track",
@@ -34,22 +37,83 @@ pub(super) enum Piece {
 
 /// Cuts `src` into pieces that tile it and the runs they point to. Never fails: malformed markup
 /// is kept verbatim as far as possible.
-pub(super) fn parse(src: &str) -> (Vec<Piece>, Vec<Run>) {
-    Parser::new(src).run()
+pub(super) fn parse(src: &str, dialect: &Dialect) -> (Vec<Piece>, Vec<Run>) {
+    Parser::new(src, dialect).run()
+}
+
+/// The rules of a dialect: which elements flow inside a sentence, which are kept, which are void.
+impl Dialect {
+    /// Whether an element flows inside a sentence rather than ending it.
+    fn is_inline(&self, name: &str) -> bool {
+        match self {
+            Dialect::Html => is_inline(name) || name == NOTRANSLATE,
+            Dialect::Xml(rules) => {
+                if rules.splitting.iter().any(|t| t == name) {
+                    false
+                } else if rules.non_splitting.iter().any(|t| t == name) || rules.ignore.iter().any(|t| t == name) {
+                    true
+                } else if rules.outline_detection {
+                    // Without a list, XML's structure is guessed from HTML's names: `<b>` flows,
+                    // `<para>` ends a sentence.
+                    is_inline(name)
+                } else {
+                    // `outline_detection=0`: only the splitting tags split, as DeepL does.
+                    true
+                }
+            }
+        }
+    }
+
+    /// Whether an inline element is kept as it is, content and all.
+    fn keeps_inline(&self, name: &str, tag: &str) -> bool {
+        marked_keep(tag)
+            || match self {
+                Dialect::Html => KEEP_INLINE.contains(&name) || name == NOTRANSLATE,
+                Dialect::Xml(rules) => rules.ignore.iter().any(|t| t == name),
+            }
+    }
+
+    /// Whether an element that ends runs is kept as it is, content and all.
+    fn keeps_block(&self, name: &str, tag: &str) -> bool {
+        marked_keep(tag)
+            || match self {
+                Dialect::Html => KEEP_BLOCK.contains(&name),
+                Dialect::Xml(rules) => rules.ignore.iter().any(|t| t == name),
+            }
+    }
+
+    /// Whether a start tag has no content and no close tag.
+    fn is_void(&self, token: &Token, src: &str) -> bool {
+        let tag = slice(src, &token.range);
+        match self {
+            Dialect::Html => VOID.contains(&token.name.as_str()) || foreign_self_closing(token, src),
+            Dialect::Xml(_) => tag.ends_with("/>"),
+        }
+    }
+
+    /// Whether a start tag is an inline element without content, placed between words.
+    fn is_void_inline(&self, token: &Token, src: &str) -> bool {
+        match self {
+            Dialect::Html => VOID_INLINE.contains(&token.name.as_str()),
+            Dialect::Xml(_) => self.is_void(token, src) && self.is_inline(&token.name),
+        }
+    }
 }
 
 /// Tokens into the document's pieces.
 struct Parser<'a> {
     src: &'a str,
+    dialect: &'a Dialect,
     pieces: Vec<Piece>,
     runs: Vec<Run>,
     run: RunBuilder,
 }
 
 impl<'a> Parser<'a> {
-    fn new(src: &'a str) -> Parser<'a> {
+    fn new(src: &'a str, dialect: &'a Dialect) -> Parser<'a> {
         Parser {
             src,
+            dialect,
             pieces: Vec::new(),
             runs: Vec::new(),
             run: RunBuilder::default(),
@@ -57,12 +121,12 @@ impl<'a> Parser<'a> {
     }
 
     fn run(mut self) -> (Vec<Piece>, Vec<Run>) {
-        let src = self.src;
-        let tokens = lex(src);
-        let matching = matching_ends(&tokens, src);
+        let (src, dialect) = (self.src, self.dialect);
+        let tokens = lex(src, matches!(dialect, Dialect::Html));
+        let matching = matching_ends(&tokens, src, dialect);
         let flows = |t: &Token| match t.kind {
             Kind::Text => true,
-            Kind::Start | Kind::End => is_inline(&t.name),
+            Kind::Start | Kind::End => dialect.is_inline(&t.name),
             _ => false,
         };
         // The first token at or after each index that ends a run.
@@ -81,12 +145,12 @@ impl<'a> Parser<'a> {
                     self.run.push_text(&decode_entities(tag));
                     i += 1;
                 }
-                Kind::Start if VOID_INLINE.contains(&name) => {
+                Kind::Start if dialect.is_void_inline(token, src) => {
                     self.run.touch(&token.range, false);
                     self.run.atom(tag.to_string(), String::new());
                     i += 1;
                 }
-                Kind::Start if is_inline(name) && (KEEP_INLINE.contains(&name) || marked_keep(tag)) => {
+                Kind::Start if dialect.is_inline(name) && dialect.keeps_inline(name, tag) => {
                     match matching[i] {
                         Some(j) if next_boundary[i + 1] >= j => {
                             self.run.keep(src, &tokens[i..=j]);
@@ -105,21 +169,17 @@ impl<'a> Parser<'a> {
                         }
                     }
                 }
-                Kind::Start if is_inline(name) => {
+                Kind::Start if dialect.is_inline(name) => {
                     self.run.touch(&token.range, false);
                     self.run.open(name, tag.to_string());
                     i += 1;
                 }
-                Kind::End if is_inline(name) => {
+                Kind::End if dialect.is_inline(name) => {
                     self.run.touch(&token.range, false);
                     self.run.close(name, tag.to_string());
                     i += 1;
                 }
-                Kind::Start
-                    if !VOID.contains(&name)
-                        && !foreign_self_closing(token, src)
-                        && (KEEP_BLOCK.contains(&name) || marked_keep(tag)) =>
-                {
+                Kind::Start if !dialect.is_void(token, src) && dialect.keeps_block(name, tag) => {
                     let end = match matching[i] {
                         Some(j) => tokens[j].range.end,
                         None if tag.ends_with("/>") => token.range.end,
@@ -337,12 +397,12 @@ fn is_inline(name: &str) -> bool {
 }
 
 /// For each start tag, the index of its matching end tag, pairing same-name tags like brackets.
-fn matching_ends(tokens: &[Token], src: &str) -> Vec<Option<usize>> {
+fn matching_ends(tokens: &[Token], src: &str, dialect: &Dialect) -> Vec<Option<usize>> {
     let mut open: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut out = vec![None; tokens.len()];
     for (i, token) in tokens.iter().enumerate() {
         match token.kind {
-            Kind::Start if !VOID.contains(&token.name.as_str()) && !foreign_self_closing(token, src) => {
+            Kind::Start if !dialect.is_void(token, src) => {
                 open.entry(token.name.as_str()).or_default().push(i);
             }
             Kind::End => {

@@ -2,7 +2,7 @@
 
 use super::lexer::{lex, Kind};
 use super::parser::VOID;
-use super::{HtmlDocument, RunTranslation};
+use super::{Dialect, HtmlDocument, RunTranslation, XmlRules};
 
 /// Each run's own text as its translation and each span's own text as its span translation.
 fn identity(doc: &HtmlDocument) -> Vec<RunTranslation> {
@@ -28,7 +28,7 @@ fn texts(doc: &HtmlDocument) -> Vec<&str> {
 
 /// The tags, comments and other markup of a document, sorted: what must survive rendering.
 fn markup(html: &str) -> Vec<String> {
-    let mut out: Vec<String> = lex(html)
+    let mut out: Vec<String> = lex(html, true)
         .into_iter()
         .filter(|t| !matches!(t.kind, Kind::Text))
         .map(|t| html[t.range].to_string())
@@ -450,7 +450,7 @@ fn random_well_formed_runs_stay_well_nested() {
         let out = doc.render(&translations);
         assert_eq!(markup(&out), markup(&html), "tags changed for {html:?}: {out:?}");
         let mut open: Vec<&str> = Vec::new();
-        for token in lex(&out) {
+        for token in lex(&out, true) {
             match token.kind {
                 Kind::Start if !VOID.contains(&token.name.as_str()) => open.push(&out[token.range]),
                 Kind::End => {
@@ -597,4 +597,62 @@ fn a_stray_angle_bracket_in_kept_markup_never_opens_a_tag_of_translated_words() 
     };
     let out = doc.render(&[translation]);
     assert!(!out.contains("<img"), "{out}");
+}
+
+fn xml(splitting: &[&str], non_splitting: &[&str], ignore: &[&str], outline_detection: bool) -> Dialect {
+    let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect();
+    Dialect::Xml(XmlRules {
+        splitting: names(splitting),
+        non_splitting: names(non_splitting),
+        ignore: names(ignore),
+        outline_detection,
+    })
+}
+
+#[test]
+fn tolk_notranslate_element_is_kept_inline() {
+    let doc = HtmlDocument::parse("<p>Ask <notranslate>Dr. Okello</notranslate> today.</p>");
+    assert_eq!(texts(&doc), ["Ask Dr. Okello today."]);
+    assert!(doc.runs()[0].spans[0].keep());
+    let out = doc.render(&[tr("Buuza Dr. Okello leero.", &[""])]);
+    assert_eq!(out, "<p>Buuza <notranslate>Dr. Okello</notranslate> leero.</p>");
+}
+
+#[test]
+fn xml_ignore_tags_come_back_byte_for_byte_and_splitting_tags_split() {
+    let src = "<doc><par>Hello <x id=\"1\">Dr. X</x> friend.</par><par>Bye <br/>now</par></doc>";
+    let doc = HtmlDocument::parse_as(src, &xml(&["par"], &[], &["x"], false));
+    assert_eq!(texts(&doc), ["Hello Dr. X friend.", "Bye now"]);
+    assert!(doc.runs()[0].spans[0].keep());
+    let out = doc.render(&[tr("Hola Dr. X amigo.", &[""]), tr("Adiós ahora", &[""])]);
+    assert!(
+        out.starts_with("<doc><par>Hola <x id=\"1\">Dr. X</x> amigo.</par><par>"),
+        "{out}"
+    );
+    assert!(out.contains("<br/>") && out.ends_with("</par></doc>"), "{out}");
+    assert_eq!(squeeze(&out).matches("<par>").count(), 2);
+}
+
+#[test]
+fn xml_without_outline_detection_splits_only_at_splitting_tags() {
+    let src = "<p>One <t>two</t> three.</p>";
+    // Outline detection off: <p> and <t> both flow, so the whole is one sentence.
+    let flowing = HtmlDocument::parse_as(src, &xml(&[], &[], &[], false));
+    assert_eq!(texts(&flowing), ["One two three."]);
+    // On: an element HTML does not know as inline ends sentences, unless listed as non-splitting.
+    let outlined = HtmlDocument::parse_as(src, &xml(&[], &[], &[], true));
+    assert_eq!(texts(&outlined), ["One", "two", "three."]);
+    let listed = HtmlDocument::parse_as(src, &xml(&[], &["t"], &[], true));
+    assert_eq!(texts(&listed), ["One two three."]);
+    // Splitting wins over outline detection being off.
+    let split = HtmlDocument::parse_as(src, &xml(&["t"], &[], &[], false));
+    assert_eq!(texts(&split), ["One", "two", "three."]);
+}
+
+#[test]
+fn xml_has_no_raw_text_elements() {
+    let doc = HtmlDocument::parse_as("<script>Hello there</script>", &xml(&["script"], &[], &[], false));
+    assert_eq!(texts(&doc), ["Hello there"]);
+    let html = HtmlDocument::parse("<script>Hello there</script>");
+    assert!(texts(&html).is_empty());
 }
