@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
+
+use crate::app::glossary::entries::GlossaryLimits;
 use translator::quality::QualityThresholds;
 
 /// Options of `tolk serve`; every one may also come from the config file (same name, `_` for `-`).
@@ -433,11 +435,11 @@ impl Settings {
             glossary_max_entries: args
                 .glossary_max_entries
                 .or(file.glossary_max_entries)
-                .unwrap_or(100_000),
+                .unwrap_or(GlossaryLimits::default().max_entries),
             glossary_max_term_chars: args
                 .glossary_max_term_chars
                 .or(file.glossary_max_term_chars)
-                .unwrap_or(256),
+                .unwrap_or(GlossaryLimits::default().max_term_chars),
         };
         settings.quality.validate().map_err(|e| format!("config file: {e}"))?;
         for (name, value) in [

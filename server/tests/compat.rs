@@ -455,7 +455,7 @@ fn unknown_paths_and_wrong_methods_answer_in_the_shape_of_their_api() {
     assert_eq!(libre_method.header("allow"), Some("POST"));
     let deepl = server.get("/v2/no-such-endpoint");
     assert_eq!((deepl.status, deepl.json()), (404, json!({"message": "Not found"})));
-    let v3 = server.get("/v3/glossaries");
+    let v3 = server.get("/v3/no-such-endpoint");
     assert_eq!(v3.status, 404);
     assert!(v3.json()["message"].is_string());
     let deepl_method = server.request("DELETE", "/v2/translate", &[]);

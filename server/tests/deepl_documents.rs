@@ -177,7 +177,17 @@ fn bad_document_requests_get_deepls_errors() {
                 ("glossary_id", None, b"g1"),
             ],
             400,
-            "Value for 'glossary_id' not supported for documents: glossaries apply to text translation in this version.",
+            "source: a glossary needs the source language (it is not detected)",
+        ),
+        (
+            vec![
+                ("file", Some("a.txt"), b"Hello there."),
+                ("target_lang", None, b"DE"),
+                ("source_lang", None, b"EN"),
+                ("glossary_id", None, b"g1"),
+            ],
+            404,
+            "glossary g1 not found",
         ),
     ];
     for (parts, status, message) in cases {

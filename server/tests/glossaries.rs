@@ -321,22 +321,14 @@ fn bad_glossaries_are_refused_naming_the_line_or_field_and_store_nothing() {
             .len(),
         1
     );
-    // HTML, an automatic source and the stream are refused with a glossary, saying why.
+    // An automatic source is refused with a glossary, in every way in, saying why: a guess must
+    // not choose which terms apply.
     let id = reply.json()["id"].as_str().unwrap().to_string();
-    let stream = server.post_json(
-        "/v1/translate/stream",
-        &json!({"text": "a", "source": "en", "target": "lg", "glossary": id}),
-    );
-    assert_eq!(stream.status, 400, "{}", stream.body);
-    assert!(stream.body.contains("glossary"), "{}", stream.body);
-    let reply = server.post_json(
-        "/v1/translate",
-        &json!({"text": "<p>a</p>", "format": "html", "source": "en", "target": "lg", "glossary": id}),
-    );
-    assert_eq!(reply.status, 400, "{}", reply.body);
-    let reply = server.post_json("/v1/translate", &json!({"text": "a", "target": "lg", "glossary": id}));
-    assert_eq!(reply.status, 400, "{}", reply.body);
-    assert!(reply.body.contains("source"), "{}", reply.body);
+    for path in ["/v1/translate", "/v1/translate/stream"] {
+        let reply = server.post_json(path, &json!({"text": "a", "target": "lg", "glossary": id}));
+        assert_eq!(reply.status, 400, "{path}: {}", reply.body);
+        assert!(reply.body.contains("source"), "{path}: {}", reply.body);
+    }
 }
 
 #[test]
@@ -458,4 +450,149 @@ fn terms_are_kept_in_315_sentences_over_21_languages_and_forced_nowhere() {
     );
     assert_eq!((hits, occurrences), (210, 210));
     assert_eq!((unchanged, untouched), (105, 105));
+}
+
+#[test]
+fn deepl_v3_multilingual_glossaries_as_both_clients_send_them() {
+    let server = App::start(&[]);
+    let made = server.post_json(
+        "/v3/glossaries",
+        &json!({"name": "Clinic", "dictionaries": [
+            {"source_lang": "EN", "target_lang": "DE", "entries": "clinic\tKlinikZZ\nnurse\tPflegerZZ", "entries_format": "tsv"},
+            {"source_lang": "en", "target_lang": "fr", "entries": "clinic,ZZclinique\n", "entries_format": "csv"}]}),
+    );
+    assert_eq!(made.status, 201, "{}", made.body);
+    let made = made.json();
+    let id = made["glossary_id"].as_str().unwrap().to_string();
+    let time = made["creation_time"].as_str().unwrap();
+    assert!(
+        time.len() == 24 && time.ends_with('Z') && time.as_bytes()[19] == b'.',
+        "{time}"
+    );
+    assert_eq!(
+        made["dictionaries"],
+        json!([{"source_lang": "en", "target_lang": "de", "entry_count": 2},
+               {"source_lang": "en", "target_lang": "fr", "entry_count": 1}])
+    );
+    assert_eq!(server.get(&format!("/v3/glossaries/{id}")).json(), made);
+    assert_eq!(server.get("/v3/glossaries").json()["glossaries"], json!([made]));
+    // Several dictionaries: not a v2 glossary.
+    assert_eq!(server.get("/v2/glossaries").json()["glossaries"], json!([]));
+    let entries = |source: &str, target: &str| {
+        let reply = server.get(&format!(
+            "/v3/glossaries/{id}/entries?source_lang={source}&target_lang={target}"
+        ));
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        reply.json()["dictionaries"][0]["entries"].as_str().unwrap().to_string()
+    };
+    assert_eq!(entries("EN", "DE"), "clinic\tKlinikZZ\nnurse\tPflegerZZ");
+
+    // PATCH merges, as the Node client sends it (a form with bracketed keys).
+    let form = "dictionaries%5B0%5D.source_lang=en&dictionaries%5B0%5D.target_lang=de\
+        &dictionaries%5B0%5D.entries=Clinic%09KLINIK2%0Adoctor%09ArztZZ&dictionaries%5B0%5D.entries_format=tsv";
+    let patched = server.send(
+        "PATCH",
+        &format!("/v3/glossaries/{id}"),
+        &[("content-type", "application/x-www-form-urlencoded")],
+        Some(form.as_bytes()),
+    );
+    assert_eq!(patched.status, 200, "{}", patched.body);
+    assert_eq!(patched.json()["dictionaries"][0]["entry_count"], 3);
+    assert_eq!(entries("en", "de"), "clinic\tKLINIK2\nnurse\tPflegerZZ\ndoctor\tArztZZ");
+    let renamed = server.send(
+        "PATCH",
+        &format!("/v3/glossaries/{id}"),
+        &[("content-type", "application/json")],
+        Some(br#"{"name": "Renamed"}"#),
+    );
+    assert_eq!(renamed.json()["name"], "Renamed");
+    assert_eq!(
+        renamed.json()["dictionaries"],
+        server.get(&format!("/v3/glossaries/{id}")).json()["dictionaries"]
+    );
+
+    // PUT replaces one dictionary and answers it alone.
+    let put = server.send(
+        "PUT",
+        &format!("/v3/glossaries/{id}/dictionaries"),
+        &[("content-type", "application/json")],
+        Some(
+            json!({"source_lang": "en", "target_lang": "fr", "entries": "nurse\tZZinfirm", "entries_format": "tsv"})
+                .to_string()
+                .as_bytes(),
+        ),
+    );
+    assert_eq!(put.status, 200, "{}", put.body);
+    assert_eq!(
+        put.json(),
+        json!({"source_lang": "en", "target_lang": "fr", "entry_count": 1})
+    );
+    let translated = server.post_json(
+        "/v2/translate",
+        &json!({"text": ["Ask the nurse at the clinic."], "source_lang": "EN", "target_lang": "FR", "glossary_id": id}),
+    );
+    let text = translated.json()["translations"][0]["text"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(text.contains("ZZinfirm") && !text.contains("ZZclinique"), "{text}");
+
+    // Bad input: the line named; unknown glossaries and dictionaries are 404s.
+    let bad = server.send(
+        "PATCH",
+        &format!("/v3/glossaries/{id}"),
+        &[("content-type", "application/json")],
+        Some(
+            json!({"dictionaries": [{"source_lang": "en", "target_lang": "de", "entries": "a\tb\nno tab here"}]})
+                .to_string()
+                .as_bytes(),
+        ),
+    );
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    assert!(
+        bad.json()["message"].as_str().unwrap().contains("line 2"),
+        "{}",
+        bad.body
+    );
+    assert_eq!(
+        entries("en", "de"),
+        "clinic\tKLINIK2\nnurse\tPflegerZZ\ndoctor\tArztZZ",
+        "nothing half stored"
+    );
+    assert_eq!(
+        server.get("/v3/glossaries/00000000-0000-0000-0000-000000000000").status,
+        404
+    );
+    let missing = server.get(&format!("/v3/glossaries/{id}/entries?source_lang=en&target_lang=es"));
+    assert_eq!(missing.status, 404, "{}", missing.body);
+
+    // DELETE one dictionary, then the last is refused, then the whole glossary.
+    let dictionaries = format!("/v3/glossaries/{id}/dictionaries");
+    assert_eq!(
+        server
+            .request("DELETE", &format!("{dictionaries}?source_lang=en&target_lang=de"), &[])
+            .status,
+        204
+    );
+    assert_eq!(
+        server
+            .request("DELETE", &format!("{dictionaries}?source_lang=en&target_lang=de"), &[])
+            .status,
+        404
+    );
+    assert_eq!(
+        server.get(&format!("/v3/glossaries/{id}")).json()["dictionaries"],
+        json!([{"source_lang": "en", "target_lang": "fr", "entry_count": 1}])
+    );
+    assert_eq!(
+        server
+            .request("DELETE", &format!("{dictionaries}?source_lang=en&target_lang=fr"), &[])
+            .status,
+        400
+    );
+    assert_eq!(
+        server.request("DELETE", &format!("/v3/glossaries/{id}"), &[]).status,
+        204
+    );
+    assert_eq!(server.get(&format!("/v3/glossaries/{id}")).status, 404);
 }

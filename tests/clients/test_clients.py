@@ -553,6 +553,57 @@ def deepl_glossaries(server, langs):
     return f"{len(pairs)} pairs; made from a dict and from CSV, read, listed, used, deleted"
 
 
+def deepl_multilingual_glossaries(server, langs):
+    """The client's v3 (multilingual) glossary methods, unchanged, against Tolk's /v3/glossaries."""
+    dl = deepl_client(server)
+    if not hasattr(dl, "create_multilingual_glossary"):
+        raise CheckFailed(f"deepl {deepl.__version__} has no multilingual glossary methods")
+    lg = deepl.MultilingualGlossaryDictionaryEntries("EN", "LG", {"nurse": "omusawo", "health centre": "eddwaliro"})
+    fr = deepl.MultilingualGlossaryDictionaryEntries("EN", "FR", {"nurse": "ZZinfirm"})
+    made = dl.create_multilingual_glossary("Clinic", [lg, fr])
+    counts = sorted((d.source_lang, d.target_lang, d.entry_count) for d in made.dictionaries)
+    expect(counts == [("EN", "FR", 1), ("EN", "LG", 2)], f"create_multilingual_glossary answered {counts}")
+    got = dl.get_multilingual_glossary(made.glossary_id)
+    expect(got.name == "Clinic" and got.creation_time == made.creation_time, f"get answered {got}")
+    expect(made.glossary_id in [g.glossary_id for g in dl.list_multilingual_glossaries()], "not listed")
+    # The client hands the entries over as DeepL sends them: TSV, in order.
+    entries = dl.get_multilingual_glossary_entries(made, "EN", "LG").dictionaries[0].entries
+    expect(entries == "nurse\tomusawo\nhealth centre\teddwaliro", f"entries {entries!r}")
+    dl.update_multilingual_glossary_dictionary(
+        made, deepl.MultilingualGlossaryDictionaryEntries("EN", "LG", {"nurse": "musawo", "doctor": "dokita"}))
+    entries = dl.get_multilingual_glossary_entries(made, "EN", "LG").dictionaries[0].entries
+    expect(entries == "nurse\tmusawo\nhealth centre\teddwaliro\ndoctor\tdokita", f"merged: {entries!r}")
+    dl.replace_multilingual_glossary_dictionary(
+        made, deepl.MultilingualGlossaryDictionaryEntries("EN", "FR", {"clinic": "ZZclinique"}))
+    renamed = dl.update_multilingual_glossary_name(made, "Clinic terms")
+    expect(renamed.name == "Clinic terms", f"renamed: {renamed.name}")
+    result = dl.translate_text("Ask the nurse at the health centre.", source_lang="EN", target_lang="LG", glossary=made)
+    expect("musawo" in result.text and "eddwaliro" in result.text, f"translate_text with it: {result.text!r}")
+    result = dl.translate_text("Go to the clinic.", source_lang="EN", target_lang="FR", glossary=made)
+    expect("ZZclinique" in result.text, f"translate_text into French with it: {result.text!r}")
+    dl.delete_multilingual_glossary_dictionary(made, source_lang="EN", target_lang="FR")
+    left = [(d.source_lang, d.target_lang) for d in dl.get_multilingual_glossary(made.glossary_id).dictionaries]
+    expect(left == [("EN", "LG")], f"after deleting a dictionary: {left}")
+    dl.delete_multilingual_glossary(made)
+    try:
+        dl.get_multilingual_glossary(made.glossary_id)
+        raise CheckFailed("get_multilingual_glossary of a deleted glossary did not raise")
+    except deepl.GlossaryNotFoundException:
+        pass
+    return "made with two dictionaries, read, listed, entries, merged, replaced, renamed, used, dictionary deleted, deleted"
+
+
+def deepl_xml_tags(server, langs):
+    """tag_handling=xml with ignore_tags, splitting_tags and outline_detection, as the client sends them."""
+    dl = deepl_client(server)
+    xml = '<doc><par>Hello <keep id="7">Do not touch</keep> my friend.</par><par>See you tomorrow.</par></doc>'
+    got = dl.translate_text(xml, source_lang="EN", target_lang="FR", tag_handling="xml", ignore_tags=["keep"],
+                            splitting_tags=["par"], outline_detection=False).text
+    expect('<keep id="7">Do not touch</keep>' in got, f"the ignored element is not kept: {got!r}")
+    expect(got.startswith("<doc><par>") and got.endswith("</par></doc>") and got.count("<par>") == 2, f"markup: {got!r}")
+    return "ignored element byte for byte, splitting tags kept"
+
+
 def deepl_bad_language(server, langs):
     dl = deepl_client(server)
     try:
@@ -786,6 +837,8 @@ def main():
         ("deepl translate_text with options Tolk ignores", deepl_ignored_options),
         ("deepl unknown target_lang -> DeepLException 400", deepl_bad_language),
         ("deepl glossaries: create (dict, CSV), get, list, entries, translate, delete", deepl_glossaries),
+        ("deepl multilingual glossaries (v3): create, get, list, entries, update, replace, rename, delete", deepl_multilingual_glossaries),
+        ("deepl tag_handling=xml: ignore_tags, splitting_tags, outline_detection", deepl_xml_tags),
         ("deepl get_source_languages", deepl_source_languages),
         ("deepl get_target_languages", deepl_target_languages),
         ("GET /v2/languages?type=target (query string)", deepl_target_languages_query),

@@ -8,6 +8,7 @@ use translator::documents::{Document, DocumentError, UnitKind};
 use translator::markup::HtmlPlan;
 use translator::{Pool, PoolError, Priority, Submission, TranslateOptions};
 
+use super::glossary::marking::{MarkedTexts, Marker};
 use super::memory::lookup::LoadedMemory;
 use super::quality::DocumentQuality;
 
@@ -163,6 +164,16 @@ pub fn chunks(indices: &[usize], texts: &[String], max_chars: usize) -> Vec<Vec<
     chunks
 }
 
+/// What a community brings to a document's translation: its memory's sentences, used as they
+/// are, and what the translation keeps (its glossary's terms, `<notranslate>` spans).
+#[derive(Clone, Copy)]
+pub struct CommunityData<'a> {
+    /// The translation memory whose sentences answer those it holds.
+    pub memory: Option<&'a LoadedMemory>,
+    /// The glossary's terms and `<notranslate>` spans to keep.
+    pub marker: &'a Marker,
+}
+
 /// Translates `document` into `target`; `source` `None` detects the language from its text. A
 /// document with no letters comes back as it was.
 #[allow(clippy::too_many_arguments)]
@@ -174,7 +185,7 @@ pub async fn translate_document(
     options: &TranslateOptions,
     priority: Priority,
     deadline: Option<std::time::Instant>,
-    memory: Option<&LoadedMemory>,
+    community: CommunityData<'_>,
 ) -> Result<TranslatedDocument, DocumentFailure> {
     let plan = DocumentPlan::new(document);
     let source = match source {
@@ -197,7 +208,7 @@ pub async fn translate_document(
                 options,
                 priority,
                 deadline,
-                memory,
+                community,
             )
             .await?;
             let mut translated = Vec::with_capacity(translations.len());
@@ -218,8 +229,9 @@ pub async fn translate_document(
     })
 }
 
-/// Translates `texts` (the sentences `memory` holds answered from it) in submissions of about [`SUBMISSION_CHARS`], a few in flight; results in
-/// order.
+/// Translates `texts` (the sentences the memory holds answered from it, terms and spans kept) in
+/// submissions of about [`SUBMISSION_CHARS`], a few in flight; results in order.
+#[allow(clippy::too_many_arguments)]
 async fn translate_texts(
     pool: &Pool,
     texts: &[String],
@@ -227,7 +239,7 @@ async fn translate_texts(
     options: &TranslateOptions,
     priority: Priority,
     deadline: Option<std::time::Instant>,
-    memory: Option<&LoadedMemory>,
+    community: CommunityData<'_>,
 ) -> Result<Vec<translator::TextTranslation>, PoolError> {
     let all: Vec<usize> = (0..texts.len()).collect();
     let chunks: Vec<Vec<String>> = chunks(&all, texts, SUBMISSION_CHARS)
@@ -236,15 +248,19 @@ async fn translate_texts(
         .collect();
     let answers: Vec<Vec<translator::TextTranslation>> = stream::iter(chunks)
         .map(|chunk| {
-            let known = memory.map(|m| m.known(pool.translator(), &chunk, source, target));
-            let mut submission = Submission::new(chunk, source, target)
+            let mut marked = MarkedTexts::new(community.marker, chunk);
+            let units = std::mem::take(&mut marked.units);
+            let known = community
+                .memory
+                .map(|m| m.known(pool.translator(), &units, source, target));
+            let mut submission = Submission::new(units, source, target)
                 .known(known.unwrap_or_default())
                 .options(options.clone())
                 .priority(priority);
             if let Some(deadline) = deadline {
                 submission = submission.deadline(deadline);
             }
-            async move { pool.submit(submission)?.wait().await }
+            async move { Ok::<_, PoolError>(marked.assemble(pool.submit(submission)?.wait().await?)) }
         })
         .buffered(SUBMISSIONS_IN_FLIGHT)
         .try_collect()

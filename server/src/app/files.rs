@@ -5,10 +5,11 @@
 use translator::documents::{Document, DocumentFormat, Limits};
 use translator::{Priority, TranslateOptions};
 
-use super::documents::{translate_document, DocumentFailure};
+use super::documents::{translate_document, CommunityData, DocumentFailure};
 use super::downloads::StoredFile;
 use super::error::Error;
 use super::fields::{parse_source, parse_target};
+use super::glossary::marking::Marker;
 use super::translation::{check_limits, deadline};
 use super::Core;
 
@@ -106,7 +107,10 @@ pub async fn translate_file(core: &Core, upload: FileUpload) -> Result<StoredTra
             &options,
             Priority::Bulk,
             Some(deadline),
-            None,
+            CommunityData {
+                memory: None,
+                marker: &Marker::new(None, true),
+            },
         ))
     });
     let translated = translating

@@ -23,6 +23,8 @@ pub struct DocumentUpload {
     pub target: LangCode,
     /// The API key, when keys are on.
     pub key: Option<String>,
+    /// A glossary of the key's whose terms the translation keeps.
+    pub glossary: Option<String>,
 }
 
 /// A translated document as it is handed over.
@@ -41,9 +43,17 @@ pub async fn start(core: &Core, upload: DocumentUpload) -> Result<DocumentTicket
     let owner = core.owner(upload.key.as_deref())?;
     let model = core.models.model(None)?;
     model.require_languages(std::iter::once(&upload.target).chain(upload.source.iter()))?;
+    let glossary = core
+        .job_glossary(
+            owner.as_deref(),
+            upload.glossary.as_deref(),
+            upload.source,
+            &[upload.target],
+        )
+        .await?;
     let prepared = Jobs::prepare_document(upload.name, upload.bytes, upload.source, upload.target, model).await?;
     core.admit(upload.key.as_deref(), prepared.chars())?;
-    Ok(core.jobs.submit_document(prepared, owner).await?)
+    Ok(core.jobs.submit_document(prepared, owner, glossary).await?)
 }
 
 /// Where the document `id` stands, for the holder of its secret and key.

@@ -139,6 +139,7 @@ impl Core {
         files: Vec<(String, Vec<u8>)>,
         targets: &[String],
         source: Option<&str>,
+        glossary: Option<&str>,
     ) -> Result<JobView, Error> {
         if targets.is_empty() {
             return Err(Error::Missing("target: the language(s) to translate into".to_string()));
@@ -160,7 +161,11 @@ impl Core {
         let source = fields::parse_source("source", source)?.given();
         let model = self.models.model(None)?;
         model.require_languages(codes.iter().chain(source.iter()))?;
-        let id = self.jobs.create(files, source, codes, model, owner.clone()).await?;
+        let glossary = self.job_glossary(owner.as_deref(), glossary, source, &codes).await?;
+        let id = self
+            .jobs
+            .create(files, source, codes, model, owner.clone(), glossary)
+            .await?;
         Ok(self.jobs.view(&id, owner.as_deref()).await?)
     }
 }

@@ -10,11 +10,12 @@ use std::time::Instant;
 
 use futures_util::future::try_join_all;
 use langs::{Detector, LangCode, SourceChoice};
+use translator::html::{Dialect, XmlRules};
 use translator::markup::HtmlPlan;
-use translator::{Pool, PoolError, Priority, SentenceStream, Submission, TranslateOptions};
+use translator::{Pool, PoolError, Priority, SentenceStream, Submission, TextTranslation, Ticket, TranslateOptions};
 
 use super::error::Error;
-use super::glossary::terms::{self, Terms};
+use super::glossary::marking::{MarkedTexts, Marker};
 use super::glossary::GlossaryChoice;
 use super::memory::fuzzy::Suggestion;
 use super::memory::Matching;
@@ -22,13 +23,15 @@ use super::registry::Model;
 use super::Core;
 
 /// How the texts of a request are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum TextFormat {
-    /// Plain text: layout kept, everything translated.
+    /// Plain text: layout kept, everything translated but `<notranslate>…</notranslate>`.
     #[default]
     Text,
     /// HTML: text nodes translated; tags, attributes and code kept.
     Html,
+    /// XML as DeepL's `tag_handling=xml` reads it, with its tag lists.
+    Xml(XmlRules),
 }
 
 impl TextFormat {
@@ -41,6 +44,15 @@ impl TextFormat {
             Some(other) => Err(Error::InvalidOption(format!(
                 "invalid option format = {other:?}: accepted values are text and html"
             ))),
+        }
+    }
+
+    /// The markup dialect; `None` for plain text.
+    fn dialect(&self) -> Option<Dialect> {
+        match self {
+            TextFormat::Text => None,
+            TextFormat::Html => Some(Dialect::Html),
+            TextFormat::Xml(rules) => Some(Dialect::Xml(rules.clone())),
         }
     }
 }
@@ -68,8 +80,8 @@ pub struct TranslationRequest {
     /// Whether the memory's near matches are wanted beside the translations (Tolk's own API
     /// shows them; the LibreTranslate and DeepL shapes have no place for them).
     pub matching: Matching,
-    /// The glossary whose terms the translations use ([`crate::app::glossary`]); plain text with a
-    /// given source language only.
+    /// The glossary whose terms the translations use ([`crate::app::glossary`]); needs a given
+    /// source language.
     pub glossary: Option<GlossaryChoice>,
 }
 
@@ -182,8 +194,33 @@ pub struct StreamedText {
     pub text: String,
     /// Its answer, the translation still empty.
     pub answer: TranslatedText,
-    /// Its sentences in order; `None` for a text with nothing to translate, its own translation.
-    pub sentences: Option<SentenceStream>,
+    /// How its translation comes.
+    pub sentences: StreamedSentences,
+}
+
+/// How a streamed text's translation comes.
+pub enum StreamedSentences {
+    /// Nothing to translate (no letters): the text is its own translation.
+    Verbatim,
+    /// Sentence by sentence.
+    Live(SentenceStream),
+    /// Whole, when it is done: a text with spans to keep (glossary terms, `<notranslate>`) is
+    /// translated line by line as HTML, which has no sentence order to stream in.
+    Whole(Pending),
+}
+
+/// A marked text's translation on its way: the pool's tickets and how to put the answers together.
+pub struct Pending {
+    submitted: Submitted,
+    marked: MarkedTexts,
+}
+
+impl Pending {
+    /// The text's translation, once every unit is translated.
+    pub async fn wait(self) -> Result<TextTranslation, Error> {
+        let results = self.submitted.wait().await?;
+        Ok(self.marked.assemble(results).pop().unwrap_or_default())
+    }
 }
 
 impl StreamedText {
@@ -197,55 +234,68 @@ impl StreamedText {
 /// on its own, so that sentences of all texts share engine calls, and all are submitted before
 /// anything is answered, so that a full queue is refused at once. Dropping the streams withdraws
 /// what has not started.
-pub async fn stream(core: &Core, request: TranslationRequest) -> Result<Vec<StreamedText>, Error> {
-    if request.format == TextFormat::Html {
+pub async fn stream(core: &Core, mut request: TranslationRequest) -> Result<Vec<StreamedText>, Error> {
+    if request.format != TextFormat::Text {
         return Err(Error::InvalidOption(
             "invalid option format = html: streaming translates plain text; use /v1/translate for HTML".to_string(),
         ));
     }
     check_limits(core, &request.texts)?;
     request.options.validate()?;
-    if request.glossary.is_some() {
-        // Refused rather than ignored: a translation without the terms asked for is wrong.
-        return Err(Error::InvalidOption(
-            "invalid option glossary: the stream does not apply glossaries yet; use /v1/translate".to_string(),
-        ));
-    }
     let model = core.models.model(request.model.as_deref())?;
+    let marker = marker_for(core, &mut request).await?;
     let deadline = deadline(core);
     let mut texts = Vec::with_capacity(request.texts.len());
-    for text in request.texts {
+    for text in std::mem::take(&mut request.texts) {
         let (source, detected) = source_of(&model, request.source, &text).await;
-        let mut suggestions = HashMap::new();
-        let sentences = match source {
-            Some(source) => {
-                let matches = core
-                    .memory_matches(
-                        request.owner.as_deref(),
-                        &model,
-                        (source, request.target),
-                        std::slice::from_ref(&text),
-                        request.matching,
-                    )
-                    .await?;
-                suggestions = matches.fuzzy;
-                let submission = Submission::new(vec![text.clone()], source, request.target)
-                    .known(matches.exact)
-                    .options(request.options.clone())
-                    .priority(request.priority)
-                    .deadline(deadline);
-                Some(start_on_pool(&model, submission, Pool::stream).await?)
-            }
-            None => None,
+        let mut answer = TranslatedText {
+            source,
+            detected,
+            ..TranslatedText::default()
+        };
+        let Some(source) = source else {
+            texts.push(StreamedText {
+                text,
+                answer,
+                sentences: StreamedSentences::Verbatim,
+            });
+            continue;
+        };
+        let marked = MarkedTexts::new(&marker, vec![text.clone()]);
+        let sentences = if marked.any_marked() {
+            answer.glossary_terms = marked.terms_used[0].clone();
+            let units: Vec<Unit> = marked
+                .units
+                .iter()
+                .map(|text| Unit {
+                    source,
+                    text: text.clone(),
+                })
+                .collect();
+            let (submitted, suggestions) = submit_units(core, &request, &model, &units, deadline).await?;
+            answer.suggestions = suggestions;
+            StreamedSentences::Whole(Pending { submitted, marked })
+        } else {
+            let matches = core
+                .memory_matches(
+                    request.owner.as_deref(),
+                    &model,
+                    (source, request.target),
+                    std::slice::from_ref(&text),
+                    request.matching,
+                )
+                .await?;
+            answer.suggestions = matches.fuzzy;
+            let submission = Submission::new(vec![text.clone()], source, request.target)
+                .known(matches.exact)
+                .options(request.options.clone())
+                .priority(request.priority)
+                .deadline(deadline);
+            StreamedSentences::Live(start_on_pool(&model, submission, Pool::stream).await?)
         };
         texts.push(StreamedText {
             text,
-            answer: TranslatedText {
-                source,
-                detected,
-                suggestions,
-                ..TranslatedText::default()
-            },
+            answer,
             sentences,
         });
     }
@@ -258,93 +308,22 @@ struct Unit {
     text: String,
 }
 
-/// One line of a text a glossary applies to.
-enum Part {
-    /// Layout (line breaks, blank lines, spacing at a line's ends), kept as it is.
-    Layout(String),
-    /// A line without glossary terms: one plain unit.
-    Plain(usize),
-    /// A line with terms, as HTML with the target terms in kept spans: the units `first..end`.
-    Marked { plan: HtmlPlan, first: usize, end: usize },
-}
-
-/// A request item cut into units.
+/// A request item cut into texts.
 enum Plan {
     /// Nothing to translate; answered as is.
     Verbatim(String),
-    /// Plain text: one unit.
-    Text { unit: usize },
-    /// HTML: the plan's texts are the units `first..end`.
-    Html { plan: HtmlPlan, first: usize, end: usize },
-    /// Plain text with glossary terms, line by line.
-    Glossary(Vec<Part>),
+    /// Plain text: one text.
+    Text { text: usize },
+    /// HTML or XML: the plan's texts are the texts `first..end`.
+    Markup { plan: HtmlPlan, first: usize, end: usize },
 }
 
-/// Cuts `text` into lines for the glossary's `terms`, adding their units; `None` when no term
-/// occurs (the text is then translated as usual). Lines are marked one by one so that the text's
-/// layout survives the HTML round trip; `used` gains the entries found.
-fn glossary_parts(
-    terms: &Terms,
-    text: &str,
-    source: LangCode,
-    units: &mut Vec<Unit>,
-    used: &mut Vec<usize>,
-) -> Option<Vec<Part>> {
-    let (units_before, used_before) = (units.len(), used.len());
-    let mut parts = Vec::new();
-    for line in text.split_inclusive('\n') {
-        let content = line.trim();
-        if content.is_empty() {
-            parts.push(Part::Layout(line.to_string()));
-            continue;
-        }
-        let start = line.len() - line.trim_start().len();
-        parts.push(Part::Layout(line[..start].to_string()));
-        let first = units.len();
-        match terms.mark(content) {
-            Some((html, found)) => {
-                used.extend(found);
-                let mut texts = Vec::new();
-                let plan = HtmlPlan::new(&html, &mut texts);
-                units.extend(texts.into_iter().map(|text| Unit { source, text }));
-                parts.push(Part::Marked {
-                    plan,
-                    first,
-                    end: units.len(),
-                });
-            }
-            None => {
-                units.push(Unit {
-                    source,
-                    text: content.to_string(),
-                });
-                parts.push(Part::Plain(first));
-            }
-        }
-        parts.push(Part::Layout(line[start + content.len()..].to_string()));
-    }
-    if used.len() == used_before {
-        // No term anywhere: the text goes as one plain unit, as without a glossary.
-        units.truncate(units_before);
-        return None;
-    }
-    Some(parts)
-}
-
-/// Translates every text of `request`; see the module documentation.
-pub async fn translate(core: &Core, mut request: TranslationRequest) -> Result<Vec<TranslatedText>, Error> {
-    check_limits(core, &request.texts)?;
-    request.options.validate()?;
-    let model = core.models.model(request.model.as_deref())?;
+/// What a translation keeps: the request's glossary terms (refused without a given source
+/// language), and `<notranslate>` in plain text.
+async fn marker_for(core: &Core, request: &mut TranslationRequest) -> Result<Marker, Error> {
     let terms = match request.glossary.take() {
         None => None,
         Some(choice) => {
-            if request.format == TextFormat::Html {
-                return Err(Error::InvalidOption(
-                    "invalid option format = html with a glossary: glossaries apply to plain text in this version"
-                        .to_string(),
-                ));
-            }
             let SourceChoice::Given(source) = request.source else {
                 return Err(Error::Missing(
                     "source: a glossary needs the source language (it is not detected)".to_string(),
@@ -356,7 +335,18 @@ pub async fn translate(core: &Core, mut request: TranslationRequest) -> Result<V
             )
         }
     };
-    let mut units: Vec<Unit> = Vec::new();
+    Ok(Marker::new(terms, request.format == TextFormat::Text))
+}
+
+/// Translates every text of `request`; see the module documentation.
+pub async fn translate(core: &Core, mut request: TranslationRequest) -> Result<Vec<TranslatedText>, Error> {
+    check_limits(core, &request.texts)?;
+    request.options.validate()?;
+    let model = core.models.model(request.model.as_deref())?;
+    let marker = marker_for(core, &mut request).await?;
+    let dialect = request.format.dialect();
+    // Each item as texts (the item, or its markup's runs and spans), each text with its language.
+    let (mut texts, mut text_sources): (Vec<String>, Vec<LangCode>) = (Vec::new(), Vec::new());
     let mut plans = Vec::with_capacity(request.texts.len());
     let sources: Vec<String> = if core.settings.log_content {
         request.texts.clone()
@@ -366,8 +356,8 @@ pub async fn translate(core: &Core, mut request: TranslationRequest) -> Result<V
     let mut answers = Vec::with_capacity(request.texts.len());
     for text in std::mem::take(&mut request.texts) {
         let mut plan_texts = Vec::new();
-        let html = (request.format == TextFormat::Html).then(|| HtmlPlan::new(&text, &mut plan_texts));
-        let sample = html.as_ref().map_or_else(|| text.clone(), HtmlPlan::plain_text);
+        let markup = dialect.as_ref().map(|d| HtmlPlan::new_as(&text, d, &mut plan_texts));
+        let sample = markup.as_ref().map_or_else(|| text.clone(), HtmlPlan::plain_text);
         let (source, detected) = source_of(&model, request.source, &sample).await;
         answers.push(TranslatedText {
             source,
@@ -378,68 +368,58 @@ pub async fn translate(core: &Core, mut request: TranslationRequest) -> Result<V
             plans.push(Plan::Verbatim(text));
             continue;
         };
-        let first = units.len();
-        if let (Some(terms), None) = (&terms, &html) {
-            let mut used = Vec::new();
-            if let Some(parts) = glossary_parts(terms, &text, source, &mut units, &mut used) {
-                let answer = answers.last_mut().expect("an answer per text");
-                answer.glossary_terms = terms.entries(&used);
-                plans.push(Plan::Glossary(parts));
-                continue;
-            }
-        }
-        plans.push(match html {
+        let first = texts.len();
+        plans.push(match markup {
             None => {
-                units.push(Unit { source, text });
-                Plan::Text { unit: first }
+                texts.push(text);
+                Plan::Text { text: first }
             }
             Some(plan) => {
-                units.extend(plan_texts.into_iter().map(|text| Unit { source, text }));
-                Plan::Html {
+                texts.extend(plan_texts);
+                Plan::Markup {
                     plan,
                     first,
-                    end: units.len(),
+                    end: texts.len(),
                 }
             }
         });
+        text_sources.resize(texts.len(), source);
     }
+    // Glossary terms and kept spans cut the texts further into the units the model translates.
+    let mut marked = MarkedTexts::new(&marker, texts);
+    let units: Vec<Unit> = std::mem::take(&mut marked.units)
+        .into_iter()
+        .zip(marked.unit_texts())
+        .map(|(text, of)| Unit {
+            source: text_sources[of],
+            text,
+        })
+        .collect();
 
     let started = Instant::now();
-    let (results, suggestions) = run_units(core, &request, &model, &units, deadline(core)).await?;
+    let (submitted, suggestions) = submit_units(core, &request, &model, &units, deadline(core)).await?;
+    let results = marked.assemble(submitted.wait().await?);
     let log_content = core.settings.log_content;
     for (plan, answer) in plans.into_iter().zip(answers.iter_mut()) {
         match plan {
             Plan::Verbatim(text) => answer.text = text,
-            Plan::Text { unit } => {
-                let translation = &results[unit];
+            Plan::Text { text } => {
+                answer.glossary_terms = marked.terms_used[text].clone();
+                let translation = &results[text];
                 answer.text = translation.text.clone();
                 answer.alternatives = translation.alternatives.clone();
                 answer.sentences = translation.sentence_quality.clone();
             }
-            Plan::Html { plan, first, end } => {
+            Plan::Markup { plan, first, end } => {
                 answer.text = plan.render(|i| results[first + i].text.as_str());
                 answer.sentences = results[first..end]
                     .iter()
                     .flat_map(|t| t.sentence_quality.iter().cloned())
                     .collect();
-            }
-            Plan::Glossary(parts) => {
-                for part in parts {
-                    match part {
-                        Part::Layout(layout) => answer.text.push_str(&layout),
-                        Part::Plain(unit) => {
-                            answer.text.push_str(&results[unit].text);
-                            answer.sentences.extend(results[unit].sentence_quality.iter().cloned());
-                        }
-                        Part::Marked { plan, first, end } => {
-                            answer
-                                .text
-                                .push_str(&terms::unmark(&plan.render(|i| results[first + i].text.as_str())));
-                            answer.sentences.extend(
-                                results[first..end]
-                                    .iter()
-                                    .flat_map(|t| t.sentence_quality.iter().cloned()),
-                            );
+                for used in &marked.terms_used[first..end] {
+                    for entry in used {
+                        if !answer.glossary_terms.contains(entry) {
+                            answer.glossary_terms.push(entry.clone());
                         }
                     }
                 }
@@ -500,15 +480,36 @@ pub fn deadline(core: &Core) -> Instant {
     Instant::now() + core.settings.request_timeout
 }
 
-/// Sends the units to the pool, one submission per source language, all at once; results in
-/// unit order, and the translation memory's near matches by sentence.
-async fn run_units(
+/// Units handed to the pool: one ticket per source language, and which units each holds.
+pub struct Submitted {
+    tickets: Vec<(Vec<usize>, Ticket)>,
+    count: usize,
+}
+
+impl Submitted {
+    /// The units' translations, in unit order.
+    async fn wait(self) -> Result<Vec<TextTranslation>, Error> {
+        let (members, tickets): (Vec<Vec<usize>>, Vec<Ticket>) = self.tickets.into_iter().unzip();
+        let answers = try_join_all(tickets.into_iter().map(|t| t.wait())).await?;
+        let mut results = vec![TextTranslation::default(); self.count];
+        for (members, answer) in members.iter().zip(answers) {
+            for (&i, translation) in members.iter().zip(answer) {
+                results[i] = translation;
+            }
+        }
+        Ok(results)
+    }
+}
+
+/// Sends the units to the pool, one submission per source language, all at once (the memory's
+/// exact matches answered from it); the tickets, and the memory's near matches by sentence.
+async fn submit_units(
     core: &Core,
     request: &TranslationRequest,
     model: &Arc<Model>,
     units: &[Unit],
     deadline: Instant,
-) -> Result<(Vec<translator::TextTranslation>, HashMap<String, Vec<Suggestion>>), Error> {
+) -> Result<(Submitted, HashMap<String, Vec<Suggestion>>), Error> {
     let target = request.target;
     let mut groups: BTreeMap<&str, (LangCode, Vec<usize>)> = BTreeMap::new();
     for (i, unit) in units.iter().enumerate() {
@@ -520,32 +521,31 @@ async fn run_units(
     }
     let mut tickets = Vec::with_capacity(groups.len());
     let mut suggestions = HashMap::new();
-    for (source, members) in groups.values() {
+    for (source, members) in groups.into_values() {
         let texts: Vec<String> = members.iter().map(|&i| units[i].text.clone()).collect();
         let matches = core
             .memory_matches(
                 request.owner.as_deref(),
                 model,
-                (*source, target),
+                (source, target),
                 &texts,
                 request.matching,
             )
             .await?;
         suggestions.extend(matches.fuzzy);
-        let submission = Submission::new(texts, *source, target)
+        let submission = Submission::new(texts, source, target)
             .known(matches.exact)
             .options(request.options.clone())
             .priority(request.priority)
             .deadline(deadline);
         // A refusal drops the tickets already taken, which withdraws their sentences.
-        tickets.push(start_on_pool(model, submission, Pool::submit).await?);
+        tickets.push((members, start_on_pool(model, submission, Pool::submit).await?));
     }
-    let answers = try_join_all(tickets.into_iter().map(|t| t.wait())).await?;
-    let mut results = vec![translator::TextTranslation::default(); units.len()];
-    for ((_, members), answer) in groups.values().zip(answers) {
-        for (&i, translation) in members.iter().zip(answer) {
-            results[i] = translation;
-        }
-    }
-    Ok((results, suggestions))
+    Ok((
+        Submitted {
+            tickets,
+            count: units.len(),
+        },
+        suggestions,
+    ))
 }

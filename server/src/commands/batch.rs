@@ -1,7 +1,7 @@
 //! `tolk batch`: a folder of documents into one or more languages, mirroring the tree, with a
 //! progress bar, a JSON report, and resume: a rerun skips what the report says is done.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -16,8 +16,8 @@ use translator::documents::{Document, DocumentFormat, Limits};
 use translator::{Pool, PoolConfig, Priority, QueueLimits, TranslateOptions};
 
 use super::Failure;
-use tolk_server::app::documents::translate_document;
-use tolk_server::app::memory::lookup::LoadedMemory;
+use tolk_server::app::documents::{translate_document, CommunityData};
+use tolk_server::app::glossary::marking::{MarkedTexts, Marker};
 use tolk_server::app::quality::DocumentQuality;
 
 /// The report's file name inside the output folder.
@@ -66,6 +66,10 @@ pub struct Args {
     /// .tsv file, or the name of a memory in the server's database (`tolk memory list`).
     #[arg(long)]
     memory: Option<String>,
+    /// A glossary (.tsv or .csv of source and target terms) whose terms the translations keep
+    /// (docs/glossaries.md), for each --to language; needs --from.
+    #[arg(long)]
+    glossary: Option<PathBuf>,
     /// The config file (`--config`, as for `tolk serve`: its `[quality]` table sets the quality
     /// thresholds) and the database `--memory NAME` is read from.
     #[command(flatten)]
@@ -196,6 +200,20 @@ pub fn run(args: Args) -> Result<(), Failure> {
         _ => BatchRunReport::default(),
     };
 
+    // A glossary per target language, read before anything is translated.
+    let mut markers: HashMap<LangCode, Marker> = HashMap::new();
+    for &target in &targets {
+        let marker = match (&args.glossary, source) {
+            (None, _) => Marker::new(None, true),
+            (Some(_), None) => {
+                return Err(Failure::usage(
+                    "--glossary needs --from: a guess must not choose which terms apply",
+                ))
+            }
+            (Some(path), Some(source)) => super::glossary::marker(path, (source, target))?,
+        };
+        markers.insert(target, marker);
+    }
     let memory = match &args.memory {
         Some(name_or_file) => Some(super::memory::load_for_batch(name_or_file, &args.database)?),
         None => None,
@@ -245,7 +263,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let progress = Progress::new(work.len());
     runtime.block_on(async {
         let mut results = stream::iter(work.iter())
-            .map(|item| process(item, &args.output, &previous, &pool, source, &options, memory.as_ref()))
+            .map(|item| {
+                let community = CommunityData {
+                    memory: memory.as_ref(),
+                    marker: &markers[&item.target],
+                };
+                process(item, &args.output, &previous, &pool, source, &options, community)
+            })
             .buffer_unordered(DOCUMENTS_IN_FLIGHT);
         while let Some(file) = results.next().await {
             let metrics = pool.metrics();
@@ -305,7 +329,7 @@ async fn process(
     pool: &Pool,
     source: Option<LangCode>,
     options: &TranslateOptions,
-    memory: Option<&LoadedMemory>,
+    community: CommunityData<'_>,
 ) -> FileReport {
     let started = Instant::now();
     let mut report = FileReport {
@@ -373,7 +397,16 @@ async fn process(
         };
     }
     if streamed {
-        match stream_text(pool, &item.input, &destination, (source, item.target), options, memory).await {
+        match stream_text(
+            pool,
+            &item.input,
+            &destination,
+            (source, item.target),
+            options,
+            community,
+        )
+        .await
+        {
             Ok((chars, language, quality)) => {
                 report.status = "done".to_string();
                 report.chars = chars;
@@ -403,7 +436,7 @@ async fn process(
         options,
         Priority::Bulk,
         None,
-        memory,
+        community,
     )
     .await
     {
@@ -535,7 +568,7 @@ async fn stream_text(
     destination: &Path,
     (source, target): (Option<LangCode>, LangCode),
     options: &TranslateOptions,
-    memory: Option<&LoadedMemory>,
+    community: CommunityData<'_>,
 ) -> Result<
     (
         usize,
@@ -619,13 +652,17 @@ async fn stream_text(
                 match language {
                     None => Ok((chunk, Vec::new())),
                     Some(language) => {
-                        let chunk = vec![chunk];
-                        let known = memory.map(|m| m.known(pool.translator(), &chunk, language.language, target));
-                        let submission = translator::Submission::new(chunk, language.language, target)
+                        let mut marked = MarkedTexts::new(community.marker, vec![chunk]);
+                        let units = std::mem::take(&mut marked.units);
+                        let known = community
+                            .memory
+                            .map(|m| m.known(pool.translator(), &units, language.language, target));
+                        let submission = translator::Submission::new(units, language.language, target)
                             .known(known.unwrap_or_default())
                             .options(options.clone())
                             .priority(Priority::Bulk);
-                        let answer = pool.submit(submission)?.wait().await?.pop().unwrap_or_default();
+                        let answers = pool.submit(submission)?.wait().await?;
+                        let answer = marked.assemble(answers).pop().unwrap_or_default();
                         Ok((answer.text, answer.sentence_quality))
                     }
                 }

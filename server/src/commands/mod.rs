@@ -3,6 +3,7 @@
 pub mod batch;
 pub mod detect;
 pub mod eval;
+pub mod glossary;
 pub mod languages;
 pub mod memory;
 pub mod models;

@@ -4,7 +4,8 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use langs::{Detector, LangCode, SourceChoice};
-use translator::{TranslateOptions, TranslatorError};
+use tolk_server::app::glossary::marking::{MarkedTexts, Marker};
+use translator::{TextRequest, TranslateOptions, TranslatorError};
 
 use super::Failure;
 
@@ -36,6 +37,10 @@ pub struct Args {
     /// Say on standard error which sentences may be wrong and why (docs/quality.md).
     #[arg(long)]
     quality: bool,
+    /// A glossary (.tsv or .csv of source and target terms) whose terms the translation keeps
+    /// (docs/glossaries.md); needs --from.
+    #[arg(long)]
+    glossary: Option<PathBuf>,
     /// File to translate; standard input when absent or "-".
     file: Option<PathBuf>,
 }
@@ -52,6 +57,16 @@ pub fn run(args: Args) -> Result<(), Failure> {
         ..TranslateOptions::default()
     };
     options.validate().map_err(Failure::usage)?;
+    // Read before the model is loaded, so that a wrong glossary is said at once.
+    let marker = match (&args.glossary, source) {
+        (None, _) => Marker::new(None, true),
+        (Some(_), None) => {
+            return Err(Failure::usage(
+                "--glossary needs --from: a guess must not choose which terms apply",
+            ))
+        }
+        (Some(path), Some(source)) => super::glossary::marker(path, (source, target))?,
+    };
     let text = read_input(args.file.as_ref())?;
 
     let (_, translator) = super::open_translator(&args.model, args.threads, args.config.as_deref())?;
@@ -59,12 +74,21 @@ pub fn run(args: Args) -> Result<(), Failure> {
         Some(code) => code,
         None => detect_source(&text, translator.languages())?,
     };
-    let translation = translator
-        .translate(&text, source, target, &options)
-        .map_err(|e| match e {
-            TranslatorError::LanguageNotInModel { .. } => Failure::usage(e),
-            other => Failure::runtime(other),
-        })?;
+    let marked = MarkedTexts::new(&marker, vec![text]);
+    let requests: Vec<TextRequest> = marked
+        .units
+        .iter()
+        .map(|text| TextRequest { text, source, target })
+        .collect();
+    let results = translator.translate_texts(&requests, &options).map_err(|e| match e {
+        TranslatorError::LanguageNotInModel { .. } => Failure::usage(e),
+        other => Failure::runtime(other),
+    })?;
+    let translation = marked.assemble(results).pop().unwrap_or_default();
+    if !marked.terms_used[0].is_empty() && args.quality {
+        let used: Vec<String> = marked.terms_used[0].iter().map(|(s, t)| format!("{s} → {t}")).collect();
+        eprintln!("glossary terms used: {}", used.join(", "));
+    }
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(translation.text.as_bytes())

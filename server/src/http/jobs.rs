@@ -23,6 +23,9 @@ pub struct JobForm {
     target: String,
     /// Source language, or `auto` (default) to detect each file's.
     source: Option<String>,
+    /// A glossary of the key's (`/v1/glossaries`) whose terms the translations keep; needs
+    /// `source` and a dictionary for each pair.
+    glossary: Option<String>,
 }
 
 /// A job's id in the path.
@@ -39,9 +42,10 @@ pub struct JobPath {
     responses(
         (status = 202, description = "Queued; follow it at Location", body = JobView,
             headers(("Location" = String, description = "The job's URL"))),
-        (status = 400, description = "No files, a broken zip, unknown language", body = ErrorBody),
+        (status = 400, description = "No files, a broken zip, unknown language, a glossary without the pair", body = ErrorBody),
         (status = 401, description = "Keys are on and none was given", body = ErrorBody),
         (status = 403, description = "Unknown API key", body = ErrorBody),
+        (status = 404, description = "No such glossary", body = ErrorBody),
         (status = 413, description = "Over --max-job-bytes", body = ErrorBody),
         (status = 415, description = "Not multipart/form-data", body = ErrorBody),
         (status = 503, description = "The model is still loading", body = ErrorBody),
@@ -57,7 +61,7 @@ pub async fn create(
         return Err(body::unsupported(&request, "multipart/form-data"));
     }
     let owner = owner(&core, &request)?;
-    let (mut files, mut targets, mut source) = (Vec::new(), Vec::new(), None);
+    let (mut files, mut targets, mut source, mut glossary) = (Vec::new(), Vec::new(), None, None);
     for part in body::read_multipart(&request, payload, core.settings.max_job_bytes).await? {
         match part.name.as_str() {
             "file" => {
@@ -74,12 +78,18 @@ pub async fn create(
                     .map(String::from),
             ),
             "source" => source = Some(part.text()),
+            "glossary" => glossary = Some(part.text()),
             name => {
-                return Err(Error::Invalid(format!("unknown field {name:?}: expected file, target, source")).into())
+                return Err(Error::Invalid(format!(
+                    "unknown field {name:?}: expected file, target, source, glossary"
+                ))
+                .into())
             }
         }
     }
-    let view = core.create_job(owner, files, &targets, source.as_deref()).await?;
+    let view = core
+        .create_job(owner, files, &targets, source.as_deref(), glossary.as_deref())
+        .await?;
     tracing::info!(job = %view.id, files = view.progress.total, "job created");
     Ok(HttpResponse::Accepted()
         .insert_header((header::LOCATION, format!("/v1/jobs/{}", view.id)))

@@ -191,6 +191,23 @@ pub fn app(
         )
         .service(get("/v2/glossaries/{id}/entries", deepl::glossaries::entries))
         .service(get("/v2/glossary-language-pairs", deepl::glossaries::pairs))
+        .service(
+            resource("/v3/glossaries", "GET, POST")
+                .route(web::get().to(deepl::glossaries_v3::list))
+                .route(web::post().to(deepl::glossaries_v3::create)),
+        )
+        .service(
+            resource("/v3/glossaries/{id}", "GET, PATCH, DELETE")
+                .route(web::get().to(deepl::glossaries_v3::get))
+                .route(web::patch().to(deepl::glossaries_v3::patch))
+                .route(web::delete().to(deepl::glossaries_v3::delete)),
+        )
+        .service(get("/v3/glossaries/{id}/entries", deepl::glossaries_v3::entries))
+        .service(
+            resource("/v3/glossaries/{id}/dictionaries", "PUT, DELETE")
+                .route(web::put().to(deepl::glossaries_v3::replace_dictionary))
+                .route(web::delete().to(deepl::glossaries_v3::delete_dictionary)),
+        )
         .service(post("/v2/document", deepl::documents::upload))
         .service(post("/v2/document/{id}", deepl::documents::status))
         .service(post("/v2/document/{id}/result", deepl::documents::result))

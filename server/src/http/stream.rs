@@ -17,7 +17,7 @@ use super::body;
 use super::error::{ApiError, ErrorBody};
 use super::shapes::{QualityBody, TranslateBody, TranslateResponse, TranslationItem};
 use crate::app::memory::fuzzy::Suggestion;
-use crate::app::translation::{self, StreamedText, TranslatedText};
+use crate::app::translation::{self, StreamedSentences, StreamedText, TranslatedText};
 use crate::app::{Core, Error};
 
 /// `event: sentence`: one sentence translated.
@@ -124,11 +124,28 @@ impl Events {
             };
             return Some(event("done", &done));
         };
-        let Some(sentences) = current.sentences.as_mut() else {
-            // No letters: nothing to translate, the text is its own translation.
-            let mut pending = self.texts.pop_front()?;
-            pending.answer.text = pending.text.clone();
-            return Some(self.text_end(pending.text, pending.answer));
+        let sentences = match &mut current.sentences {
+            StreamedSentences::Live(sentences) => sentences,
+            StreamedSentences::Verbatim => {
+                let mut pending = self.texts.pop_front()?;
+                pending.answer.text = pending.text.clone();
+                return Some(self.text_end(pending.text, pending.answer));
+            }
+            StreamedSentences::Whole(_) => {
+                // Kept spans are placed over whole lines: the text comes in one piece, when done.
+                let mut pending = self.texts.pop_front()?;
+                let StreamedSentences::Whole(whole) = pending.sentences else {
+                    return None;
+                };
+                return Some(match whole.wait().await {
+                    Ok(translation) => {
+                        pending.answer.text = translation.text.clone();
+                        pending.answer.sentences = translation.sentence_quality;
+                        self.text_end(translation.text, pending.answer)
+                    }
+                    Err(error) => self.fail_with(error),
+                });
+            }
         };
         match sentences.next().await {
             Some(Ok(StreamItem::Sentence {
@@ -183,9 +200,13 @@ impl Events {
     }
 
     fn fail(&mut self, error: PoolError) -> Bytes {
+        self.fail_with(Error::from(error))
+    }
+
+    fn fail_with(&mut self, error: Error) -> Bytes {
         self.over = true;
         self.texts.clear();
-        event("error", &ApiError::App(Error::from(error)).body())
+        event("error", &ApiError::App(error).body())
     }
 }
 

@@ -130,6 +130,59 @@ test("deepl-node translateDocument, and a document downloaded only once", plain,
   });
 });
 
+test("deepl-node glossaries, v2 and v3 (multilingual), and XML tag handling", plain, async () => {
+  const dl = new deepl.DeepLClient("any-key", { serverUrl: url, maxRetries: 0 });
+  const pairs = await dl.getGlossaryLanguagePairs();
+  assert.ok(pairs.some((p) => p.sourceLang === "en" && p.targetLang === "lg"));
+  const entries = new deepl.GlossaryEntries({ entries: { nurse: "omusawo", "health centre": "eddwaliro" } });
+  const v2 = await dl.createGlossary("Clinic", "en", "lg", entries);
+  assert.equal(v2.entryCount, 2);
+  assert.equal((await dl.getGlossary(v2.glossaryId)).name, "Clinic");
+  assert.ok((await dl.listGlossaries()).some((g) => g.glossaryId === v2.glossaryId));
+  assert.deepEqual((await dl.getGlossaryEntries(v2)).entries(), { nurse: "omusawo", "health centre": "eddwaliro" });
+  const csv = await dl.createGlossaryWithCsv("Clinic CSV", "en", "lg", Buffer.from("nurse,omusawo\n"));
+  assert.equal(csv.entryCount, 1);
+  const used = await dl.translateText("Ask the nurse at the health centre.", "en", "lg", { glossary: v2 });
+  assert.ok(used.text.includes("omusawo") && used.text.includes("eddwaliro"), used.text);
+  await dl.deleteGlossary(v2);
+  await dl.deleteGlossary(csv);
+  await assert.rejects(dl.getGlossary(v2.glossaryId), deepl.GlossaryNotFoundError);
+
+  // v3: sent as forms with dictionaries[0].source_lang keys.
+  const made = await dl.createMultilingualGlossary("Clinic", [
+    { sourceLangCode: "en", targetLangCode: "lg", entries },
+    { sourceLangCode: "en", targetLangCode: "fr", entries: new deepl.GlossaryEntries({ entries: { nurse: "ZZinfirm" } }) },
+  ]);
+  assert.deepEqual(
+    made.dictionaries.map((d) => [d.sourceLangCode, d.targetLangCode, d.entryCount]).sort(),
+    [["en", "fr", 1], ["en", "lg", 2]],
+  );
+  assert.equal((await dl.getMultilingualGlossary(made.glossaryId)).name, "Clinic");
+  assert.ok((await dl.listMultilingualGlossaries()).some((g) => g.glossaryId === made.glossaryId));
+  const lg = await dl.getMultilingualGlossaryDictionaryEntries(made, "en", "lg");
+  assert.deepEqual(lg.entries.entries(), { nurse: "omusawo", "health centre": "eddwaliro" });
+  await dl.updateMultilingualGlossaryDictionary(made, {
+    sourceLangCode: "en", targetLangCode: "lg", entries: new deepl.GlossaryEntries({ entries: { nurse: "musawo" } }),
+  });
+  const merged = await dl.getMultilingualGlossaryDictionaryEntries(made, "en", "lg");
+  assert.deepEqual(merged.entries.entries(), { nurse: "musawo", "health centre": "eddwaliro" });
+  await dl.replaceMultilingualGlossaryDictionaryWithCsv(made, "en", "fr", "clinic,ZZclinique\n");
+  assert.equal((await dl.updateMultilingualGlossaryName(made, "Clinic terms")).name, "Clinic terms");
+  const fr = await dl.translateText("Go to the clinic.", "en", "fr", { glossary: made });
+  assert.ok(fr.text.includes("ZZclinique"), fr.text);
+  await dl.deleteMultilingualGlossaryDictionary(made, "en", "fr");
+  assert.equal((await dl.getMultilingualGlossary(made.glossaryId)).dictionaries.length, 1);
+  await dl.deleteMultilingualGlossary(made);
+  await assert.rejects(dl.getMultilingualGlossary(made.glossaryId), deepl.GlossaryNotFoundError);
+
+  const xml = '<doc><par>Hello <keep id="7">Do not touch</keep> my friend.</par><par>See you.</par></doc>';
+  const tagged = await dl.translateText(xml, "en", "fr", {
+    tagHandling: "xml", ignoreTags: ["keep"], splittingTags: ["par"], outlineDetection: false,
+  });
+  assert.ok(tagged.text.includes('<keep id="7">Do not touch</keep>'), tagged.text);
+  assert.ok(tagged.text.startsWith("<doc><par>") && tagged.text.endsWith("</par></doc>"), tagged.text);
+});
+
 test("libretranslate-ts translate, detect, languages, errors", plain, async () => {
   libreTranslate.setApiEndpoint(url);
   const translated = await libreTranslate.translate(EN, "en", "es");

@@ -34,7 +34,18 @@ pub struct GlossaryLimits {
     pub max_term_chars: usize,
 }
 
-/// Reads `text` as entries of the pair `(source, target)`.
+impl Default for GlossaryLimits {
+    /// A large community glossary's size, and a long multi-word term's.
+    fn default() -> Self {
+        GlossaryLimits {
+            max_entries: 100_000,
+            max_term_chars: 256,
+        }
+    }
+}
+
+/// Reads `text` as entries of `format` for a pair, checked against `limits`; a refusal names the
+/// line.
 pub fn parse(
     text: &str,
     format: EntriesFormat,

@@ -5,11 +5,13 @@
 //!
 //! - [`store`]: the tables and their queries.
 //! - [`entries`]: TSV and CSV entries read and checked.
-//! - [`terms`]: terms found in a text and kept through its translation.
+//! - [`terms`]: terms found in a text.
+//! - [`marking`]: texts cut so that terms and `<notranslate>` spans are kept through translation.
 //! - [`cache`]: stored glossaries' compiled terms, per version.
 
 pub mod cache;
 pub mod entries;
+pub mod marking;
 pub mod store;
 pub mod terms;
 
@@ -90,6 +92,18 @@ impl From<GlossaryRow> for GlossaryView {
         }
     }
 }
+
+/// What a change does to a dictionary's entries (DeepL v3's `PATCH` and `PUT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DictionaryChange {
+    /// Entries whose source term is there (in any case) get the new target; others are added.
+    Merge,
+    /// The dictionary becomes the entries given.
+    Replace,
+}
+
+/// A dictionary's language pair and entries.
+type PairEntries = ((LangCode, LangCode), Vec<(String, String)>);
 
 /// Which glossary a translation uses.
 #[derive(Debug, Clone)]
@@ -229,6 +243,75 @@ impl Core {
             .ok_or_else(|| Error::NotFound("glossary".to_string()))
     }
 
+    /// Changes one of `owner`'s glossaries: its name, dictionaries merged or replaced (one of a
+    /// new pair is added), and one pair's dictionary removed; the result is checked as a new
+    /// glossary would be, and stored whole or not at all.
+    pub async fn change_glossary(
+        &self,
+        owner: Option<&str>,
+        id: &str,
+        name: Option<&str>,
+        changes: Vec<(DictionaryInput, DictionaryChange)>,
+        removed: Option<(LangCode, LangCode)>,
+    ) -> Result<GlossaryView, Error> {
+        let view = self.glossary(owner, id).await?;
+        // Each dictionary's pair and entries, as they are and then as changed.
+        let mut dictionaries: Vec<PairEntries> = Vec::new();
+        for dictionary in &view.dictionaries {
+            let (Ok(source), Ok(target)) = (LangCode::parse(&dictionary.source), LangCode::parse(&dictionary.target))
+            else {
+                return Err(Error::Internal(format!("glossary {id} holds an unknown language")));
+            };
+            let (wanted, s, t) = (id.to_string(), dictionary.source.clone(), dictionary.target.clone());
+            let entries = self
+                .jobs
+                .on_runtime(move |store| Box::pin(async move { Ok(store::entries(&store, &wanted, &s, &t).await?) }))
+                .await?;
+            dictionaries.push(((source, target), entries));
+        }
+        let limits = self.glossary_limits();
+        for (i, (change, how)) in changes.into_iter().enumerate() {
+            let (source, target) = (change.source, change.target);
+            let given = match change.entries {
+                EntriesInput::Text(text, format) => entries::parse(&text, format, (source, target), &limits),
+                EntriesInput::Pairs(pairs) => entries::parse_pairs(&pairs, (source, target), &limits),
+            }
+            .map_err(|e| Error::Invalid(format!("dictionaries[{i}] ({source} → {target}): {e}")))?;
+            match dictionaries.iter_mut().find(|(pair, _)| *pair == (source, target)) {
+                None => dictionaries.push(((source, target), given)),
+                Some((_, existing)) if how == DictionaryChange::Replace => *existing = given,
+                Some((_, existing)) => {
+                    for (term, translation) in given {
+                        let key = term.to_lowercase();
+                        match existing.iter_mut().find(|(s, _)| s.to_lowercase() == key) {
+                            Some(entry) => entry.1 = translation,
+                            None => existing.push((term, translation)),
+                        }
+                    }
+                }
+            }
+        }
+        if let Some((source, target)) = removed {
+            let before = dictionaries.len();
+            dictionaries.retain(|(pair, _)| *pair != (source, target));
+            if dictionaries.len() == before {
+                return Err(Error::NotFound(format!(
+                    "glossary {id} has no dictionary {source} → {target}"
+                )));
+            }
+        }
+        let inputs = dictionaries
+            .into_iter()
+            .map(|((source, target), pairs)| DictionaryInput {
+                source,
+                target,
+                entries: EntriesInput::Pairs(pairs),
+            })
+            .collect();
+        self.replace_glossary(owner, id, name.unwrap_or(&view.name), inputs)
+            .await
+    }
+
     /// One of `owner`'s glossaries; another key's is no glossary (404), as an unknown one.
     pub async fn glossary(&self, owner: Option<&str>, id: &str) -> Result<GlossaryView, Error> {
         let (owner, wanted) = (owner_column(owner), id.to_string());
@@ -294,6 +377,30 @@ impl Core {
         } else {
             Err(Error::NotFound(format!("glossary {id}")))
         }
+    }
+
+    /// A job's glossary, checked before the job is queued: one of `owner`'s, with a dictionary
+    /// for each pair, and a given source language (a guess must not choose which terms apply).
+    pub async fn job_glossary(
+        &self,
+        owner: Option<&str>,
+        glossary: Option<&str>,
+        source: Option<LangCode>,
+        targets: &[LangCode],
+    ) -> Result<Option<String>, Error> {
+        let Some(id) = glossary.map(str::trim).filter(|g| !g.is_empty()) else {
+            return Ok(None);
+        };
+        let Some(source) = source else {
+            return Err(Error::Missing(
+                "source: a glossary needs the source language (it is not detected)".to_string(),
+            ));
+        };
+        for &target in targets {
+            self.glossary_terms(owner, GlossaryChoice::Stored(id.to_string()), (source, target))
+                .await?;
+        }
+        Ok(Some(id.to_string()))
     }
 
     /// The terms a translation from `source` into `target` uses: the stored glossary's dictionary

@@ -1,7 +1,7 @@
 //! A glossary's terms found in a text and made to come out as the glossary says. Matching is one
 //! Aho–Corasick pass over the lower-cased text (linear in the text, whatever the glossary's
 //! size), longest match first, whole words where the script spaces its words. Each occurrence
-//! becomes a kept inline span holding the target term (`<span translate="no">`), and the text is
+//! becomes a kept inline span holding the target term ([`super::marking`]), and the text is
 //! translated as HTML: the inline-span placement Tolk has for HTML puts the kept term where the
 //! translation's proportions (or the model's own copy of it) say, byte for byte. So a target term
 //! is in the output wherever its source term was in the input, and nowhere else.
@@ -23,10 +23,6 @@ pub struct Terms {
     entries: Vec<(String, String)>,
 }
 
-/// The tag that keeps a target term untouched.
-const OPEN: &str = "<span translate=\"no\">";
-const CLOSE: &str = "</span>";
-
 impl Terms {
     /// Builds the matcher of `entries` (source and target terms).
     pub fn new(entries: &[(String, String)]) -> Result<Terms, String> {
@@ -38,6 +34,11 @@ impl Terms {
             automaton,
             entries: entries.to_vec(),
         })
+    }
+
+    /// The entry at `index`: its source and target terms.
+    pub fn entry(&self, index: usize) -> &(String, String) {
+        &self.entries[index]
     }
 
     /// The entries at `indices`, each once, in order of first use.
@@ -80,49 +81,6 @@ impl Terms {
             })
             .collect()
     }
-
-    /// `text` as HTML with each occurrence replaced by its target term in a kept span; `None`
-    /// when no term occurs. Also answers the entries used, by index.
-    pub fn mark(&self, text: &str) -> Option<(String, Vec<usize>)> {
-        let found = self.find(text);
-        if found.is_empty() {
-            return None;
-        }
-        let mut html = String::with_capacity(text.len() + found.len() * 32);
-        let mut at = 0;
-        let mut used = Vec::with_capacity(found.len());
-        for (range, entry) in found {
-            escape_into(&mut html, &text[at..range.start]);
-            html.push_str(OPEN);
-            escape_into(&mut html, &self.entries[entry].1);
-            html.push_str(CLOSE);
-            at = range.end;
-            used.push(entry);
-        }
-        escape_into(&mut html, &text[at..]);
-        Some((html, used))
-    }
-}
-
-fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-}
-
-/// A marked text's translation (HTML) as plain text again: the kept spans' tags gone, the
-/// escapes undone.
-pub fn unmark(html: &str) -> String {
-    html.replace(OPEN, "")
-        .replace(CLOSE, "")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 #[cfg(test)]
@@ -151,18 +109,5 @@ mod tests {
     fn scripts_without_spaces_match_inside_words() {
         let t = terms(&[("医院", "hospital")]);
         assert_eq!(t.find("我去医院了").len(), 1);
-    }
-
-    #[test]
-    fn marking_escapes_text_and_unmarking_gives_it_back() {
-        let t = terms(&[("Acme", "Acme & <Co>")]);
-        let (html, used) = t.mark("Call Acme < now & then").unwrap();
-        assert_eq!(
-            html,
-            "Call <span translate=\"no\">Acme &amp; &lt;Co&gt;</span> &lt; now &amp; then"
-        );
-        assert_eq!(used, [0]);
-        assert_eq!(unmark(&html), "Call Acme & <Co> < now & then");
-        assert!(t.mark("nothing here").is_none());
     }
 }

@@ -102,6 +102,7 @@ impl Jobs {
         &self,
         document: PreparedDocument,
         owner: Option<String>,
+        glossary: Option<String>,
     ) -> Result<DocumentTicket, JobError> {
         // 256 bits, as DeepL's keys have.
         let secret = format!("{}{}", new_id(), new_id());
@@ -110,7 +111,7 @@ impl Jobs {
             secret_sha256: sha256_hex(&secret),
             chars: document.chars() as i64,
         };
-        let id = self.submit(document.job, owner, Some(row)).await?;
+        let id = self.submit(document.job, owner, Some(row), glossary).await?;
         Ok(DocumentTicket { id, secret })
     }
 

@@ -248,9 +248,10 @@ impl Jobs {
         targets: Vec<LangCode>,
         model: Arc<Model>,
         owner: Option<String>,
+        glossary: Option<String>,
     ) -> Result<String, JobError> {
         let prepared = prepare_off_runtime(files, source, targets, model).await?;
-        self.submit(prepared, owner, None).await
+        self.submit(prepared, owner, None, glossary).await
     }
 
     /// Stores a prepared job, with the document's secret when it is a single document fetched with
@@ -260,6 +261,7 @@ impl Jobs {
         prepared: PreparedJob,
         owner: Option<String>,
         document: Option<store::DocumentRow>,
+        glossary: Option<String>,
     ) -> Result<String, JobError> {
         let PreparedJob {
             files,
@@ -273,6 +275,7 @@ impl Jobs {
             state: JobState::Queued,
             source: source.map(|s| s.to_string()),
             targets: targets.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(","),
+            glossary,
             created_at: now_ms(),
             finished_at: None,
             owner,

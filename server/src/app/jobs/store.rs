@@ -76,6 +76,8 @@ pub struct JobRow {
     pub source: Option<String>,
     /// Target languages, comma-separated.
     pub targets: String,
+    /// The glossary (an id of the owner's) whose terms the translations keep.
+    pub glossary: Option<String>,
     /// Milliseconds since the epoch.
     pub created_at: i64,
     /// Milliseconds since the epoch, once done.
@@ -229,6 +231,9 @@ impl Store {
             "CREATE TABLE IF NOT EXISTS tolk_job_documents (job_id TEXT PRIMARY KEY, secret_sha256 TEXT NOT NULL, \
              chars BIGINT NOT NULL)"
                 .to_string(),
+            // A job's glossary: its own table, so that databases made before it need no migration.
+            "CREATE TABLE IF NOT EXISTS tolk_job_glossaries (job_id TEXT PRIMARY KEY, glossary_id TEXT NOT NULL)"
+                .to_string(),
         ];
         for statement in statements.into_iter().chain(more_tables(id)) {
             sqlx::query(&statement).execute(&self.pool).await?;
@@ -275,6 +280,13 @@ impl Store {
         .bind(job.owner.clone())
         .execute(&mut *tx)
         .await?;
+        if let Some(glossary) = &job.glossary {
+            sqlx::query("INSERT INTO tolk_job_glossaries (job_id, glossary_id) VALUES ($1, $2)")
+                .bind(&job.id)
+                .bind(glossary)
+                .execute(&mut *tx)
+                .await?;
+        }
         for (idx, (path, content)) in files.iter().enumerate() {
             sqlx::query("INSERT INTO tolk_job_files (job_id, idx, path, content) VALUES ($1, $2, $3, $4)")
                 .bind(&job.id)
@@ -530,7 +542,8 @@ impl Store {
     /// A job, if it exists.
     pub async fn job(&self, id: &str) -> Result<Option<JobRow>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, state, source, targets, created_at, finished_at, owner FROM tolk_jobs WHERE id = $1",
+            "SELECT j.id, j.state, j.source, j.targets, j.created_at, j.finished_at, j.owner, g.glossary_id \
+             FROM tolk_jobs j LEFT JOIN tolk_job_glossaries g ON g.job_id = j.id WHERE j.id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -612,6 +625,10 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        sqlx::query("DELETE FROM tolk_job_glossaries WHERE job_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         let existed = sqlx::query("DELETE FROM tolk_jobs WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -675,6 +692,7 @@ fn job_row(r: &AnyRow) -> Result<JobRow, StoreError> {
         state: decode(r.try_get("state")?, JobState::parse)?,
         source: r.try_get("source")?,
         targets: r.try_get("targets")?,
+        glossary: r.try_get("glossary_id")?,
         created_at: r.try_get("created_at")?,
         finished_at: r.try_get("finished_at")?,
         owner: r.try_get("owner")?,
@@ -696,6 +714,7 @@ mod tests {
             state: JobState::Queued,
             source: None,
             targets: "fra_Latn".to_string(),
+            glossary: None,
             created_at: now_ms(),
             finished_at: None,
             owner: None,

@@ -13,6 +13,9 @@ use translator::{PoolError, Priority, Submission, TranslateOptions, TranslatorEr
 use super::blocking::off_runtime;
 use super::store::{ClaimedUnit, Store, StoreError};
 use crate::app::documents::{chunks, DocumentPlan};
+use crate::app::glossary::marking::{MarkedTexts, Marker};
+use crate::app::glossary::store as glossaries;
+use crate::app::glossary::terms::Terms;
 use crate::app::memory::lookup::exact_known;
 use crate::app::quality::DocumentQuality;
 use crate::app::registry::{Model, ModelRegistry};
@@ -148,6 +151,32 @@ fn may_pass(error: &PoolError) -> bool {
     )
 }
 
+/// The terms of glossary `id` of `owner`'s for a pair, compiled; the reason the unit fails when
+/// the glossary was deleted or lost the pair after the job was queued.
+async fn job_terms(
+    store: &Store,
+    owner: &str,
+    id: &str,
+    (source, target): (LangCode, LangCode),
+) -> Result<Result<Arc<Terms>, String>, StoreError> {
+    let Some(row) = glossaries::get(store, owner, id).await? else {
+        return Ok(Err(format!("glossary {id} was deleted")));
+    };
+    if !row
+        .dictionaries
+        .iter()
+        .any(|(s, t, _)| s == source.as_str() && t == target.as_str())
+    {
+        return Ok(Err(format!("glossary {id} has no dictionary {source} → {target}")));
+    }
+    let entries = glossaries::entries(store, id, source.as_str(), target.as_str()).await?;
+    // Compiling a large glossary takes milliseconds: off the runtime's threads.
+    Ok(off_runtime("compiling the glossary", move || Terms::new(&entries))
+        .await
+        .and_then(|built| built)
+        .map(Arc::new))
+}
+
 async fn translate_unit(
     store: &Store,
     model: &Model,
@@ -190,23 +219,28 @@ async fn translate_unit(
     if let Some(source) = source {
         let missing: Vec<usize> = (0..texts.len()).filter(|&i| translated[i].is_none()).collect();
         // The job's owner's translation memory answers the sentences it holds, as in the API.
-        let job_owner: String = store
-            .job(&unit.job_id)
-            .await?
-            .and_then(|job| job.owner)
-            .unwrap_or_default();
+        let job = store.job(&unit.job_id).await?;
+        let job_owner: String = job.as_ref().and_then(|job| job.owner.clone()).unwrap_or_default();
+        let marker = match job.and_then(|job| job.glossary) {
+            None => Marker::new(None, true),
+            Some(id) => match job_terms(store, &job_owner, &id, (source, target)).await? {
+                Ok(terms) => Marker::new(Some(terms), true),
+                Err(reason) => return failed(reason),
+            },
+        };
         for chunk in chunks(&missing, texts, CHUNK_CHARS) {
-            let chunk_texts: Vec<String> = chunk.iter().map(|&i| texts[i].clone()).collect();
+            let mut marked = MarkedTexts::new(&marker, chunk.iter().map(|&i| texts[i].clone()).collect());
+            let units = std::mem::take(&mut marked.units);
             let known = exact_known(
                 store,
                 model.pool.translator(),
                 &job_owner,
                 None,
                 (source, target),
-                &chunk_texts,
+                &units,
             )
             .await?;
-            let submission = Submission::new(chunk_texts, source, target)
+            let submission = Submission::new(units, source, target)
                 .known(known)
                 .options(TranslateOptions::default())
                 .priority(Priority::Bulk);
@@ -244,7 +278,7 @@ async fn translate_unit(
             let mut quality = DocumentQuality::default();
             let segments: Vec<(i64, String)> = chunk
                 .iter()
-                .zip(answers)
+                .zip(marked.assemble(answers))
                 .map(|(&i, answer)| {
                     quality.add_text(i, &answer.sentence_quality);
                     (i as i64, answer.text)

@@ -8,7 +8,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{check_formality, check_glossary, DeeplErrorBody};
+use super::{check_formality, DeeplErrorBody};
 use crate::app::files;
 use crate::app::handoff::{self, DocumentUpload};
 use crate::app::jobs::DocumentProgress;
@@ -136,7 +136,6 @@ pub async fn upload(
         return Err(Error::Missing("Parameter 'target_lang' not specified.".to_string()).into());
     }
     check_formality(formality.as_deref(), target.as_deref())?;
-    check_glossary(glossary.as_deref())?;
     check_output_format(output_format.as_deref(), &name)?;
     let upload = DocumentUpload {
         source: fields::parse_source("source_lang", source.as_deref())?.given(),
@@ -144,6 +143,7 @@ pub async fn upload(
         name,
         bytes,
         key: deepl_key(&request, key),
+        glossary,
     };
     let ticket = handoff::start(&core, upload).await?;
     Ok(HttpResponse::Ok().json(DocumentHandle {

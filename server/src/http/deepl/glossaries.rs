@@ -90,7 +90,7 @@ pub struct DeeplGlossaryPath {
 
 /// Milliseconds since the epoch as ISO 8601 in UTC (`2026-12-02T05:56:03.123Z`), the civil date
 /// from the day count (H. Hinnant's algorithm), for no date dependency.
-fn iso8601(ms: i64) -> String {
+pub(super) fn iso8601(ms: i64) -> String {
     let (days, rest) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
@@ -110,7 +110,7 @@ fn iso8601(ms: i64) -> String {
     )
 }
 
-fn lower(code: &str) -> String {
+pub(super) fn lower(code: &str) -> String {
     langs::LangCode::parse(code).map_or_else(|_| code.to_string(), |c| deepl_code(c).to_ascii_lowercase())
 }
 
@@ -130,7 +130,7 @@ fn deepl_glossary(view: GlossaryView) -> Option<DeeplGlossary> {
     })
 }
 
-fn owner(core: &Core, request: &HttpRequest, field: Option<String>) -> Result<Option<String>, Error> {
+pub(super) fn owner(core: &Core, request: &HttpRequest, field: Option<String>) -> Result<Option<String>, Error> {
     core.owner(deepl_key(request, field).as_deref())
 }
 

@@ -5,6 +5,7 @@
 
 pub mod documents;
 pub mod glossaries;
+pub mod glossaries_v3;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use langs::LangCode;
@@ -19,6 +20,7 @@ use crate::app::glossary::GlossaryChoice;
 use crate::app::memory::Matching;
 use crate::app::translation::{self, TextFormat, TranslationRequest};
 use crate::app::{fields, Core, Error};
+use translator::html::XmlRules;
 
 /// A flag DeepL clients send as a JSON boolean or, in forms, as `0`/`1`/`true`.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -43,7 +45,7 @@ pub struct DeeplTranslateBody {
     /// Target language (`DE`, `EN-GB`, `PT-BR`, …).
     #[schema(required = true, nullable = false, min_length = 1)]
     pub target_lang: Option<String>,
-    /// `html` to translate HTML, keeping tags; `xml` is not supported.
+    /// `html` to translate HTML, or `xml` to translate XML, keeping tags (docs/glossaries.md).
     pub tag_handling: Option<String>,
     /// `0`, `1` or `nonewlines`; checked, then sentences are split as Tolk always does.
     #[schema(value_type = Option<String>)]
@@ -62,17 +64,20 @@ pub struct DeeplTranslateBody {
     pub model_type: Option<String>,
     /// A glossary of the key's (`/v2/glossaries`) whose terms the translation keeps; needs `source_lang`.
     pub glossary_id: Option<String>,
-    /// Accepted and ignored.
+    /// With `tag_handling=xml`: elements kept as they are, content and all (a list, or names
+    /// separated by commas).
     #[schema(value_type = Option<Vec<String>>)]
     pub ignore_tags: Option<serde_json::Value>,
-    /// Accepted and ignored.
+    /// With `tag_handling=xml`: elements that never end a sentence.
     #[schema(value_type = Option<Vec<String>>)]
     pub non_splitting_tags: Option<serde_json::Value>,
-    /// Accepted and ignored.
+    /// With `tag_handling=xml`: elements that always end a sentence.
     #[schema(value_type = Option<Vec<String>>)]
     pub splitting_tags: Option<serde_json::Value>,
-    /// Accepted and ignored.
-    pub outline_detection: Option<Flag>,
+    /// With `tag_handling=xml`: `0` (or false) reads only the tag lists; by default an element in
+    /// no list ends sentences unless HTML knows it as inline (`b`, `i`, `span`, …).
+    #[schema(value_type = Option<String>)]
+    pub outline_detection: Option<serde_json::Value>,
 }
 
 /// `POST /v2/translate` as a form; `text` repeats.
@@ -88,6 +93,10 @@ struct DeeplTranslateForm {
     model_type: Option<String>,
     glossary_id: Option<String>,
     auth_key: Option<String>,
+    ignore_tags: Option<String>,
+    non_splitting_tags: Option<String>,
+    splitting_tags: Option<String>,
+    outline_detection: Option<String>,
 }
 
 /// The fields of a `/v2/translate` call that change what Tolk does, whichever encoding they came in.
@@ -101,6 +110,62 @@ struct DeeplCall {
     model_type: Option<String>,
     glossary_id: Option<String>,
     key: Option<String>,
+    xml: XmlFields,
+}
+
+/// The tag lists of `tag_handling=xml`, as sent.
+#[derive(Default)]
+struct XmlFields {
+    ignore: Option<serde_json::Value>,
+    non_splitting: Option<serde_json::Value>,
+    splitting: Option<serde_json::Value>,
+    outline_detection: Option<serde_json::Value>,
+}
+
+impl XmlFields {
+    /// The XML reading rules; a list may be a JSON array or names separated by commas.
+    fn rules(self) -> Result<XmlRules, Error> {
+        fn names(field: &str, value: Option<serde_json::Value>) -> Result<Vec<String>, Error> {
+            let items: Vec<String> = match value {
+                None | Some(serde_json::Value::Null) => Vec::new(),
+                Some(serde_json::Value::String(text)) => text.split(',').map(str::to_string).collect(),
+                Some(serde_json::Value::Array(items)) => items
+                    .into_iter()
+                    .map(|item| match item {
+                        serde_json::Value::String(text) => Ok(text),
+                        _ => Err(Error::InvalidOption(format!(
+                            "Value for '{field}' not supported: a list of tag names"
+                        ))),
+                    })
+                    .collect::<Result<_, _>>()?,
+                Some(_) => {
+                    return Err(Error::InvalidOption(format!(
+                        "Value for '{field}' not supported: a list of tag names"
+                    )))
+                }
+            };
+            Ok(items
+                .iter()
+                .map(|t| t.trim().to_lowercase())
+                .filter(|t| !t.is_empty())
+                .collect())
+        }
+        let outline_detection = match as_text(self.outline_detection).as_deref().map(str::trim) {
+            None | Some("" | "1" | "true") => true,
+            Some("0" | "false") => false,
+            Some(_) => {
+                return Err(Error::InvalidOption(
+                    "Value for 'outline_detection' not supported: 0 or 1".to_string(),
+                ))
+            }
+        };
+        Ok(XmlRules {
+            splitting: names("splitting_tags", self.splitting)?,
+            non_splitting: names("non_splitting_tags", self.non_splitting)?,
+            ignore: names("ignore_tags", self.ignore)?,
+            outline_detection,
+        })
+    }
 }
 
 /// DeepL's `model_type`: which of its models to use. Tolk has one model; the latency-optimised
@@ -164,18 +229,6 @@ fn check_formality(value: Option<&str>, target: Option<&str>) -> Result<(), Erro
             target.unwrap_or_default().trim().to_ascii_uppercase()
         ))),
         Some(_) => Err(Error::InvalidOption("Value for 'formality' not supported.".to_string())),
-    }
-}
-
-/// Refuses `glossary_id` where it is not applied (documents): translating without the terms
-/// asked for would be wrong silently. Text translation applies it (`/v2/translate`).
-fn check_glossary(value: Option<&str>) -> Result<(), Error> {
-    match value.map(str::trim) {
-        None | Some("") => Ok(()),
-        Some(_) => Err(Error::InvalidOption(
-            "Value for 'glossary_id' not supported for documents: glossaries apply to text translation in this version."
-                .to_string(),
-        )),
     }
 }
 
@@ -259,6 +312,12 @@ pub async fn translate(
             model_type: b.model_type,
             glossary_id: b.glossary_id,
             key: None,
+            xml: XmlFields {
+                ignore: b.ignore_tags,
+                non_splitting: b.non_splitting_tags,
+                splitting: b.splitting_tags,
+                outline_detection: b.outline_detection,
+            },
         },
         Parsed::Form(f) => DeeplCall {
             texts: f.text,
@@ -270,6 +329,12 @@ pub async fn translate(
             model_type: f.model_type,
             glossary_id: f.glossary_id,
             key: f.auth_key,
+            xml: XmlFields {
+                ignore: f.ignore_tags.map(serde_json::Value::String),
+                non_splitting: f.non_splitting_tags.map(serde_json::Value::String),
+                splitting: f.splitting_tags.map(serde_json::Value::String),
+                outline_detection: f.outline_detection.map(serde_json::Value::String),
+            },
         },
     };
     if call.texts.is_empty() {
@@ -284,10 +349,12 @@ pub async fn translate(
     let format = match call.tags.as_deref().map(str::trim) {
         None | Some("") => TextFormat::Text,
         Some(t) if t.eq_ignore_ascii_case("html") => TextFormat::Html,
+        Some(t) if t.eq_ignore_ascii_case("xml") => TextFormat::Xml(call.xml.rules()?),
         Some(other) => {
-            return Err(
-                Error::InvalidOption(format!("Value for 'tag_handling' not supported: {other:?} (html is)")).into(),
-            )
+            return Err(Error::InvalidOption(format!(
+                "Value for 'tag_handling' not supported: {other:?} (html and xml are)"
+            ))
+            .into())
         }
     };
     let translation = TranslationRequest {
