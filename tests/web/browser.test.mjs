@@ -444,6 +444,139 @@ test('suggest a better translation: edit it, send it, see it accepted and used',
   await page.close();
 });
 
+test('glossary: upload one, translate with it, see the terms used', async () => {
+  const page = await openPage('/?sl=auto&tl=fra_Latn', { allowConsoleErrors: true }); // the console reports the deliberate 400
+  const select = page.locator('#glossary-select');
+  const note = page.locator('#glossary-note');
+  const status = page.locator('#glossary-status');
+  const terms = page.locator('#glossary-terms');
+  const sent = [];
+  page.on('request', (r) => { if (/\/v1\/translate(\/stream)?$/.test(r.url())) sent.push(r.postDataJSON()); });
+  const untilText = (id, re) => page.waitForFunction(([i, src]) => new RegExp(src).test(document.getElementById(i).textContent), [id, re.source], { timeout: 20000 });
+
+  // With an automatic source no glossary applies: the panel asks for the source language.
+  await untilText('glossary-note', /choose the source language under “From”/);
+  assert.equal(await select.isDisabled(), true);
+  await page.locator('#glossary-upload').click();
+  assert.match(await status.textContent(), /Choose the source language under “From” first/);
+  await pick(page, 'source', 'english', 'eng_Latn');
+  assert.equal(await select.isDisabled(), false);
+  assert.equal(await select.inputValue(), '');
+
+  // Refused files say why, naming the line; nothing is selected.
+  await page.locator('#glossary-file').setInputFiles({ name: 'terms.txt', mimeType: 'text/plain', buffer: Buffer.from('clinic\tZZclinicZZ\n') });
+  assert.match(await status.textContent(), /not a glossary file: choose a \.tsv or \.csv file/);
+  await page.locator('#glossary-file').setInputFiles({ name: 'broken.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from('clinic\tZZclinicZZ\nnurse only\n') });
+  await untilText('glossary-status', /“broken\.tsv” was not saved: .*line 2/);
+  assert.match(await status.getAttribute('class'), /error/);
+  assert.equal(await select.inputValue(), '');
+
+  // Upload: named after the file, made for English → French, chosen at once.
+  const tsv = 'clinic\tZZclinicZZ\nhealth worker\tQQhealthQQ\n';
+  const created = page.waitForResponse((r) => r.url().endsWith('/v1/glossaries') && r.request().method() === 'POST');
+  await page.locator('#glossary-file').setInputFiles({ name: 'Clinic terms.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from(tsv) });
+  const res = await created;
+  assert.equal(res.status(), 201);
+  const glossary = await res.json();
+  assert.equal(glossary.name, 'Clinic terms');
+  assert.deepEqual(glossary.dictionaries, [{ source: 'eng_Latn', target: 'fra_Latn', entry_count: 2 }]);
+  await page.waitForFunction((id) => document.getElementById('glossary-select').value === id, glossary.id);
+  assert.equal(await select.locator('option:checked').textContent(), 'Clinic terms (2 terms)');
+  assert.match(await status.textContent(), /Saved “Clinic terms”, 2 terms for English → French; it is used now/);
+  assert.doesNotMatch(await status.getAttribute('class'), /error/);
+
+  // A text with a source term: the target term is in the translation, byte for byte, as the API
+  // gives it, and the panel lists it.
+  const text = 'Take the child to the clinic today.';
+  const request = page.waitForRequest((r) => r.url().endsWith('/v1/translate') && r.postDataJSON().text === text);
+  await typeSource(page, text);
+  assert.equal((await request).postDataJSON().glossary, glossary.id);
+  const withTerm = await waitOutput(page);
+  assert.ok(withTerm.includes('ZZclinicZZ'), withTerm);
+  const expected = (await api('/v1/translate', { text, source: 'eng_Latn', target: 'fra_Latn', glossary: glossary.id })).translations[0];
+  assert.equal(withTerm, expected.text);
+  assert.deepEqual(expected.glossary_terms, [{ source: 'clinic', target: 'ZZclinicZZ' }]);
+  await untilText('glossary-terms', /Glossary terms used/);
+  assert.equal(await terms.textContent(), 'Glossary terms used: clinic → ZZclinicZZ');
+  await shot(page, '15-glossary-terms');
+
+  // A text without any: none listed, and the translation is the one without the glossary.
+  const plain = 'Good morning to everyone.';
+  await typeSource(page, plain);
+  const shownPlain = await waitOutput(page, withTerm);
+  assert.equal(shownPlain, (await api('/v1/translate', { text: plain, source: 'eng_Latn', target: 'fra_Latn' })).translations[0].text);
+  await untilText('glossary-terms', /No term of the glossary “Clinic terms” occurred/);
+  assert.equal(sent.at(-1).glossary, glossary.id);
+
+  // Another pair: the glossary has no English → German terms, so it is listed as unavailable and
+  // not sent; back to French, it is used again.
+  const german = page.waitForRequest((r) => r.url().endsWith('/v1/translate') && r.postDataJSON().target === 'deu_Latn');
+  await pick(page, 'target', 'german', 'deu_Latn');
+  assert.equal(await select.inputValue(), '');
+  assert.equal(await select.locator(`option[value="${glossary.id}"]`).isDisabled(), true);
+  assert.equal(await select.locator('optgroup').getAttribute('label'), 'No English → German terms');
+  assert.equal('glossary' in (await german).postDataJSON(), false);
+  await page.waitForFunction(() => document.getElementById('glossary-terms').hidden, null, { timeout: 20000 });
+  const french = page.waitForRequest((r) => r.url().endsWith('/v1/translate') && r.postDataJSON().target === 'fra_Latn');
+  await pick(page, 'target', 'french', 'fra_Latn');
+  assert.equal(await select.inputValue(), glossary.id);
+  assert.equal((await french).postDataJSON().glossary, glossary.id);
+  await untilText('glossary-terms', /No term of the glossary/);
+
+  // Automatic source again: the glossary is not sent, and the panel says why.
+  await pick(page, 'source', 'auto', 'auto');
+  assert.equal(await select.isDisabled(), true);
+  assert.equal(await select.inputValue(), '');
+  assert.match(await note.textContent(), /To use a glossary, choose the source language under “From”/);
+  const auto = 'The weather is very nice today and we are going to the beach with all our friends.';
+  const autoRequest = page.waitForRequest((r) => r.url().endsWith('/v1/translate') && r.postDataJSON().text === auto);
+  await typeSource(page, auto);
+  assert.equal('glossary' in (await autoRequest).postDataJSON(), false);
+  await page.waitForFunction(() => /Detected: English/.test(document.getElementById('output-info').textContent), null, { timeout: 20000 });
+  assert.equal(await terms.isHidden(), true);
+
+  // Source given again: the glossary applies; choosing "None" translates without it.
+  await pick(page, 'source', 'english', 'eng_Latn');
+  assert.equal(await select.inputValue(), glossary.id);
+
+  // Texts with line breaks (or long ones) stream, with the glossary: the streamed translation has
+  // the term, as /v1/translate gives it, and the panel lists it.
+  const lines = 'Go to the clinic now.\nThank you.';
+  const streamRequest = page.waitForRequest((r) => r.url().endsWith('/v1/translate/stream') && r.postDataJSON().text === lines);
+  await typeSource(page, lines);
+  assert.equal((await streamRequest).postDataJSON().glossary, glossary.id);
+  const streamed = (await api('/v1/translate', { text: lines, source: 'eng_Latn', target: 'fra_Latn', glossary: glossary.id })).translations[0];
+  assert.ok(streamed.text.includes('ZZclinicZZ'), streamed.text);
+  await page.waitForFunction((want) => document.getElementById('output').textContent === want, streamed.text, { timeout: 20000 });
+  await untilText('glossary-terms', /Glossary terms used: clinic → ZZclinicZZ/);
+
+  await typeSource(page, text);
+  await page.waitForFunction((want) => document.getElementById('output').textContent === want, withTerm, { timeout: 20000 });
+  await untilText('glossary-terms', /clinic → ZZclinicZZ/);
+  const noneRequest = page.waitForRequest((r) => r.url().endsWith('/v1/translate') && r.postDataJSON().text === text && !('glossary' in r.postDataJSON()));
+  await select.selectOption('');
+  await noneRequest;
+  const without = await waitOutput(page, withTerm);
+  assert.equal(without, (await api('/v1/translate', { text, source: 'eng_Latn', target: 'fra_Latn' })).translations[0].text);
+  assert.ok(!without.includes('ZZclinicZZ'), without);
+  assert.equal(await terms.isHidden(), true);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+
+  // On a 375 px phone, with the terms shown: no horizontal scrolling, no serious axe violation.
+  const phone = await browser.newContext({ viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, bypassCSP: true });
+  const p = await openPage('/?sl=eng_Latn&tl=fra_Latn', { context: phone });
+  await p.waitForFunction((id) => [...document.getElementById('glossary-select').options].some((o) => o.value === id && !o.disabled), glossary.id);
+  await p.locator('#glossary-select').selectOption(glossary.id);
+  await typeSource(p, text);
+  await p.waitForFunction(() => /clinic → ZZclinicZZ/.test(document.getElementById('glossary-terms').textContent), null, { timeout: 20000 });
+  const widths = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  assert.ok(widths.scroll <= widths.client, `no horizontal scrolling at 375 px: ${JSON.stringify(widths)}`);
+  await shot(p, '16-phone-glossary');
+  await axeCheck(p, 'phone, glossary terms shown');
+  await phone.close();
+});
+
 test('pickers find what the API accepts: aliases, endonyms and BCP-47 tags', async () => {
   const page = await openPage('/');
   await pick(page, 'target', 'zh-TW', 'zho_Hant');
@@ -470,7 +603,14 @@ test('server data cannot inject markup or script', async () => {
       });
       await p.route('**/v1/translate', (route) => route.fulfill({
         contentType: 'application/json',
-        body: JSON.stringify({ translations: [{ text: XSS, alternatives: [XSS], source: { code: 'eng_Latn', name: XSS }, detected: { code: 'xxx', name: XSS, confidence: 0.5 } }] }),
+        body: JSON.stringify({ translations: [{ text: XSS, alternatives: [XSS], source: { code: 'eng_Latn', name: XSS }, detected: { code: 'xxx', name: XSS, confidence: 0.5 }, glossary_terms: [{ source: XSS, target: XSS }] }] }),
+      }));
+      await p.route('**/v1/glossaries', (route) => route.fulfill({
+        contentType: 'application/json',
+        body: JSON.stringify({ glossaries: [
+          { id: 'g-xss', name: XSS, created_at: 0, dictionaries: [{ source: 'quy_Latn', target: 'quy_Latn', entry_count: 1 }] },
+          { id: 'g-other', name: XSS, created_at: 0, dictionaries: [{ source: 'eng_Latn', target: 'fra_Latn', entry_count: 1 }] },
+        ] }),
       }));
       await p.route('**/v1/detect', (route) => route.fulfill({
         contentType: 'application/json',
@@ -491,6 +631,10 @@ test('server data cannot inject markup or script', async () => {
   await page.waitForFunction(() => /Which language/.test(document.getElementById('detect-result').textContent));
   await page.locator('#detect-result .choices button').first().click();
   assert.equal(await waitOutput(page), XSS);
+  // Glossary names and terms are text too.
+  await page.locator('#glossary-select').selectOption('g-xss');
+  await page.waitForFunction(() => /Glossary terms used/.test(document.getElementById('glossary-terms').textContent));
+  assert.equal(await page.locator('#glossary-terms').textContent(), `Glossary terms used: ${XSS} → ${XSS}`);
   await page.locator('#alternatives-btn').click();
   await page.waitForSelector('#alternatives:not([hidden])');
   await page.locator('#detect').click();
@@ -498,7 +642,7 @@ test('server data cannot inject markup or script', async () => {
   await page.waitForTimeout(200);
   assert.equal(await page.evaluate(() => window.__pwned), undefined);
   assert.equal(await page.locator('img[src=x]').count(), 0);
-  assert.equal(await page.locator('#output img, #target-list img, #detect-result img, #alternatives img').count(), 0);
+  assert.equal(await page.locator('#output img, #target-list img, #detect-result img, #alternatives img, #glossary-panel img, #glossary-terms img').count(), 0);
   await shot(page, '10-xss-inert');
   await page.close();
 });
@@ -581,6 +725,12 @@ test('keyboard only: pick languages, translate, reach every control', async () =
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowUp');
   await page.keyboard.press('Enter');
+  // The glossary panel's list and upload button come after the pickers (the source is given, so
+  // the list is enabled).
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'glossary-select');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'glossary-upload');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'source-text');
   await page.keyboard.type('Good night.');

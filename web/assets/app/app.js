@@ -39,6 +39,7 @@
     seq: 0,
     controller: null,
     timer: 0,
+    glossary: null, // id of the stored glossary chosen in the glossary panel (glossary.js)
   };
 
   const src = $('source-text');
@@ -326,6 +327,10 @@
     }
     updateSwap();
     updateUrl();
+    // The glossary panel (glossary.js) offers the glossaries of the pair.
+    document.dispatchEvent(new CustomEvent('tolk:pair', {
+      detail: { source: state.source, target: state.target, sourceName: langName(state.source, 'the source language'), targetName: langName(state.target, 'the target language') },
+    }));
     if (changed && byUser) translateSoon(0);
   }
 
@@ -379,6 +384,12 @@
     updateSwap();
   }
 
+  /** The request body with the chosen glossary, which needs a given source language. */
+  function withGlossary(body) {
+    if (state.glossary && body.source !== 'auto') body.glossary = state.glossary;
+    return body;
+  }
+
   function translateSoon(delay) {
     clearTimeout(state.timer);
     state.timer = setTimeout(translate, delay);
@@ -400,7 +411,7 @@
     }
     const controller = new AbortController();
     state.controller = controller;
-    const body = { text, source: state.source, target: state.target };
+    const body = withGlossary({ text, source: state.source, target: state.target });
     setBusy(true);
     try {
       if (state.source === 'auto') {
@@ -440,7 +451,7 @@
       showDetected(t.detected);
       // The corrections panel (corrections.js) offers to correct what was translated.
       document.dispatchEvent(new CustomEvent('tolk:translated', {
-        detail: { text, source: (t.source && t.source.code) || body.source, target: body.target, result: t },
+        detail: { text, source: (t.source && t.source.code) || body.source, target: body.target, glossary: body.glossary || null, result: t },
       }));
       announce('Translation ready');
     }
@@ -565,7 +576,7 @@
     btn.disabled = true;
     setBusy(true);
     try {
-      const res = await postJSON('/v1/translate', { text, source: state.source, target: state.target, options: { alternatives: 3 } });
+      const res = await postJSON('/v1/translate', withGlossary({ text, source: state.source, target: state.target, options: { alternatives: 3 } }));
       const alts = (res.translations[0].alternatives || []).filter((a) => a !== out.textContent);
       list.replaceChildren(...(alts.length ? alts : ['No other translation was found.']).map((a) => el('li', { text: a })));
       box.hidden = false;
@@ -746,6 +757,7 @@
   $('detect').addEventListener('click', detect);
   $('copy').addEventListener('click', copyOutput);
   $('alternatives-btn').addEventListener('click', showAlternatives);
+  document.addEventListener('tolk:glossary', (e) => { state.glossary = e.detail.id || null; translateSoon(0); });
   $('clear').addEventListener('click', () => {
     src.value = '';
     $('detect-result').textContent = '';
