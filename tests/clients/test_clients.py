@@ -558,8 +558,10 @@ def deepl_multilingual_glossaries(server, langs):
     dl = deepl_client(server)
     if not hasattr(dl, "create_multilingual_glossary"):
         raise CheckFailed(f"deepl {deepl.__version__} has no multilingual glossary methods")
-    lg = deepl.MultilingualGlossaryDictionaryEntries("EN", "LG", {"nurse": "omusawo", "health centre": "eddwaliro"})
-    fr = deepl.MultilingualGlossaryDictionaryEntries("EN", "FR", {"nurse": "ZZinfirm"})
+    from deepl.api_data import MultilingualGlossaryDictionaryEntries as Entries
+
+    lg = Entries("EN", "LG", {"nurse": "omusawo", "health centre": "eddwaliro"})
+    fr = Entries("EN", "FR", {"nurse": "ZZinfirm"})
     made = dl.create_multilingual_glossary("Clinic", [lg, fr])
     counts = sorted((d.source_lang, d.target_lang, d.entry_count) for d in made.dictionaries)
     expect(counts == [("EN", "FR", 1), ("EN", "LG", 2)], f"create_multilingual_glossary answered {counts}")
@@ -570,11 +572,11 @@ def deepl_multilingual_glossaries(server, langs):
     entries = dl.get_multilingual_glossary_entries(made, "EN", "LG").dictionaries[0].entries
     expect(entries == "nurse\tomusawo\nhealth centre\teddwaliro", f"entries {entries!r}")
     dl.update_multilingual_glossary_dictionary(
-        made, deepl.MultilingualGlossaryDictionaryEntries("EN", "LG", {"nurse": "musawo", "doctor": "dokita"}))
+        made, Entries("EN", "LG", {"nurse": "musawo", "doctor": "dokita"}))
     entries = dl.get_multilingual_glossary_entries(made, "EN", "LG").dictionaries[0].entries
     expect(entries == "nurse\tmusawo\nhealth centre\teddwaliro\ndoctor\tdokita", f"merged: {entries!r}")
     dl.replace_multilingual_glossary_dictionary(
-        made, deepl.MultilingualGlossaryDictionaryEntries("EN", "FR", {"clinic": "ZZclinique"}))
+        made, Entries("EN", "FR", {"clinic": "ZZclinique"}))
     renamed = dl.update_multilingual_glossary_name(made, "Clinic terms")
     expect(renamed.name == "Clinic terms", f"renamed: {renamed.name}")
     result = dl.translate_text("Ask the nurse at the health centre.", source_lang="EN", target_lang="LG", glossary=made)

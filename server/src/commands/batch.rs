@@ -203,15 +203,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     // A glossary per target language, read before anything is translated.
     let mut markers: HashMap<LangCode, Marker> = HashMap::new();
     for &target in &targets {
-        let marker = match (&args.glossary, source) {
-            (None, _) => Marker::new(None, true),
-            (Some(_), None) => {
-                return Err(Failure::usage(
-                    "--glossary needs --from: a guess must not choose which terms apply",
-                ))
-            }
-            (Some(path), Some(source)) => super::glossary::marker(path, (source, target))?,
-        };
+        let marker = super::glossary::marker(args.glossary.as_deref(), (source, target))?;
         markers.insert(target, marker);
     }
     let memory = match &args.memory {

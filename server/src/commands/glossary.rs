@@ -11,8 +11,20 @@ use tolk_server::app::glossary::terms::Terms;
 
 use super::Failure;
 
-/// The terms of the glossary `path` for the pair, ready to keep; `<notranslate>` spans are kept too.
-pub fn marker(path: &Path, (source, target): (LangCode, LangCode)) -> Result<Marker, Failure> {
+/// What a run keeps for the pair: the terms of `--glossary` when given (which needs `--from`),
+/// and `<notranslate>` spans.
+pub fn marker(glossary: Option<&Path>, (source, target): (Option<LangCode>, LangCode)) -> Result<Marker, Failure> {
+    match (glossary, source) {
+        (None, _) => Ok(Marker::new(None, true)),
+        (Some(_), None) => Err(Failure::usage(
+            "--glossary needs --from: a guess must not choose which terms apply",
+        )),
+        (Some(path), Some(source)) => file_marker(path, (source, target)),
+    }
+}
+
+/// The terms of the glossary file `path` for the pair.
+fn file_marker(path: &Path, (source, target): (LangCode, LangCode)) -> Result<Marker, Failure> {
     let format = match path
         .extension()
         .and_then(|e| e.to_str())

@@ -4,7 +4,7 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use langs::{Detector, LangCode, SourceChoice};
-use tolk_server::app::glossary::marking::{MarkedTexts, Marker};
+use tolk_server::app::glossary::marking::MarkedTexts;
 use translator::{TextRequest, TranslateOptions, TranslatorError};
 
 use super::Failure;
@@ -58,15 +58,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     };
     options.validate().map_err(Failure::usage)?;
     // Read before the model is loaded, so that a wrong glossary is said at once.
-    let marker = match (&args.glossary, source) {
-        (None, _) => Marker::new(None, true),
-        (Some(_), None) => {
-            return Err(Failure::usage(
-                "--glossary needs --from: a guess must not choose which terms apply",
-            ))
-        }
-        (Some(path), Some(source)) => super::glossary::marker(path, (source, target))?,
-    };
+    let marker = super::glossary::marker(args.glossary.as_deref(), (source, target))?;
     let text = read_input(args.file.as_ref())?;
 
     let (_, translator) = super::open_translator(&args.model, args.threads, args.config.as_deref())?;
