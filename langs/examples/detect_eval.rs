@@ -10,7 +10,8 @@
 //!   `cargo run --release -p langs --example detect_eval -- --everyday langs/data/everyday.tsv`
 //!
 //! Options for tuning: `--profiles FILE --alpha X --temperature X --whatlang-weight X
-//! --unknown-weight X --lingua-candidates N --reliable X --min-letters N --quiet` (combined only, no table).
+//! --unknown-weight X --lingua-candidates N --word-factor X --unknown-word-factor X --word-cap N
+//! --word-groups N --reliable X --min-letters N --quiet` (combined only, no table).
 
 use std::collections::BTreeMap;
 
@@ -78,6 +79,10 @@ fn options() -> Result<Options, Box<dyn std::error::Error>> {
                     "--whatlang-weight" => o.settings.whatlang_weight = v.parse()?,
                     "--unknown-weight" => o.settings.unknown_weight = v.parse()?,
                     "--lingua-candidates" => o.settings.lingua_candidates = v.parse()?,
+                    "--word-factor" => o.settings.word_factor = v.parse()?,
+                    "--word-cap" => o.settings.word_cap = v.parse()?,
+                    "--unknown-word-factor" => o.settings.unknown_word_factor = v.parse()?,
+                    "--word-groups" => o.settings.word_groups = v.parse()?,
                     "--reliable" => o.settings.reliable_confidence = v.parse()?,
                     "--min-letters" => o.settings.min_letters = v.parse()?,
                     other => return Err(format!("unknown option {other}").into()),
@@ -105,6 +110,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Settings {
             lingua: false,
             whatlang_weight: 1.0,
+            word_factor: 1.0,
+            unknown_word_factor: 1.0,
             ..o.settings
         },
     );

@@ -34,8 +34,8 @@ fn the_everyday_test_split_is_mostly_right_and_reliable_answers_nearly_always() 
     assert!(per_language.len() >= 90, "{} languages", per_language.len());
     let rates: Vec<f64> = per_language.values().map(|&(n, r)| r as f64 / n as f64).collect();
     let macro_accuracy = rates.iter().sum::<f64>() / rates.len() as f64;
-    // Measured 91.3% (docs/languages.md); the floor catches a regression, not noise.
-    assert!(macro_accuracy >= 0.90, "macro accuracy {macro_accuracy:.3}");
+    // Measured 93.4% (docs/languages.md); the floor catches a regression, not noise.
+    assert!(macro_accuracy >= 0.92, "macro accuracy {macro_accuracy:.3}");
     let precision = reliable_right as f64 / reliable as f64;
     assert!(precision >= 0.98, "reliable answers right {precision:.4} of {reliable}");
     assert!(
@@ -69,6 +69,26 @@ fn everyday_sentences_in_the_languages_once_confused() {
         ("zho_Hant", "我明天早上去商店買牛奶和麵包。"),
         ("ukr_Cyrl", "Завтра вранці я піду до магазину по хліб і молоко."),
         ("srp_Cyrl", "Сутра ујутру идем у продавницу да купим хлеб и млеко."),
+        // Close languages told apart by their words (`data/words.tsv`).
+        ("glg_Latn", "Mañá pola mañá vou á tenda mercar leite e pan."),
+        ("ast_Latn", "Güei nun tengo tiempu pa dir a la tienda."),
+        ("oci_Latn", "Deman ieu vau a la botiga crompar de lach e de pan."),
+        ("fao_Latn", "Í morgin fari eg í handilin at keypa mjólk og breyð."),
+        ("ceb_Latn", "Moadto ko sa merkado ugma sa buntag aron mopalit og gatas."),
+        ("bos_Latn", "Sutra ujutro idem u prodavnicu da kupim hljeb i mlijeko."),
+        ("hrv_Latn", "Sutra ujutro idem u trgovinu kupiti kruh i mlijeko."),
+        (
+            "nno_Latn",
+            "Eg skal i butikken i morgon tidleg for å kjøpe mjølk og brød.",
+        ),
+        (
+            "nob_Latn",
+            "Jeg skal i butikken i morgen tidlig for å kjøpe melk og brød.",
+        ),
+        (
+            "zsm_Latn",
+            "Esok pagi saya akan pergi ke kedai untuk membeli susu dan roti.",
+        ),
     ];
     let mut wrong = Vec::new();
     for (expected, text) in cases {

@@ -4,9 +4,10 @@
 //! written that way, and settles by itself the languages that are alone in their script (Armenian,
 //! Odia, Santali in Ol Chiki, …). Among the rest, character 1–4-gram profiles built from the UDHR
 //! (preamble and articles 1–15 only; see `scripts/make_detect_profiles.py`) score the text with naive
-//! Bayes, and whatlang, where it knows the candidates, adds its opinion. Languages UDHR lacks are
-//! detected only where their script alone names them; [`Detector::languages`] lists what can be
-//! answered.
+//! Bayes, and whatlang, where it knows the candidates, adds its opinion; lingua decides among the
+//! languages it knows, and words typical of close languages (`words`) re-rank them. Languages UDHR
+//! lacks are detected only where their script alone names them; [`Detector::languages`] lists what
+//! can be answered.
 
 mod alphabet;
 #[cfg(feature = "lingua")]
@@ -17,6 +18,7 @@ mod broad;
 mod profiles;
 mod signal;
 mod text;
+mod words;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -70,6 +72,17 @@ pub struct Settings {
     pub unknown_weight: f64,
     /// How many of the languages lingua knows it is asked about, best by our profiles first.
     pub lingua_candidates: usize,
+    /// Factor by which each word of a language's list in `langs/data/words.tsv` multiplies its
+    /// probability, when the best candidate is one of its close languages (1 = ignore the lists).
+    pub word_factor: f64,
+    /// The same factor for a language lingua does not know, where lingua's opinion is used: such
+    /// a language starts from a discounted weight (`unknown_weight`), and its own words are the
+    /// evidence that it should not be.
+    pub unknown_word_factor: f64,
+    /// Most words of a list that count for a text.
+    pub word_cap: u32,
+    /// How many of the best candidates have their groups of close languages re-ranked by words.
+    pub word_groups: usize,
     /// Least confidence of a reliable answer.
     pub reliable_confidence: f64,
     /// Fewest letters of a reliable answer (a third of this for Han and kana, which say more each).
@@ -87,6 +100,10 @@ impl Default for Settings {
             lingua: true,
             unknown_weight: 0.03,
             lingua_candidates: 4,
+            word_factor: 4.0,
+            unknown_word_factor: 16.0,
+            word_cap: 3,
+            word_groups: 3,
             reliable_confidence: 0.9,
             min_letters: 20,
             min_script_share: 0.8,
@@ -303,7 +320,10 @@ impl Detector {
             // time grows with every language it scores.
             let known: Vec<bool> = candidates.iter().map(|&c| broad::knows(c)).collect();
             let mut by_weight: Vec<usize> = (0..candidates.len()).filter(|&i| known[i]).collect();
-            by_weight.sort_by(|&a, &b| weights[b].total_cmp(&weights[a]));
+            // Words typical of a language bring it into the asked ones (see `words`).
+            let boosts = self.word_boosts(text, candidates, &weights);
+            let boosted = |i: usize| weights[i] * boosts.as_ref().map_or(1.0, |b| b[i]);
+            by_weight.sort_by(|&a, &b| boosted(b).total_cmp(&boosted(a)));
             let asked: Vec<LangCode> = by_weight
                 .iter()
                 .take(s.lingua_candidates)
@@ -323,6 +343,12 @@ impl Detector {
                 }
             }
         }
+        // Close languages: the words typical of each re-rank them (see `words`).
+        if let Some(boosts) = self.word_boosts(text, candidates, &weights) {
+            for (weight, boost) in weights.iter_mut().zip(boosts) {
+                *weight *= boost;
+            }
+        }
         let sum: f64 = weights.iter().sum();
         let mut ranked: Vec<Candidate> = candidates
             .iter()
@@ -334,6 +360,41 @@ impl Detector {
             .collect();
         ranked.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.language.cmp(&b.language)));
         ranked
+    }
+}
+
+impl Detector {
+    /// The factor by which the words of `text` multiply each candidate's weight (see `words`):
+    /// for the groups of close languages of the best few by `weights`. `None` when no word speaks.
+    fn word_boosts(&self, text: &str, candidates: &[LangCode], weights: &[f64]) -> Option<Vec<f64>> {
+        let s = &self.settings;
+        if s.word_factor == 1.0 && s.unknown_word_factor == 1.0 {
+            return None;
+        }
+        let mut order: Vec<usize> = (0..candidates.len()).collect();
+        order.sort_by(|&a, &b| weights[b].total_cmp(&weights[a]));
+        let best: Vec<LangCode> = order.iter().take(s.word_groups).map(|&i| candidates[i]).collect();
+        let hits = words::hits(text, &best, candidates)?;
+        let boosts = hits
+            .iter()
+            .zip(candidates)
+            .map(|(found, &code)| {
+                let factor = if s.lingua && !broad::knows(code) {
+                    // Its words raise a language lingua does not know out of its discount, if its
+                    // group is among the best few.
+                    s.unknown_word_factor
+                } else if words::close(code, best[0]) {
+                    s.word_factor
+                } else {
+                    // A language lingua knows is re-ranked only among those close to the best:
+                    // a word it shares with a language of no group ("kaj", Slovene and
+                    // Esperanto) must not take the text from that language.
+                    1.0
+                };
+                factor.powi((found.own + found.shared).min(s.word_cap) as i32)
+            })
+            .collect();
+        Some(boosts)
     }
 }
 
