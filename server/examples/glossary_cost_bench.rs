@@ -84,6 +84,22 @@ fn main() {
             }],
         ))
         .expect("the glossary is stored");
+    // The same size of glossary with terms no text holds: what a glossary costs by itself, the
+    // model translating exactly what it translates without one.
+    let absent: Vec<(String, String)> = (0..entries.len())
+        .map(|i| (format!("zqx{i} term"), format!("«zqx{i}»")))
+        .collect();
+    let absent_glossary = runtime
+        .block_on(core.create_glossary(
+            None,
+            "absent",
+            vec![DictionaryInput {
+                source: eng,
+                target: fra,
+                entries: EntriesInput::Pairs(absent),
+            }],
+        ))
+        .expect("the glossary is stored");
     let texts: Vec<String> = sentences.iter().take(8).cloned().collect();
     let terms = Terms::new(&entries).expect("the automaton");
     let found: usize = texts.iter().map(|t| terms.find(t).len()).sum();
@@ -119,27 +135,56 @@ fn main() {
         matching: Matching::Exact,
         glossary,
     };
+    let model = core.models.model(None).expect("the model");
+    // Each request's time and the tokens the model wrote for it: the terms change what the model
+    // translates, and a model's time follows what it writes (a random-weight model writes to its
+    // length limit from whatever input), so time per written token is compared too.
     let run = |glossary: Option<GlossaryChoice>| {
+        let tokens = model.pool.metrics().output_tokens;
         let started = Instant::now();
         runtime
             .block_on(translation::translate(&core, request(glossary)))
             .expect("a translation");
-        started.elapsed()
+        (started.elapsed(), model.pool.metrics().output_tokens - tokens)
     };
-    let (mut without, mut stored, mut inline) = (Vec::new(), Vec::new(), Vec::new());
+    let modes: [(&str, Option<GlossaryChoice>); 4] = [
+        ("without a glossary", None),
+        (
+            "stored, no term in the texts",
+            Some(GlossaryChoice::Stored(absent_glossary.id.clone())),
+        ),
+        (
+            "stored, 19 terms in the texts",
+            Some(GlossaryChoice::Stored(glossary.id.clone())),
+        ),
+        (
+            "inline, 19 terms in the texts",
+            Some(GlossaryChoice::Inline(entries.clone())),
+        ),
+    ];
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); modes.len()];
+    let mut per_token: Vec<Vec<Duration>> = vec![Vec::new(); modes.len()];
+    let mut written: Vec<u64> = vec![0; modes.len()];
     for _ in 0..rounds {
-        without.push(run(None));
-        stored.push(run(Some(GlossaryChoice::Stored(glossary.id.clone()))));
-        inline.push(run(Some(GlossaryChoice::Inline(entries.clone()))));
+        for (i, (_, choice)) in modes.iter().enumerate() {
+            let (took, tokens) = run(choice.clone());
+            times[i].push(took);
+            per_token[i].push(took / u32::try_from(tokens.max(1)).unwrap_or(u32::MAX));
+            written[i] += tokens;
+        }
     }
-    let base = median(&mut without);
-    for (name, times) in [
-        ("without a glossary", &mut without),
-        ("with the stored glossary (by id)", &mut stored),
-        ("with the glossary inline", &mut inline),
-    ] {
-        let m = median(times);
-        println!("  {name:34} median {m:8.2} ms  ×{:.3}", m / base);
+    let base = median(&mut times[0]);
+    let base_token = median(&mut per_token[0]);
+    for (i, (name, _)) in modes.iter().enumerate() {
+        let m = median(&mut times[i]);
+        let t = median(&mut per_token[i]);
+        println!(
+            "  {name:30} median {m:9.2} ms  ×{:.3}; {:6.0} tokens written a request, {:.3} ms a token  ×{:.3}",
+            m / base,
+            written[i] as f64 / rounds as f64,
+            t,
+            t / base_token
+        );
     }
     let mut build = Vec::new();
     for _ in 0..rounds {

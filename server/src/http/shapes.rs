@@ -117,7 +117,7 @@ pub struct TranslateBody {
     /// Which model translates (see `/v1/models`); the server's default when absent.
     pub model: Option<String>,
     /// A glossary whose terms the translation keeps (docs/glossaries.md): a stored glossary's id,
-    /// or `{"entries": [{"source", "target"}]}` for this request. Plain text with a given source.
+    /// or `{"entries": [{"source", "target"}]}` for this request. Needs a given source language.
     pub glossary: Option<GlossaryRefBody>,
 }
 

@@ -34,7 +34,7 @@ pub struct DocumentUploadForm {
     pub output_format: Option<String>,
     /// As in `/v2/translate`.
     pub formality: Option<String>,
-    /// Refused: glossaries apply to text translation (`/v2/translate`) in this version.
+    /// A glossary of the key's whose terms the translation keeps; needs `source_lang`.
     pub glossary_id: Option<String>,
 }
 
