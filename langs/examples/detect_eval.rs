@@ -11,7 +11,8 @@
 //!
 //! Options for tuning: `--profiles FILE --alpha X --temperature X --whatlang-weight X
 //! --unknown-weight X --lingua-candidates N --word-factor X --unknown-word-factor X --word-cap N
-//! --word-groups N --reliable X --min-letters N --quiet` (combined only, no table).
+//! --word-groups N --reliable X --min-letters N --quiet` (combined only, no table), and
+//! `--mistakes` to print every text the combined detector gets wrong (truth, answer, text).
 
 use std::collections::BTreeMap;
 
@@ -50,6 +51,7 @@ struct Options {
     settings: Settings,
     profiles: Option<String>,
     quiet: bool,
+    mistakes: bool,
 }
 
 fn options() -> Result<Options, Box<dyn std::error::Error>> {
@@ -61,6 +63,7 @@ fn options() -> Result<Options, Box<dyn std::error::Error>> {
         settings: Settings::default(),
         profiles: None,
         quiet: false,
+        mistakes: false,
     };
     let mut i = 0;
     while i < args.len() {
@@ -68,6 +71,7 @@ fn options() -> Result<Options, Box<dyn std::error::Error>> {
         match args[i].as_str() {
             "--everyday" => o.everyday = true,
             "--quiet" => o.quiet = true,
+            "--mistakes" => o.mistakes = true,
             flag if !flag.starts_with("--") => o.data = flag.to_string(),
             flag => {
                 let v = value()?;
@@ -150,6 +154,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             };
             if let Some(wrong) = answers[0].filter(|&a| a != truth) {
                 *confusions.entry((truth, wrong)).or_default() += 1;
+                if o.mistakes {
+                    println!("mistake\t{truth}\t{wrong}\t{unit}");
+                }
             }
             let tally = tallies[kind].entry(truth).or_default();
             tally.total += 1;

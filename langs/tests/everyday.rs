@@ -34,8 +34,8 @@ fn the_everyday_test_split_is_mostly_right_and_reliable_answers_nearly_always() 
     assert!(per_language.len() >= 90, "{} languages", per_language.len());
     let rates: Vec<f64> = per_language.values().map(|&(n, r)| r as f64 / n as f64).collect();
     let macro_accuracy = rates.iter().sum::<f64>() / rates.len() as f64;
-    // Measured 93.4% (docs/languages.md); the floor catches a regression, not noise.
-    assert!(macro_accuracy >= 0.92, "macro accuracy {macro_accuracy:.3}");
+    // Measured 94.0% (docs/languages.md); the floor catches a regression, not noise.
+    assert!(macro_accuracy >= 0.93, "macro accuracy {macro_accuracy:.3}");
     let precision = reliable_right as f64 / reliable as f64;
     assert!(precision >= 0.98, "reliable answers right {precision:.4} of {reliable}");
     assert!(
@@ -89,6 +89,16 @@ fn everyday_sentences_in_the_languages_once_confused() {
             "zsm_Latn",
             "Esok pagi saya akan pergi ke kedai untuk membeli susu dan roti.",
         ),
+        ("spa_Latn", "Hoy no tengo tiempo para hacer nada, mañana te llamo."),
+        // Yoruba without its tone marks, Cantonese in characters Mandarin also writes, Zulu
+        // next to Swati.
+        ("yor_Latn", "Awon omo naa lo si ile iwe lati ka iwe pelu olukoni won."),
+        ("yue_Hant", "我而家返屋企。"),
+        (
+            "zul_Latn",
+            "Ngiyabonga kakhulu, kodwa angikwazi ukuza namuhla ngoba ngimatasa.",
+        ),
+        ("war_Latn", "Karuyag ko umuli ha akon balay yana."),
     ];
     let mut wrong = Vec::new();
     for (expected, text) in cases {

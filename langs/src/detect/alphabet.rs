@@ -69,7 +69,16 @@ pub enum HanVerdict {
 }
 
 /// Characters of written Cantonese that written Mandarin does not use.
-const CANTONESE: &str = "嘅咗唔佢冇啲嘢喺哋嚟咁乜嗰睇攞諗啱咩喎囉噉畀搵揾瞓嘥冚啫咋嘞啩咪";
+const CANTONESE: &str = "嘅咗唔佢冇啲嘢喺哋嚟咁乜嗰睇攞諗啱咩喎囉噉畀搵揾瞓嘥冚啫咋嘞啩咪㗎揸枱";
+
+/// Words of written Cantonese whose characters written Mandarin uses, but not together: 係 as "to
+/// be" (Mandarin 是; 關係 is Mandarin), 幾多 (多少), 屋企 (家), 點解 (為甚麼), 邊度 (哪裡), 而家
+/// (現在), 聽日 (明天), 鍾意 (喜歡), 好食 (好吃), 呢個 (這個) …
+const CANTONESE_WORDS: [&str; 30] = [
+    "我係", "你係", "真係", "仲係", "都係", "就係", "但係", "唔係", "係咪", "幾多", "屋企", "點解", "點樣", "邊度",
+    "邊個", "而家", "聽日", "琴日", "尋日", "尋晚", "鍾意", "好食", "食飯", "少少", "老細", "返工", "先至", "落緊",
+    "呢個", "呢度",
+];
 
 /// Judges a text whose letters are mostly Han ideographs or kana.
 pub fn han_verdict(text: &str) -> HanVerdict {
@@ -84,6 +93,7 @@ pub fn han_verdict(text: &str) -> HanVerdict {
             _ => {}
         }
     }
+    cantonese += CANTONESE_WORDS.iter().filter(|w| text.contains(*w)).count();
     if kana > 0 {
         HanVerdict::Japanese
     } else if cantonese > 0 && t >= s {
@@ -172,6 +182,8 @@ mod tests {
         assert_eq!(han_verdict("我們明天去學校"), HanVerdict::Traditional);
         assert_eq!(han_verdict("私は学校に行きます"), HanVerdict::Japanese);
         assert_eq!(han_verdict("佢哋聽日去學校"), HanVerdict::Cantonese);
+        assert_eq!(han_verdict("我仲係單身。"), HanVerdict::Cantonese);
+        assert_eq!(han_verdict("我們的關係很好"), HanVerdict::Traditional);
         assert_eq!(han_verdict("中文"), HanVerdict::Either);
     }
 }

@@ -324,11 +324,21 @@ impl Detector {
             let boosts = self.word_boosts(text, candidates, &weights);
             let boosted = |i: usize| weights[i] * boosts.as_ref().map_or(1.0, |b| b[i]);
             by_weight.sort_by(|&a, &b| boosted(b).total_cmp(&boosted(a)));
-            let asked: Vec<LangCode> = by_weight
+            let mut asked: Vec<LangCode> = by_weight
                 .iter()
                 .take(s.lingua_candidates)
                 .map(|&i| candidates[i])
                 .collect();
+            // Two words or more of its list bring a language in however far down our profiles
+            // rank it (unaccented Yoruba, say): lingua, not the profiles, then judges it.
+            if let Some(boosts) = &boosts {
+                let strong = s.word_factor.powi(2);
+                for &i in by_weight.iter().skip(s.lingua_candidates) {
+                    if s.word_factor > 1.0 && boosts[i] >= strong {
+                        asked.push(candidates[i]);
+                    }
+                }
+            }
             if let Some(opinion) = broad::opinion(prefix(text, LINGUA_CHARS), &asked) {
                 // lingua shares out the weight of the languages it knows; the others keep theirs,
                 // discounted.
@@ -383,7 +393,7 @@ impl Detector {
                     // Its words raise a language lingua does not know out of its discount, if its
                     // group is among the best few.
                     s.unknown_word_factor
-                } else if words::close(code, best[0]) {
+                } else if words::close(code, best[0]) || words::always(code) {
                     s.word_factor
                 } else {
                     // A language lingua knows is re-ranked only among those close to the best:

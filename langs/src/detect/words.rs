@@ -59,6 +59,12 @@ impl Pattern {
 struct Lists {
     /// The group each grouped language belongs to.
     group_of: HashMap<LangCode, usize>,
+    /// Groups whose words are looked for whatever the best candidates ("@!name"): languages our
+    /// profiles rank far down on everyday text, so that their words must bring them up.
+    always: Vec<usize>,
+    /// Groups whose words are written with or without accents ("@~name"): a word of the text not
+    /// listed as written counts for them if it is listed without its marks.
+    unaccented: Vec<usize>,
     /// Whole words and two-word sequences ("a b") and the languages they speak for.
     words: HashMap<String, Vec<LangCode>>,
     /// Patterns and the languages they speak for.
@@ -80,7 +86,14 @@ fn parse(data: &str) -> Result<Lists, String> {
     for line in data.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
         let (head, rest) = line.split_once('\t').ok_or_else(|| format!("no tab: {line}"))?;
         let code = |s: &str| LangCode::from_nllb(s).ok_or_else(|| format!("not an NLLB code: {s}"));
-        if head.starts_with('@') {
+        if let Some(name) = head.strip_prefix('@') {
+            let flags = name.split(|c: char| c.is_alphanumeric()).next().unwrap_or_default();
+            if flags.contains('!') {
+                lists.always.push(groups);
+            }
+            if flags.contains('~') {
+                lists.unaccented.push(groups);
+            }
             for member in rest.split_whitespace() {
                 if lists.group_of.insert(code(member)?, groups).is_some() {
                     return Err(format!("{member} is in two groups"));
@@ -141,6 +154,15 @@ fn words_of(text: &str) -> Vec<String> {
     words
 }
 
+/// `word` without its accents and other marks, if it has any.
+fn unmarked(word: &str) -> Option<String> {
+    if word.is_ascii() {
+        return None;
+    }
+    let bare: String = word.nfd().filter(|&c| !is_combining_mark(c)).nfc().collect();
+    (bare != word).then_some(bare)
+}
+
 /// Whether `a` and `b` are in one group of close languages.
 pub fn close(a: LangCode, b: LangCode) -> bool {
     let lists = lists();
@@ -150,12 +172,19 @@ pub fn close(a: LangCode, b: LangCode) -> bool {
         .is_some_and(|g| lists.group_of.get(&b) == Some(g))
 }
 
+/// Whether the words of `language` are looked for whatever the best candidates (an "@!" group).
+pub fn always(language: LangCode) -> bool {
+    let lists = lists();
+    lists.group_of.get(&language).is_some_and(|g| lists.always.contains(g))
+}
+
 /// What the words of `text` say for each candidate, among the languages of the groups of close
-/// languages that the `best` candidates belong to; `None` when they belong to none, or no word of a
-/// list is found.
+/// languages that the `best` candidates belong to and of the groups looked for always; `None` when
+/// there are none, or no word of a list is found.
 pub fn hits(text: &str, best: &[LangCode], candidates: &[LangCode]) -> Option<Vec<Hits>> {
     let lists = lists();
-    let groups: Vec<usize> = best.iter().filter_map(|c| lists.group_of.get(c).copied()).collect();
+    let mut groups: Vec<usize> = best.iter().filter_map(|c| lists.group_of.get(c).copied()).collect();
+    groups.extend(&lists.always);
     if groups.is_empty() {
         return None;
     }
@@ -183,14 +212,18 @@ pub fn hits(text: &str, best: &[LangCode], candidates: &[LangCode]) -> Option<Ve
     let mut speakers: Vec<LangCode> = Vec::new();
     for (i, word) in words.iter().enumerate() {
         speakers.clear();
-        speakers.extend(
-            lists
-                .words
-                .get(word.as_str())
-                .into_iter()
-                .flatten()
-                .filter(|l| in_group(l)),
-        );
+        // A word not listed as written may be listed without its accents: Waray and Tagalog are
+        // written with or without stress marks (`itón`, `iton`), Yoruba with or without tones.
+        match lists.words.get(word.as_str()) {
+            Some(listed) => speakers.extend(listed.iter().filter(|l| in_group(l))),
+            None => speakers.extend(
+                unmarked(word)
+                    .and_then(|bare| lists.words.get(bare.as_str()))
+                    .into_iter()
+                    .flatten()
+                    .filter(|l| in_group(l) && lists.group_of.get(l).is_some_and(|g| lists.unaccented.contains(g))),
+            ),
+        }
         credit(&speakers);
         if i > 0 {
             pair.clear();
@@ -236,6 +269,11 @@ mod tests {
         assert!(parse("glg_Latn\tnon").is_err(), "a language with words needs a group");
         assert!(parse("@g\tglg_Latn\n@h\tglg_Latn").is_err(), "one group a language");
         assert!(parse("@g\txxx_Latn").is_err());
+        let flagged = parse("@!~g\tyor_Latn\n@h\tglg_Latn").unwrap();
+        assert_eq!(
+            (flagged.always.as_slice(), flagged.unaccented.as_slice()),
+            (&[0][..], &[0][..])
+        );
     }
 
     #[test]
@@ -262,6 +300,20 @@ mod tests {
         assert!(!Pattern::Suffix("lu".into()).matches("lu", 2));
         assert!(Pattern::Inside("ã".into()).matches("não", 3));
         assert!(Pattern::Prefix("x".into()).matches("xente", 5));
+    }
+
+    #[test]
+    fn a_word_may_be_listed_without_its_accents() {
+        assert_eq!(unmarked("itón").as_deref(), Some("iton"));
+        assert_eq!(unmarked("ọmọ").as_deref(), Some("omo"));
+        assert_eq!(unmarked("iton"), None);
+        let (tgl, war) = (code("tgl_Latn"), code("war_Latn"));
+        let found = hits("¿Haráyò ba itón tíkang dinhi?", &[tgl], &[tgl, war]).unwrap();
+        assert_eq!(found[1], Hits { own: 2, shared: 0 });
+        // Only in the groups written either way: Icelandic "ég" is not the Faroese "eg".
+        let (isl, fao) = (code("isl_Latn"), code("fao_Latn"));
+        let found = hits("ég", &[isl], &[isl, fao]).unwrap();
+        assert_eq!(found, vec![Hits { own: 1, shared: 0 }, Hits::default()]);
     }
 
     #[test]
