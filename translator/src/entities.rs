@@ -118,7 +118,7 @@ fn reference(after: &str) -> Option<(char, usize)> {
 }
 
 /// Appends text escaped for HTML text content.
-pub(crate) fn escape_into(out: &mut String, text: &str) {
+pub fn escape_into(out: &mut String, text: &str) {
     // A stray `<` that malformed source markup left at the end of what is written so far (kept
     // verbatim) was text where it stood; followed by a translation starting with a letter, `/`, `!`
     // or `?` it would open a tag made of translated words. Written as `&lt;` it reads the same.

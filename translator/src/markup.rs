@@ -2,6 +2,7 @@
 //! stretch of flowing text) is one text, and each inline span that needs it is one more,
 //! translated alone so that its tags can be placed in the run's translation ([`crate::html`]).
 
+pub use crate::entities::escape_into;
 use crate::html::{Dialect, HtmlDocument, RunTranslation};
 
 /// The texts an HTML fragment needs translated, and how to put their translations back.

@@ -16,7 +16,7 @@ use translator::{Pool, PoolError, Priority, SentenceStream, Submission, TextTran
 
 use super::error::Error;
 use super::glossary::marking::{MarkedTexts, Marker};
-use super::glossary::GlossaryChoice;
+use super::glossary::{needs_source, GlossaryChoice};
 use super::memory::fuzzy::Suggestion;
 use super::memory::Matching;
 use super::registry::Model;
@@ -324,11 +324,7 @@ async fn marker_for(core: &Core, request: &mut TranslationRequest) -> Result<Mar
     let terms = match request.glossary.take() {
         None => None,
         Some(choice) => {
-            let SourceChoice::Given(source) = request.source else {
-                return Err(Error::Missing(
-                    "source: a glossary needs the source language (it is not detected)".to_string(),
-                ));
-            };
+            let source = needs_source(request.source.given())?;
             Some(
                 core.glossary_terms(request.owner.as_deref(), choice, (source, request.target))
                     .await?,

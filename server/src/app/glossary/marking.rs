@@ -11,7 +11,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use translator::markup::HtmlPlan;
+use translator::markup::{escape_into, HtmlPlan};
 use translator::TextTranslation;
 
 use super::terms::Terms;
@@ -111,17 +111,6 @@ fn push_kept(html: &mut String, text: &str) {
     html.push_str(OPEN);
     escape_into(html, text);
     html.push_str(CLOSE);
-}
-
-fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
 }
 
 /// A marked line's translation (HTML) as plain text again: the kept spans' tags gone, the

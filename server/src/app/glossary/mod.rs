@@ -114,6 +114,13 @@ pub enum GlossaryChoice {
     Inline(Vec<(String, String)>),
 }
 
+/// The source language a glossary is used from: a given one, never a detected one (a guess must
+/// not choose which terms apply).
+pub fn needs_source(source: Option<LangCode>) -> Result<LangCode, Error> {
+    source
+        .ok_or_else(|| Error::Missing("source: a glossary needs the source language (it is not detected)".to_string()))
+}
+
 /// A new glossary id, in the form DeepL's ids have.
 fn new_id() -> String {
     let hex = crate::app::jobs::new_id();
@@ -204,18 +211,8 @@ impl Core {
         name: &str,
         dictionaries: Vec<DictionaryInput>,
     ) -> Result<GlossaryView, Error> {
-        let (name, dictionaries) = self.check_glossary(name, dictionaries)?;
-        let (owner, id) = (owner_column(owner), new_id());
-        let view = self
-            .jobs
-            .on_runtime(move |s| {
-                Box::pin(async move {
-                    store::put(&s, &owner, &id, &name, &dictionaries, false).await?;
-                    Ok(store::get(&s, &owner, &id).await?)
-                })
-            })
-            .await?;
-        view.map(GlossaryView::from)
+        self.put_glossary(owner, &new_id(), name, dictionaries, false)
+            .await?
             .ok_or_else(|| Error::Internal("a glossary just stored is missing".to_string()))
     }
 
@@ -228,19 +225,33 @@ impl Core {
         dictionaries: Vec<DictionaryInput>,
     ) -> Result<GlossaryView, Error> {
         self.glossary(owner, id).await?;
+        self.put_glossary(owner, id, name, dictionaries, true)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("glossary {id}")))
+    }
+
+    /// Checks a glossary and stores it (replacing the entries of `id` when `replace`); the
+    /// glossary as stored, `None` when it is not there afterwards.
+    async fn put_glossary(
+        &self,
+        owner: Option<&str>,
+        id: &str,
+        name: &str,
+        dictionaries: Vec<DictionaryInput>,
+        replace: bool,
+    ) -> Result<Option<GlossaryView>, Error> {
         let (name, dictionaries) = self.check_glossary(name, dictionaries)?;
         let (owner, id) = (owner_column(owner), id.to_string());
-        let view = self
+        let row = self
             .jobs
             .on_runtime(move |s| {
                 Box::pin(async move {
-                    store::put(&s, &owner, &id, &name, &dictionaries, true).await?;
+                    store::put(&s, &owner, &id, &name, &dictionaries, replace).await?;
                     Ok(store::get(&s, &owner, &id).await?)
                 })
             })
             .await?;
-        view.map(GlossaryView::from)
-            .ok_or_else(|| Error::NotFound("glossary".to_string()))
+        Ok(row.map(GlossaryView::from))
     }
 
     /// Changes one of `owner`'s glossaries: its name, dictionaries merged or replaced (one of a
@@ -308,8 +319,10 @@ impl Core {
                 entries: EntriesInput::Pairs(pairs),
             })
             .collect();
-        self.replace_glossary(owner, id, name.unwrap_or(&view.name), inputs)
-            .await
+        // `view` above found the glossary to be the owner's: stored without asking again.
+        self.put_glossary(owner, id, name.unwrap_or(&view.name), inputs, true)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("glossary {id}")))
     }
 
     /// One of `owner`'s glossaries; another key's is no glossary (404), as an unknown one.
@@ -391,11 +404,7 @@ impl Core {
         let Some(id) = glossary.map(str::trim).filter(|g| !g.is_empty()) else {
             return Ok(None);
         };
-        let Some(source) = source else {
-            return Err(Error::Missing(
-                "source: a glossary needs the source language (it is not detected)".to_string(),
-            ));
-        };
+        let source = needs_source(source)?;
         for &target in targets {
             self.glossary_terms(owner, GlossaryChoice::Stored(id.to_string()), (source, target))
                 .await?;
@@ -421,11 +430,7 @@ impl Core {
                     .on_runtime(move |s| Box::pin(async move { Ok(store::get(&s, &owner_id, &wanted).await?) }))
                     .await?
                     .ok_or_else(|| Error::NotFound(format!("glossary {id}")))?;
-                if !row
-                    .dictionaries
-                    .iter()
-                    .any(|(s, t, _)| s == source.as_str() && t == target.as_str())
-                {
+                if !row.has_pair(source, target) {
                     // A glossary without this pair is a mistake to say, not one to ignore.
                     return Err(Error::Invalid(format!(
                         "glossary: glossary {id} has no dictionary {source} → {target}; it cannot be used for this translation"

@@ -2,6 +2,7 @@
 //! one dictionary (a language pair) at its place. Plain functions on the job [`Store`], as the
 //! translation memory's.
 
+use langs::LangCode;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -45,6 +46,15 @@ pub struct GlossaryRow {
     pub version: i64,
     /// Its dictionaries' language pairs and sizes.
     pub dictionaries: Vec<(String, String, i64)>,
+}
+
+impl GlossaryRow {
+    /// Whether it has a dictionary from `source` into `target`.
+    pub fn has_pair(&self, source: LangCode, target: LangCode) -> bool {
+        self.dictionaries
+            .iter()
+            .any(|(s, t, _)| s == source.as_str() && t == target.as_str())
+    }
 }
 
 /// Stores a glossary (replacing the entries of one with that id and owner) in one transaction.

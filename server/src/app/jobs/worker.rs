@@ -162,11 +162,7 @@ async fn job_terms(
     let Some(row) = glossaries::get(store, owner, id).await? else {
         return Ok(Err(format!("glossary {id} was deleted")));
     };
-    if !row
-        .dictionaries
-        .iter()
-        .any(|(s, t, _)| s == source.as_str() && t == target.as_str())
-    {
+    if !row.has_pair(source, target) {
         return Ok(Err(format!("glossary {id} has no dictionary {source} → {target}")));
     }
     let entries = glossaries::entries(store, id, source.as_str(), target.as_str()).await?;

@@ -6,6 +6,7 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
+use langs::LangCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -130,6 +131,24 @@ fn deepl_glossary(view: GlossaryView) -> Option<DeeplGlossary> {
     })
 }
 
+/// A field DeepL requires, refused in its words when missing or blank.
+pub(super) fn required(field: &str, value: Option<String>) -> Result<String, Error> {
+    value
+        .filter(|v| !v.trim().is_empty())
+        .ok_or_else(|| Error::Missing(format!("Missing or invalid argument: {field}")))
+}
+
+/// A required language field.
+pub(super) fn language(field: &'static str, value: Option<String>) -> Result<LangCode, Error> {
+    fields::parse_target(field, Some(&required(field, value)?))
+}
+
+/// `entries_format`: `tsv` or `csv`.
+pub(super) fn entries_format(name: &str) -> Result<EntriesFormat, Error> {
+    EntriesFormat::parse(name)
+        .ok_or_else(|| Error::InvalidOption(format!("Value for 'entries_format' not supported: {name:?}")))
+}
+
 pub(super) fn owner(core: &Core, request: &HttpRequest, field: Option<String>) -> Result<Option<String>, Error> {
     core.owner(deepl_key(request, field).as_deref())
 }
@@ -160,18 +179,11 @@ pub async fn create(
         Parsed::Json(call) | Parsed::Form(call) => call,
     };
     let owner = owner(&core, &request, call.auth_key)?;
-    let required = |field: &str, value: Option<String>| {
-        value
-            .filter(|v| !v.trim().is_empty())
-            .ok_or_else(|| Error::Missing(format!("Missing or invalid argument: {field}")))
-    };
     let name = required("name", call.name)?;
-    let format_name = required("entries_format", call.entries_format)?;
-    let format = EntriesFormat::parse(&format_name)
-        .ok_or_else(|| Error::InvalidOption(format!("Value for 'entries_format' not supported: {format_name:?}")))?;
+    let format = entries_format(&required("entries_format", call.entries_format)?)?;
     let dictionary = DictionaryInput {
-        source: fields::parse_target("source_lang", Some(&required("source_lang", call.source_lang)?))?,
-        target: fields::parse_target("target_lang", Some(&required("target_lang", call.target_lang)?))?,
+        source: language("source_lang", call.source_lang)?,
+        target: language("target_lang", call.target_lang)?,
         entries: EntriesInput::Text(required("entries", call.entries)?, format),
     };
     let view = core.create_glossary(owner.as_deref(), &name, vec![dictionary]).await?;

@@ -10,11 +10,11 @@ use langs::LangCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::glossaries::{iso8601, lower, owner, DeeplGlossaryPath};
+use super::glossaries::{entries_format, iso8601, language, lower, owner, required, DeeplGlossaryPath};
 use super::DeeplErrorBody;
-use crate::app::glossary::entries::{to_tsv, EntriesFormat};
+use crate::app::glossary::entries::to_tsv;
 use crate::app::glossary::{DictionaryChange, DictionaryInput, EntriesInput, GlossaryView};
-use crate::app::{fields, Core, Error};
+use crate::app::{Core, Error};
 use crate::http::body::{self, Parsed};
 use crate::http::error::DeeplError;
 
@@ -171,21 +171,9 @@ fn from_form(pairs: Vec<(String, String)>) -> Result<DeeplMultilingualBody, Erro
     Ok(body)
 }
 
-fn required(field: &str, value: Option<String>) -> Result<String, Error> {
-    value
-        .filter(|v| !v.trim().is_empty())
-        .ok_or_else(|| Error::Missing(format!("Missing or invalid argument: {field}")))
-}
-
-fn language(field: &'static str, value: Option<String>) -> Result<LangCode, Error> {
-    fields::parse_target(field, Some(&required(field, value)?))
-}
-
 fn dictionary(i: usize, body: DeeplDictionaryBody) -> Result<DictionaryInput, Error> {
     let at = |field: &str| format!("dictionaries[{i}].{field}");
-    let format_name = body.entries_format.unwrap_or_else(|| "tsv".to_string());
-    let format = EntriesFormat::parse(&format_name)
-        .ok_or_else(|| Error::InvalidOption(format!("Value for 'entries_format' not supported: {format_name:?}")))?;
+    let format = entries_format(body.entries_format.as_deref().unwrap_or("tsv"))?;
     Ok(DictionaryInput {
         source: language("source_lang", body.source_lang)?,
         target: language("target_lang", body.target_lang)?,
